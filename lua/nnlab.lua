@@ -1,0 +1,15 @@
+-- nnlab: matrices, layers, losses and backprop for Lua 5.4.
+--
+--   local nnlab = require "nnlab"
+--   local matrix, nn = nnlab.matrix, nnlab.nn
+--
+-- The numerical work is in the C module nnlab.core; this file gathers the
+-- library into one table and sets no globals.
+local core = require 'nnlab.core'
+
+local M = {
+  version = core.version,
+  matrix = core.matrix,
+}
+
+return M

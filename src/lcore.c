@@ -1,0 +1,19 @@
+/*
+ * lcore.c -- the C module nnlab.core: one table with every Lua-visible type.
+ */
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "lmatrix.h"
+#include "version.h"
+
+int luaopen_nnlab_core(lua_State *L);
+
+int luaopen_nnlab_core(lua_State *L) {
+  lua_newtable(L);
+  lua_pushliteral(L, NNLAB_VERSION);
+  lua_setfield(L, -2, "version");
+  luaL_requiref(L, "nnlab.matrix", luaopen_nnlab_matrix, 0);
+  lua_setfield(L, -2, "matrix");
+  return 1;
+}

@@ -1,0 +1,32 @@
+/*
+ * lmatrix.h -- the Lua-visible matrix type, for the other bindings.
+ */
+#ifndef NNLAB_LMATRIX_H
+#define NNLAB_LMATRIX_H
+
+#include <lua.h>
+#include "mat.h"
+
+#define LMATRIX_TNAME "matrix"
+
+/* The matrix at index idx, or a standard "bad argument" error. */
+Mat *lmat_check(lua_State *L, int idx);
+/* The matrix at index idx, or NULL. */
+Mat *lmat_test(lua_State *L, int idx);
+/* Push a new rows x cols matrix (contents zero); raises a Lua error for a
+   negative or overflowing size or when memory cannot be had. fname names the
+   operation in error messages. */
+Mat *lmat_push(lua_State *L, int rows, int cols);
+/* Push a copy of m. */
+Mat *lmat_push_copy(lua_State *L, const Mat *m);
+/* Raise "OP: interrupted" style errors after a kernel returned MAT_EINTR. */
+int lmat_interrupted(lua_State *L, const char *op);
+/* "3x4" into buf (at least 32 bytes). */
+const char *lmat_shapestr(char *buf, const Mat *m);
+/* Raise "OP: AxB <what> CxD ..." errors. */
+int lmat_shape_error(lua_State *L, const char *op, const Mat *a, const char *sep,
+                     const Mat *b, const char *why);
+
+int luaopen_nnlab_matrix(lua_State *L);
+
+#endif

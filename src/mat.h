@@ -1,0 +1,74 @@
+/*
+ * mat.h -- dense double-precision matrix kernels.
+ *
+ * Pure C: nothing here knows about Lua.  A Mat describes rows x cols doubles
+ * stored row-major (element (i, j), 0-based, at v[i*cols + j]), the order in
+ * which numpy fills an array.  Callers (the Lua bindings) check shapes before
+ * calling; kernels assume shapes agree and only report interruption.
+ */
+#ifndef NNLAB_MAT_H
+#define NNLAB_MAT_H
+
+#include <signal.h>
+#include <stddef.h>
+
+typedef struct Mat {
+  int rows, cols;
+  double *v;
+} Mat;
+
+/* Kernel status codes. */
+enum { MAT_OK = 0, MAT_EINTR = 1 };
+
+/*
+ * Set asynchronously (from a SIGINT handler, or by a deadline) to ask running
+ * kernels to stop; long kernels poll it between blocks of work and return
+ * MAT_EINTR.  Whoever reports the interruption clears it.
+ */
+extern volatile sig_atomic_t mat_interrupted;
+
+#define MAT_MAXDIM 0x7fffffff
+
+static inline size_t mat_len(const Mat *m) { return (size_t)m->rows * (size_t)m->cols; }
+
+/* Filling and copying (dst and src may be the same matrix where it makes sense). */
+void mat_fill(Mat *dst, double x);
+void mat_eye(Mat *dst);
+void mat_copy(Mat *dst, const Mat *src);            /* same number of elements */
+int mat_transpose(Mat *dst, const Mat *src);        /* dst is cols x rows, dst != src */
+
+/* Elementwise binary ops: dst = a op b, all the same shape, may alias. */
+typedef enum { MAT_ADD, MAT_SUB, MAT_MUL, MAT_DIV } MatOp;
+void mat_binop(Mat *dst, const Mat *a, const Mat *b, MatOp op);
+/* dst = a op col, col is a->rows x 1, added to every column of a. */
+void mat_binop_col(Mat *dst, const Mat *a, const Mat *col, MatOp op);
+/* dst = a op s (scalar on the right) or s op a (scalar on the left). */
+void mat_binop_scalar(Mat *dst, const Mat *a, double s, MatOp op, int scalar_left);
+/* dst = a + alpha * b (same shapes, may alias). */
+void mat_axpy(Mat *dst, const Mat *a, double alpha, const Mat *b);
+
+/*
+ * dst = op(a) * op(b) where op transposes when ta / tb is nonzero.
+ * Shapes must agree; dst must not alias a or b.  Returns MAT_EINTR if
+ * interrupted (dst then holds partial results).
+ */
+int mat_matmul(Mat *dst, const Mat *a, int ta, const Mat *b, int tb);
+
+/* Reductions.  axis 0: over all elements; 1: down each column (result 1 x cols);
+   2: along each row (result rows x 1).  Empty reductions: sum 0, mean NaN. */
+typedef enum { MAT_SUM, MAT_MEAN, MAT_MAX, MAT_MIN } MatReduce;
+double mat_reduce_all(const Mat *a, MatReduce r);
+void mat_reduce_axis(Mat *dst, const Mat *a, int axis, MatReduce r);
+/* Index (0-based) of the first maximum: over all elements (row-major index),
+   or per column (axis 1, dst 1 x cols) / per row (axis 2, dst rows x 1),
+   stored as doubles.  NaN counts as the maximum, as in numpy. */
+size_t mat_argmax_all(const Mat *a);
+void mat_argmax_axis(Mat *dst, const Mat *a, int axis);
+
+double mat_dot(const Mat *a, const Mat *b);         /* same number of elements */
+double mat_norm(const Mat *a);                      /* Frobenius, overflow-safe */
+/* numpy.allclose: |a - b| <= atol + rtol * |b| elementwise, NaN never close. */
+int mat_allclose(const Mat *a, const Mat *b, double rtol, double atol);
+int mat_equal(const Mat *a, const Mat *b);          /* same shape, all a == b */
+
+#endif

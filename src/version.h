@@ -1,0 +1,4 @@
+#ifndef NNLAB_VERSION_H
+#define NNLAB_VERSION_H
+#define NNLAB_VERSION "0.1.0"
+#endif

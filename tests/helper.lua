@@ -1,0 +1,51 @@
+-- Shared by the specs (busted --helper): where the binaries are, and a way to
+-- run the real nnlab program with given arguments and standard input.
+local H = {}
+_G.H = H -- the one global the test suite sets, for the specs
+
+H.root = os.getenv('NNLAB_ROOT') or '.'
+H.bin = os.getenv('NNLAB_BIN') or (H.root .. '/nnlab')
+H.ptydrive = os.getenv('NNLAB_PTYDRIVE') or (H.root .. '/build/ptydrive')
+
+function H.quote(s)
+  return "'" .. tostring(s):gsub("'", "'\\''") .. "'"
+end
+
+local function slurp(path)
+  local f = assert(io.open(path, 'rb'))
+  local s = f:read('a')
+  f:close()
+  return s
+end
+H.slurp = slurp
+
+-- Run a shell command line; returns stdout, stderr, exit status.
+-- stdin (a string) is fed to it; without one, stdin is /dev/null.
+function H.sh(cmdline, stdin)
+  local out, err = os.tmpname(), os.tmpname()
+  local inp = '/dev/null'
+  if stdin then
+    inp = os.tmpname()
+    local f = assert(io.open(inp, 'wb'))
+    f:write(stdin)
+    f:close()
+  end
+  local ok, how, code = os.execute(string.format('%s <%s >%s 2>%s',
+    cmdline, H.quote(inp), H.quote(out), H.quote(err)))
+  local o, e = slurp(out), slurp(err)
+  os.remove(out); os.remove(err)
+  if stdin then os.remove(inp) end
+  if how == 'signal' then code = 128 + code end
+  return o, e, ok and 0 or code
+end
+
+-- Run nnlab with a list of arguments.
+function H.nnlab(args, stdin, env)
+  local parts = {}
+  for k, v in pairs(env or {}) do parts[#parts + 1] = k .. '=' .. H.quote(v) end
+  parts[#parts + 1] = H.quote(H.bin)
+  for _, a in ipairs(args or {}) do parts[#parts + 1] = H.quote(a) end
+  return H.sh(table.concat(parts, ' '), stdin)
+end
+
+return H

@@ -1,0 +1,29 @@
+#!/bin/sh
+# Make sure the Debian packages nnlab needs are installed.
+# usage: tools/deps.sh build|test
+# As root, missing packages are installed with apt-get; otherwise the one
+# apt-get line to run is printed and the script fails.
+set -e
+build="gcc make pkg-config liblua5.4-dev libreadline-dev libopenblas-dev"
+test="lua5.4 lua-busted"
+case "$1" in
+  build) want="$build" ;;
+  test) want="$build $test" ;;
+  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac
+missing=""
+for p in $want; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+    missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+  echo "nnlab: installing missing packages:$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends $missing
+else
+  echo "nnlab: missing packages:$missing" >&2
+  echo "nnlab: run:  sudo apt-get install -y$missing" >&2
+  exit 1
+fi
