@@ -33,11 +33,19 @@ Mat *lmat_check(lua_State *L, int idx) {
   return (Mat *)luaL_checkudata(L, idx, LMATRIX_TNAME);
 }
 
+/* The name the running C function was called by, for error messages. */
+static const char *fname(lua_State *L) {
+  lua_Debug ar;
+  if (lua_getstack(L, 0, &ar) && lua_getinfo(L, "n", &ar) && ar.name != NULL)
+    return ar.name;
+  return "matrix";
+}
+
 static Mat *push_raw(lua_State *L, int rows, int cols) {
   size_t n = (size_t)rows * (size_t)cols;
   Mat *m;
   if (n > MAX_ELEMS)
-    luaL_error(L, "matrix: %dx%d matrix is too large", rows, cols);
+    luaL_error(L, "%s: %dx%d matrix is too large", fname(L), rows, cols);
   m = (Mat *)lua_newuserdatauv(L, sizeof(Mat) + n * sizeof(double), 0);
   m->rows = rows;
   m->cols = cols;
