@@ -152,9 +152,14 @@ describe('matrix construction', function()
     assert.are.same({ 0, 0 }, { matrix.eye(0):shape() })
   end)
 
-  it('col and row build vectors from tables and from vectors of either orientation', function()
+  it('col and row build vectors from tables', function()
     check(matrix.col { 1, 2, 3 }, { { 1 }, { 2 }, { 3 } }, 3, 1)
     check(matrix.row { 1, 2, 3 }, { { 1, 2, 3 } }, 1, 3)
+    assert.are.same({ 0, 1 }, { matrix.col({}):shape() })
+    assert.are.same({ 1, 0 }, { matrix.row({}):shape() })
+  end)
+
+  it('col and row also take a vector matrix of either orientation', function()
     local c, r = matrix.col { 4, 5 }, matrix.row { 4, 5 }
     check(matrix.col(r), { { 4 }, { 5 } }, 2, 1)
     check(matrix.row(c), { { 4, 5 } }, 1, 2)
@@ -164,8 +169,6 @@ describe('matrix construction', function()
     local c2 = matrix.col(c)
     c2:set(1, 1, 0)
     assert.are.equal(4, c:get(1, 1))
-    assert.are.same({ 0, 1 }, { matrix.col({}):shape() })
-    assert.are.same({ 1, 0 }, { matrix.row({}):shape() })
   end)
 
   it('diag of a vector is square, diag of a matrix is its diagonal as a column', function()
@@ -516,6 +519,31 @@ describe('matrix product', function()
     check(B, b, 5, 2)
   end)
 
+  it('stays right for products big enough to be computed in pieces', function()
+    -- 40 x 2900 times 2900 x 2900: about 3e8 multiply-adds, more than one
+    -- block of rows for a kernel that splits long products (to poll for
+    -- interrupts); rows on either side of any split are checked by a loop.
+    math.randomseed(26)
+    matrix.seed(26)
+    local n, k = 40, 2900
+    local A, B = matrix.rand(n, k) - 0.5, matrix.rand(k, k) - 0.5
+    local C = A * B
+    assert.are.same({ n, k }, { C:shape() })
+    local a, b = A:totable(), B:totable()
+    for i = 1, n do
+      for _, j in ipairs { 1, math.random(2, k - 1), k } do
+        local s, mag = 0, 0
+        for l = 1, k do
+          s = s + a[i][l] * b[l][j]
+          mag = mag + math.abs(a[i][l] * b[l][j])
+        end
+        local got = C:get(i, j)
+        assert.is_true(math.abs(got - s) <= 1e-13 * mag,
+          string.format('entry (%d, %d) is %.17g, expected %.17g', i, j, got, s))
+      end
+    end
+  end)
+
   it('transposes compose with it: (ab)^T = b^T a^T', function()
     math.randomseed(25)
     local A, B = matrix(rand_table(6, 4)), matrix(rand_table(4, 9))
@@ -772,8 +800,10 @@ describe('reductions', function()
     assert.are.equal(3, pos:min())
     check(pos:min(1), { { 5, 3 } }, 1, 2)
     check(pos:min(2), { { 3 }, { 4 } }, 2, 1)
-    assert.are.same({ 2, 2 }, { neg:argmax() })
-    assert.are.same({ 1, 2 }, { (matrix { { -5, -3 } }):argmax() })
+    assert.are.same({ 1, 2 }, { neg:argmax() })
+    assert.are.same({ 2, 2 }, { (matrix { { -5, -7 }, { -4, -3 } }):argmax() })
+    check(neg:argmax(1), { { 1, 1 } }, 1, 2)
+    check(neg:argmax(2), { { 2 }, { 2 } }, 2, 1)
   end)
 
   it('argmax: 1-based, first maximum in row-major order, per axis', function()
