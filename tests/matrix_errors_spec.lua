@@ -331,7 +331,7 @@ describe('sizes', function()
     }
   end)
 
-  it('a too large size with a zero dimension is still too large only if a dimension is', function()
+  it('a zero dimension needs no memory, but a dimension over 2^31-1 is still too large', function()
     -- 0 elements take no memory: fine, unless a dimension itself is too big
     assert.are.same({ 0, 2147483647 }, { matrix.zeros(0, 2147483647):shape() })
     errors_with('zeros: 0x2147483648 matrix is too large',
