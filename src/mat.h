@@ -42,6 +42,8 @@ typedef enum { MAT_ADD, MAT_SUB, MAT_MUL, MAT_DIV } MatOp;
 void mat_binop(Mat *dst, const Mat *a, const Mat *b, MatOp op);
 /* dst = a op col, col is a->rows x 1, added to every column of a. */
 void mat_binop_col(Mat *dst, const Mat *a, const Mat *col, MatOp op);
+/* dst = col op a, the column on the left (col is a->rows x 1). */
+void mat_col_binop(Mat *dst, const Mat *col, const Mat *a, MatOp op);
 /* dst = a op s (scalar on the right) or s op a (scalar on the left). */
 void mat_binop_scalar(Mat *dst, const Mat *a, double s, MatOp op, int scalar_left);
 /* dst = a + alpha * b (same shapes, may alias). */

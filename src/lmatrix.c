@@ -1,0 +1,784 @@
+/*
+ * lmatrix.c -- the Lua-visible matrix type: thin bindings over mat.c.
+ *
+ * A matrix is a full userdata holding a Mat header followed by its data, so
+ * Lua's garbage collector sees (and accounts for) all of its memory.
+ * The module table is also the method table: matrix.add(a, b) == a:add(b).
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "lmatrix.h"
+#include "rng.h"
+
+/* Largest matrix we try to allocate: 2^37 elements (1 TiB). */
+#define MAX_ELEMS ((size_t)1 << 37)
+
+const char *lmat_shapestr(char *buf, const Mat *m) {
+  snprintf(buf, 32, "%dx%d", m->rows, m->cols);
+  return buf;
+}
+
+Mat *lmat_test(lua_State *L, int idx) {
+  return (Mat *)luaL_testudata(L, idx, LMATRIX_TNAME);
+}
+
+Mat *lmat_check(lua_State *L, int idx) {
+  return (Mat *)luaL_checkudata(L, idx, LMATRIX_TNAME);
+}
+
+/* The name the running C function was called by, for error messages. */
+static const char *fname(lua_State *L) {
+  lua_Debug ar;
+  if (lua_getstack(L, 0, &ar) && lua_getinfo(L, "n", &ar) && ar.name != NULL)
+    return ar.name;
+  return "matrix";
+}
+
+static Mat *push_raw(lua_State *L, int rows, int cols) {
+  size_t n = (size_t)rows * (size_t)cols;
+  Mat *m;
+  if (n > MAX_ELEMS)
+    luaL_error(L, "%s: %dx%d matrix is too large", fname(L), rows, cols);
+  m = (Mat *)lua_newuserdatauv(L, sizeof(Mat) + n * sizeof(double), 0);
+  m->rows = rows;
+  m->cols = cols;
+  m->v = (double *)(m + 1);
+  luaL_setmetatable(L, LMATRIX_TNAME);
+  return m;
+}
+
+Mat *lmat_push(lua_State *L, int rows, int cols) {
+  Mat *m = push_raw(L, rows, cols);
+  mat_fill(m, 0.0);
+  return m;
+}
+
+Mat *lmat_push_copy(lua_State *L, const Mat *src) {
+  Mat *m = push_raw(L, src->rows, src->cols);
+  mat_copy(m, src);
+  return m;
+}
+
+int lmat_interrupted(lua_State *L, const char *op) {
+  mat_interrupted = 0;
+  return luaL_error(L, "%s: interrupted", op);
+}
+
+int lmat_shape_error(lua_State *L, const char *op, const Mat *a, const char *sep,
+                     const Mat *b, const char *why) {
+  char sa[32], sb[32];
+  return luaL_error(L, "%s: %s%s%s %s", op, lmat_shapestr(sa, a), sep,
+                    lmat_shapestr(sb, b), why);
+}
+
+static int isvector(const Mat *m) {
+  return m->rows == 1 || m->cols == 1;
+}
+
+/* A size argument: an integer from 0 to MAT_MAXDIM. */
+static int checkdim(lua_State *L, int arg) {
+  lua_Integer n = luaL_checkinteger(L, arg);
+  if (n < 0)
+    luaL_argerror(L, arg, lua_pushfstring(L, "size must be non-negative, got %I", n));
+  if (n > MAT_MAXDIM)
+    luaL_argerror(L, arg, lua_pushfstring(L, "size is too large, got %I", n));
+  return (int)n;
+}
+
+/* The optional destination at arg: NULL when absent, else a matrix that
+   must have the result's shape. */
+static Mat *optdest(lua_State *L, int arg, const char *op, int rows, int cols) {
+  Mat *d;
+  char sa[32];
+  if (lua_isnoneornil(L, arg))
+    return NULL;
+  d = lmat_check(L, arg);
+  if (d->rows != rows || d->cols != cols)
+    luaL_error(L, "%s: destination is %s but the result is %dx%d", op,
+               lmat_shapestr(sa, d), rows, cols);
+  return d;
+}
+
+/* The destination at arg if there is one, else a fresh matrix; either way
+   the result is left on top of the stack. */
+static Mat *result(lua_State *L, int arg, const char *op, int rows, int cols) {
+  Mat *d = optdest(L, arg, op, rows, cols);
+  if (d == NULL)
+    return push_raw(L, rows, cols);
+  lua_pushvalue(L, arg);
+  return d;
+}
+
+/* --- construction --------------------------------------------------- */
+
+static double checkentry(lua_State *L, int i, int j) {
+  int isnum;
+  double x = lua_tonumberx(L, -1, &isnum);
+  if (!isnum)
+    luaL_error(L, "matrix: entry (%d, %d) is a %s, expected a number", i, j,
+               luaL_typename(L, -1));
+  lua_pop(L, 1);
+  return x;
+}
+
+static int from_rows(lua_State *L, int arg) {
+  lua_Unsigned r = lua_rawlen(L, arg), c = 0, i, j;
+  Mat *m;
+  if (r > 0) {
+    if (lua_rawgeti(L, arg, 1) != LUA_TTABLE)
+      return luaL_error(L, "matrix: expected a table of rows, got a %s as row 1%s",
+                        luaL_typename(L, -1), lua_isnumber(L, -1) ?
+                        " (use matrix.col or matrix.row for a vector)" : "");
+    c = lua_rawlen(L, -1);
+    lua_pop(L, 1);
+  }
+  if (r > MAT_MAXDIM || c > MAT_MAXDIM)
+    return luaL_error(L, "matrix: table is too large");
+  m = push_raw(L, (int)r, (int)c);
+  for (i = 1; i <= r; i++) {
+    if (lua_rawgeti(L, arg, (lua_Integer)i) != LUA_TTABLE)
+      return luaL_error(L, "matrix: row %d is a %s, expected a table", (int)i,
+                        luaL_typename(L, -1));
+    if (lua_rawlen(L, -1) != c)
+      return luaL_error(L, "matrix: row %d has %d entries, row 1 has %d", (int)i,
+                        (int)lua_rawlen(L, -1), (int)c);
+    for (j = 1; j <= c; j++) {
+      lua_rawgeti(L, -1, (lua_Integer)j);
+      m->v[(i - 1) * c + (j - 1)] = checkentry(L, (int)i, (int)j);
+    }
+    lua_pop(L, 1);
+  }
+  return 1;
+}
+
+/* matrix.new(t) or matrix(t): from a table of rows, or a copy of a matrix. */
+static int m_new(lua_State *L) {
+  Mat *a = lmat_test(L, 1);
+  if (a) {
+    lmat_push_copy(L, a);
+    return 1;
+  }
+  luaL_checktype(L, 1, LUA_TTABLE);
+  return from_rows(L, 1);
+}
+
+static int m_call(lua_State *L) {  /* matrix(t): the module table is arg 1 */
+  lua_remove(L, 1);
+  return m_new(L);
+}
+
+static int m_zeros(lua_State *L) {
+  lmat_push(L, checkdim(L, 1), checkdim(L, 2));
+  return 1;
+}
+
+static int m_ones(lua_State *L) {
+  Mat *m = push_raw(L, checkdim(L, 1), checkdim(L, 2));
+  mat_fill(m, 1.0);
+  return 1;
+}
+
+/* matrix.fill(r, c, x) builds; m:fill(x) fills m in place. */
+static int m_fill(lua_State *L) {
+  Mat *m = lmat_test(L, 1);
+  if (m) {
+    mat_fill(m, luaL_checknumber(L, 2));
+    lua_settop(L, 1);
+    return 1;
+  }
+  m = push_raw(L, checkdim(L, 1), checkdim(L, 2));
+  mat_fill(m, luaL_checknumber(L, 3));
+  return 1;
+}
+
+static int m_eye(lua_State *L) {
+  int n = checkdim(L, 1);
+  Mat *m = push_raw(L, n, lua_isnoneornil(L, 2) ? n : checkdim(L, 2));
+  mat_eye(m);
+  return 1;
+}
+
+/* The numbers of a vector argument: a table or a vector matrix.  Leaves a
+   new n x 1 matrix on the stack. */
+static Mat *vector_arg(lua_State *L, int arg) {
+  Mat *a = lmat_test(L, arg), *m;
+  lua_Unsigned i, n;
+  if (a) {
+    luaL_argcheck(L, isvector(a), arg, "vector expected (a 1xn or nx1 matrix)");
+    m = lmat_push_copy(L, a);
+    m->rows = (int)mat_len(a);
+    m->cols = 1;
+    return m;
+  }
+  luaL_checktype(L, arg, LUA_TTABLE);
+  n = lua_rawlen(L, arg);
+  if (n > MAT_MAXDIM)
+    luaL_error(L, "matrix: table is too large");
+  m = push_raw(L, (int)n, 1);
+  for (i = 1; i <= n; i++) {
+    lua_rawgeti(L, arg, (lua_Integer)i);
+    m->v[i - 1] = checkentry(L, (int)i, 1);
+  }
+  return m;
+}
+
+static int copy_part(lua_State *L, int byrow);
+
+/* matrix.col{...} builds an n x 1 vector; m:col(j) extracts column j. */
+static int m_col(lua_State *L) {
+  if (lmat_test(L, 1))
+    return copy_part(L, 0);
+  vector_arg(L, 1);
+  return 1;
+}
+
+/* matrix.row{...} builds a 1 x n vector; m:row(i) extracts row i. */
+static int m_row(lua_State *L) {
+  Mat *m;
+  if (lmat_test(L, 1))
+    return copy_part(L, 1);
+  m = vector_arg(L, 1);
+  m->cols = m->rows;
+  m->rows = 1;
+  return 1;
+}
+
+static int m_diag(lua_State *L) {
+  Mat *a = lmat_test(L, 1), *m;
+  int i, n;
+  if (a && !isvector(a)) {  /* the diagonal of a matrix, as a column */
+    n = a->rows < a->cols ? a->rows : a->cols;
+    m = push_raw(L, n, 1);
+    for (i = 0; i < n; i++)
+      m->v[i] = a->v[(size_t)i * a->cols + i];
+    return 1;
+  }
+  a = vector_arg(L, 1);
+  n = a->rows;
+  m = lmat_push(L, n, n);
+  for (i = 0; i < n; i++)
+    m->v[(size_t)i * n + i] = a->v[i];
+  return 1;
+}
+
+static int m_is(lua_State *L) {
+  lua_pushboolean(L, lmat_test(L, 1) != NULL);
+  return 1;
+}
+
+/* --- random numbers (numpy's legacy stream, see rng.h) -------------- */
+
+static int m_seed(lua_State *L) {
+  lua_Integer s = luaL_checkinteger(L, 1);
+  luaL_argcheck(L, s >= 0 && s <= (lua_Integer)UINT32_MAX, 1,
+                "seed must be between 0 and 2^32 - 1");
+  rng_seed(&rng_global, (uint32_t)s);
+  return 0;
+}
+
+static int m_rand(lua_State *L) {
+  Mat *m = push_raw(L, checkdim(L, 1), checkdim(L, 2));
+  size_t i, n = mat_len(m);
+  for (i = 0; i < n; i++)
+    m->v[i] = rng_double(&rng_global);
+  return 1;
+}
+
+static int m_randn(lua_State *L) {
+  int r = checkdim(L, 1), c = checkdim(L, 2);
+  double mean = luaL_optnumber(L, 3, 0.0), sd = luaL_optnumber(L, 4, 1.0);
+  Mat *m;
+  size_t i, n;
+  luaL_argcheck(L, sd >= 0, 4, "standard deviation must be non-negative");
+  m = push_raw(L, r, c);
+  n = mat_len(m);
+  for (i = 0; i < n; i++)
+    m->v[i] = mean + sd * rng_gauss(&rng_global);
+  return 1;
+}
+
+/* matrix.randint(n): an integer in 1..n; matrix.randint(n, r, c): a matrix. */
+static int m_randint(lua_State *L) {
+  lua_Integer n = luaL_checkinteger(L, 1);
+  Mat *m;
+  size_t i, len;
+  luaL_argcheck(L, n >= 1, 1, "upper bound must be at least 1");
+  if (lua_isnoneornil(L, 2)) {
+    lua_pushinteger(L, (lua_Integer)rng_randint(&rng_global, (uint64_t)n) + 1);
+    return 1;
+  }
+  m = push_raw(L, checkdim(L, 2), checkdim(L, 3));
+  len = mat_len(m);
+  for (i = 0; i < len; i++)
+    m->v[i] = (double)(rng_randint(&rng_global, (uint64_t)n) + 1);
+  return 1;
+}
+
+/* --- access --------------------------------------------------------- */
+
+static int m_shape(lua_State *L) {
+  Mat *m = lmat_check(L, 1);
+  lua_pushinteger(L, m->rows);
+  lua_pushinteger(L, m->cols);
+  return 2;
+}
+
+/* The 0-based offset of element (i, j), or of element k of a vector;
+   nidx is how many index arguments follow self. */
+static size_t checkindex(lua_State *L, Mat *m, int nidx, const char *op) {
+  lua_Integer i, j;
+  char s[32];
+  if (nidx == 1) {
+    lua_Integer k = luaL_checkinteger(L, 2);
+    if (!isvector(m))
+      luaL_error(L, "%s: a %s matrix needs two indices", op, lmat_shapestr(s, m));
+    if (k < 1 || (lua_Unsigned)k > mat_len(m))
+      luaL_error(L, "%s: index %I out of range for a %s vector", op, k,
+                 lmat_shapestr(s, m));
+    return (size_t)(k - 1);
+  }
+  i = luaL_checkinteger(L, 2);
+  j = luaL_checkinteger(L, 3);
+  if (i < 1 || i > m->rows || j < 1 || j > m->cols)
+    luaL_error(L, "%s: index (%I, %I) out of range for a %s matrix", op, i, j,
+               lmat_shapestr(s, m));
+  return (size_t)(i - 1) * m->cols + (size_t)(j - 1);
+}
+
+static int m_get(lua_State *L) {
+  Mat *m = lmat_check(L, 1);
+  lua_pushnumber(L, m->v[checkindex(L, m, lua_gettop(L) >= 3 ? 2 : 1, "get")]);
+  return 1;
+}
+
+static int m_set(lua_State *L) {
+  Mat *m = lmat_check(L, 1);
+  int nidx = lua_gettop(L) >= 4 ? 2 : 1;
+  size_t k = checkindex(L, m, nidx, "set");
+  m->v[k] = luaL_checknumber(L, 2 + nidx);
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int copy_part(lua_State *L, int byrow) {
+  Mat *m = lmat_check(L, 1), *r;
+  lua_Integer k = luaL_checkinteger(L, 2);
+  int i, n = byrow ? m->rows : m->cols;
+  char s[32];
+  if (k < 1 || k > n)
+    return luaL_error(L, "%s: index %I out of range for a %s matrix",
+                      byrow ? "row" : "col", k, lmat_shapestr(s, m));
+  if (byrow) {
+    r = push_raw(L, 1, m->cols);
+    memcpy(r->v, m->v + (size_t)(k - 1) * m->cols, (size_t)m->cols * sizeof(double));
+  } else {
+    r = push_raw(L, m->rows, 1);
+    for (i = 0; i < m->rows; i++)
+      r->v[i] = m->v[(size_t)i * m->cols + (size_t)(k - 1)];
+  }
+  return 1;
+}
+
+/* m:copy() -> a new copy; matrix.copy(src, dst) copies into dst. */
+static int m_copy(lua_State *L) {
+  Mat *a = lmat_check(L, 1);
+  Mat *d = result(L, 2, "copy", a->rows, a->cols);
+  mat_copy(d, a);
+  return 1;
+}
+
+static int m_reshape(lua_State *L) {
+  Mat *a = lmat_check(L, 1), *m;
+  int r = checkdim(L, 2), c = checkdim(L, 3);
+  char s[32];
+  if ((size_t)r * (size_t)c != mat_len(a))
+    return luaL_error(L, "reshape: cannot reshape %s (%I elements) into %dx%d (%I elements)",
+                      lmat_shapestr(s, a), (lua_Integer)mat_len(a), r, c,
+                      (lua_Integer)((size_t)r * c));
+  m = lmat_push_copy(L, a);
+  m->rows = r;
+  m->cols = c;
+  return 1;
+}
+
+static int m_transpose(lua_State *L) {
+  Mat *a = lmat_check(L, 1), *d = optdest(L, 2, "transpose", a->cols, a->rows);
+  if (d == NULL || d->v == a->v) {  /* into a fresh matrix, then copy back */
+    Mat *t = push_raw(L, a->cols, a->rows);
+    if (mat_transpose(t, a) != MAT_OK)
+      return lmat_interrupted(L, "transpose");
+    if (d != NULL) {
+      mat_copy(d, t);
+      lua_pushvalue(L, 2);
+    }
+    return 1;
+  }
+  if (mat_transpose(d, a) != MAT_OK)
+    return lmat_interrupted(L, "transpose");
+  lua_pushvalue(L, 2);
+  return 1;
+}
+
+static int m_totable(lua_State *L) {
+  Mat *m = lmat_check(L, 1);
+  int i, j;
+  luaL_checkstack(L, 3, "totable");
+  lua_createtable(L, m->rows, 0);
+  for (i = 0; i < m->rows; i++) {
+    lua_createtable(L, m->cols, 0);
+    for (j = 0; j < m->cols; j++) {
+      lua_pushnumber(L, m->v[(size_t)i * m->cols + j]);
+      lua_rawseti(L, -2, j + 1);
+    }
+    lua_rawseti(L, -2, i + 1);
+  }
+  return 1;
+}
+
+/* --- arithmetic ----------------------------------------------------- */
+
+static const char *const opname[] = {"add", "sub", "mul", "div"};
+static const char *const opsym[] = {" + ", " - ", " .* ", " ./ "};
+
+static double checkoperand(lua_State *L, int arg) {
+  int isnum;
+  double x = lua_tonumberx(L, arg, &isnum);
+  if (!isnum)
+    luaL_typeerror(L, arg, "matrix or number");
+  return x;
+}
+
+/* a op b into the optional destination at arg 3: matrices of equal shape, a
+   column against a matrix, or a matrix against a number. */
+static int arith(lua_State *L, MatOp op) {
+  Mat *a = lmat_test(L, 1), *b = lmat_test(L, 2), *d;
+  const char *name = opname[op];
+  if (a && b) {
+    if (a->rows == b->rows && a->cols == b->cols) {
+      d = result(L, 3, name, a->rows, a->cols);
+      mat_binop(d, a, b, op);
+    } else if (b->cols == 1 && b->rows == a->rows) {
+      d = result(L, 3, name, a->rows, a->cols);
+      mat_binop_col(d, a, b, op);
+    } else if (a->cols == 1 && a->rows == b->rows) {
+      d = result(L, 3, name, b->rows, b->cols);
+      mat_col_binop(d, a, b, op);
+    } else {
+      char why[64];
+      Mat *big = a->cols >= b->cols ? a : b;
+      snprintf(why, sizeof why, "shapes differ (need equal shapes, or a %dx1 column)",
+               big->rows);
+      return lmat_shape_error(L, name, a, opsym[op], b, why);
+    }
+  } else if (a) {
+    double s = checkoperand(L, 2);
+    d = result(L, 3, name, a->rows, a->cols);
+    mat_binop_scalar(d, a, s, op, 0);
+  } else if (b) {
+    double s = checkoperand(L, 1);
+    d = result(L, 3, name, b->rows, b->cols);
+    mat_binop_scalar(d, b, s, op, 1);
+  } else {
+    return luaL_typeerror(L, 1, "matrix");
+  }
+  return 1;
+}
+
+static int m_add(lua_State *L) { return arith(L, MAT_ADD); }
+static int m_sub(lua_State *L) { return arith(L, MAT_SUB); }
+static int m_mul(lua_State *L) { return arith(L, MAT_MUL); }
+static int m_div(lua_State *L) { return arith(L, MAT_DIV); }
+
+/* a * b into the optional destination at arg 3 (which may alias a or b). */
+static int matmul(lua_State *L, Mat *a, Mat *b) {
+  Mat *d;
+  int alias;
+  if (a->cols != b->rows) {
+    char why[64];
+    snprintf(why, sizeof why, "does not align (%d columns vs %d rows)", a->cols, b->rows);
+    return lmat_shape_error(L, "matrix product", a, " * ", b, why);
+  }
+  d = optdest(L, 3, "matmul", a->rows, b->cols);
+  alias = d != NULL && (d->v == a->v || d->v == b->v);
+  if (d == NULL || alias) {
+    Mat *t = push_raw(L, a->rows, b->cols);
+    if (mat_matmul(t, a, 0, b, 0) != MAT_OK)
+      return lmat_interrupted(L, "matrix product");
+    if (alias) {
+      mat_copy(d, t);
+      lua_pushvalue(L, 3);
+    }
+    return 1;
+  }
+  if (mat_matmul(d, a, 0, b, 0) != MAT_OK)
+    return lmat_interrupted(L, "matrix product");
+  lua_pushvalue(L, 3);
+  return 1;
+}
+
+static int m_matmul(lua_State *L) {
+  return matmul(L, lmat_check(L, 1), lmat_check(L, 2));
+}
+
+static int m_scale(lua_State *L) {
+  Mat *a = lmat_check(L, 1);
+  double s = luaL_checknumber(L, 2);
+  Mat *d = result(L, 3, "scale", a->rows, a->cols);
+  mat_binop_scalar(d, a, s, MAT_MUL, 0);
+  return 1;
+}
+
+/* The metamethods see exactly two operands. */
+static int mm_add(lua_State *L) { lua_settop(L, 2); return arith(L, MAT_ADD); }
+static int mm_sub(lua_State *L) { lua_settop(L, 2); return arith(L, MAT_SUB); }
+
+static int mm_mul(lua_State *L) {
+  Mat *a = lmat_test(L, 1), *b = lmat_test(L, 2);
+  lua_settop(L, 2);
+  if (a && b)
+    return matmul(L, a, b);
+  return arith(L, MAT_MUL);
+}
+
+static int mm_div(lua_State *L) {
+  lua_settop(L, 2);
+  if (lmat_test(L, 2) && lmat_test(L, 1))
+    return luaL_error(L, "/: cannot divide by a matrix (use a:div(b) for the "
+                         "elementwise quotient)");
+  return arith(L, MAT_DIV);
+}
+
+static int mm_unm(lua_State *L) {
+  Mat *a = lmat_check(L, 1), *d = push_raw(L, a->rows, a->cols);
+  mat_binop_scalar(d, a, -1.0, MAT_MUL, 0);
+  return 1;
+}
+
+static int mm_eq(lua_State *L) {
+  Mat *a = lmat_test(L, 1), *b = lmat_test(L, 2);
+  lua_pushboolean(L, a && b && mat_equal(a, b));
+  return 1;
+}
+
+/* m:map(f [, dst]): f(x, i, j) for each element. */
+static int m_map(lua_State *L) {
+  Mat *a = lmat_check(L, 1), *d;
+  int i, j;
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  d = result(L, 3, "map", a->rows, a->cols);
+  for (i = 0; i < a->rows; i++)
+    for (j = 0; j < a->cols; j++) {
+      size_t k = (size_t)i * a->cols + j;
+      int isnum;
+      lua_pushvalue(L, 2);
+      lua_pushnumber(L, a->v[k]);
+      lua_pushinteger(L, i + 1);
+      lua_pushinteger(L, j + 1);
+      lua_call(L, 3, 1);
+      d->v[k] = lua_tonumberx(L, -1, &isnum);
+      if (!isnum)
+        return luaL_error(L, "map: the function returned a %s at (%d, %d), expected a number",
+                          luaL_typename(L, -1), i + 1, j + 1);
+      lua_pop(L, 1);
+    }
+  return 1;
+}
+
+/* --- reductions ----------------------------------------------------- */
+
+static int optaxis(lua_State *L, int arg) {
+  lua_Integer axis;
+  if (lua_isnoneornil(L, arg))
+    return 0;
+  axis = luaL_checkinteger(L, arg);
+  if (axis != 1 && axis != 2)
+    luaL_argerror(L, arg, lua_pushfstring(L, "axis must be 1 or 2, got %I", axis));
+  return (int)axis;
+}
+
+static int reduction(lua_State *L, MatReduce r, const char *name) {
+  Mat *a = lmat_check(L, 1), *d;
+  int axis = optaxis(L, 2);
+  int empty = axis == 0 ? mat_len(a) == 0 : axis == 1 ? a->rows == 0 : a->cols == 0;
+  if (empty && (r == MAT_MAX || r == MAT_MIN)) {
+    char s[32];
+    return luaL_error(L, "%s: empty %s matrix has no %s", name, lmat_shapestr(s, a), name);
+  }
+  if (axis == 0) {
+    lua_pushnumber(L, mat_reduce_all(a, r));
+    return 1;
+  }
+  d = axis == 1 ? push_raw(L, 1, a->cols) : push_raw(L, a->rows, 1);
+  mat_reduce_axis(d, a, axis, r);
+  return 1;
+}
+
+static int m_sum(lua_State *L) { return reduction(L, MAT_SUM, "sum"); }
+static int m_mean(lua_State *L) { return reduction(L, MAT_MEAN, "mean"); }
+static int m_max(lua_State *L) { return reduction(L, MAT_MAX, "max"); }
+static int m_min(lua_State *L) { return reduction(L, MAT_MIN, "min"); }
+
+static int m_argmax(lua_State *L) {
+  Mat *a = lmat_check(L, 1), *d;
+  int axis = optaxis(L, 2);
+  size_t i, n;
+  int empty = axis == 0 ? mat_len(a) == 0 : axis == 1 ? a->rows == 0 : a->cols == 0;
+  if (empty) {
+    char s[32];
+    return luaL_error(L, "argmax: empty %s matrix has no argmax", lmat_shapestr(s, a));
+  }
+  if (axis == 0) {
+    size_t k = mat_argmax_all(a);
+    lua_pushinteger(L, (lua_Integer)(k / (size_t)a->cols) + 1);
+    lua_pushinteger(L, (lua_Integer)(k % (size_t)a->cols) + 1);
+    return 2;
+  }
+  d = axis == 1 ? push_raw(L, 1, a->cols) : push_raw(L, a->rows, 1);
+  mat_argmax_axis(d, a, axis);
+  for (i = 0, n = mat_len(d); i < n; i++)
+    d->v[i] += 1.0;  /* 1-based, like every index in Lua */
+  return 1;
+}
+
+static int m_dot(lua_State *L) {
+  Mat *a = lmat_check(L, 1), *b = lmat_check(L, 2);
+  int same = a->rows == b->rows && a->cols == b->cols;
+  if (!same && !(isvector(a) && isvector(b) && mat_len(a) == mat_len(b)))
+    return lmat_shape_error(L, "dot", a, " and ", b, "shapes differ");
+  lua_pushnumber(L, mat_dot(a, b));
+  return 1;
+}
+
+static int m_outer(lua_State *L) {
+  Mat *u = lmat_check(L, 1), *v = lmat_check(L, 2), *d, cu, cv;
+  luaL_argcheck(L, isvector(u), 1, "vector expected (a 1xn or nx1 matrix)");
+  luaL_argcheck(L, isvector(v), 2, "vector expected (a 1xn or nx1 matrix)");
+  cu.rows = (int)mat_len(u); cu.cols = 1; cu.v = u->v;
+  cv.rows = 1; cv.cols = (int)mat_len(v); cv.v = v->v;
+  d = push_raw(L, cu.rows, cv.cols);
+  if (mat_matmul(d, &cu, 0, &cv, 0) != MAT_OK)
+    return lmat_interrupted(L, "outer");
+  return 1;
+}
+
+static int m_norm(lua_State *L) {
+  lua_pushnumber(L, mat_norm(lmat_check(L, 1)));
+  return 1;
+}
+
+static int m_allclose(lua_State *L) {
+  Mat *a = lmat_check(L, 1), *b = lmat_check(L, 2);
+  double rtol = luaL_optnumber(L, 3, 1e-5), atol = luaL_optnumber(L, 4, 1e-8);
+  lua_pushboolean(L, a->rows == b->rows && a->cols == b->cols &&
+                     mat_allclose(a, b, rtol, atol));
+  return 1;
+}
+
+/* --- printing ------------------------------------------------------- */
+
+#define PRINT_ROWS 20   /* more rows than this are elided in the middle */
+#define PRINT_COLS 10
+#define PRINT_EDGE 4    /* rows / columns kept at each end when eliding */
+
+static int shown(int k, int n, int limit) {  /* is row/column k printed? */
+  return n <= limit || k < PRINT_EDGE || k >= n - PRINT_EDGE;
+}
+
+static void fmtnum(char *buf, double x) {
+  if (x == 0.0)
+    x = 0.0;  /* print -0 as 0 */
+  snprintf(buf, 32, "%.6g", x);
+}
+
+static int mm_tostring(lua_State *L) {
+  Mat *m = lmat_check(L, 1);
+  luaL_Buffer b;
+  char s[32], num[32];
+  int i, j, width[2 * PRINT_EDGE + PRINT_COLS];
+  int ncol = 0;
+  luaL_buffinit(L, &b);
+  luaL_addstring(&b, "matrix ");
+  luaL_addstring(&b, lmat_shapestr(s, m));
+  /* Column widths over the rows that are printed. */
+  for (j = 0; j < m->cols; j++) {
+    if (!shown(j, m->cols, PRINT_COLS))
+      continue;
+    width[ncol] = 1;
+    for (i = 0; i < m->rows; i++) {
+      int len;
+      if (!shown(i, m->rows, PRINT_ROWS))
+        continue;
+      fmtnum(num, m->v[(size_t)i * m->cols + j]);
+      len = (int)strlen(num);
+      if (len > width[ncol])
+        width[ncol] = len;
+    }
+    ncol++;
+  }
+  for (i = 0; i < m->rows; i++) {
+    if (!shown(i, m->rows, PRINT_ROWS)) {
+      if (i == PRINT_EDGE)
+        luaL_addstring(&b, "\n  ...");
+      continue;
+    }
+    luaL_addchar(&b, '\n');
+    for (j = 0, ncol = 0; j < m->cols; j++) {
+      char cell[64];
+      if (!shown(j, m->cols, PRINT_COLS)) {
+        if (j == PRINT_EDGE)
+          luaL_addstring(&b, "  ...");
+        continue;
+      }
+      fmtnum(num, m->v[(size_t)i * m->cols + j]);
+      snprintf(cell, sizeof cell, "  %*s", width[ncol++], num);
+      luaL_addstring(&b, cell);
+    }
+  }
+  luaL_pushresult(&b);
+  return 1;
+}
+
+static const luaL_Reg functions[] = {
+  {"new", m_new}, {"zeros", m_zeros}, {"ones", m_ones}, {"fill", m_fill},
+  {"eye", m_eye}, {"col", m_col}, {"row", m_row}, {"diag", m_diag}, {"is", m_is},
+  {"seed", m_seed}, {"rand", m_rand}, {"randn", m_randn}, {"randint", m_randint},
+  {"shape", m_shape}, {"get", m_get}, {"set", m_set}, {"copy", m_copy},
+  {"reshape", m_reshape}, {"T", m_transpose}, {"transpose", m_transpose},
+  {"totable", m_totable},
+  {"add", m_add}, {"sub", m_sub}, {"mul", m_mul}, {"div", m_div},
+  {"matmul", m_matmul}, {"scale", m_scale}, {"map", m_map},
+  {"sum", m_sum}, {"mean", m_mean}, {"max", m_max}, {"min", m_min},
+  {"argmax", m_argmax}, {"dot", m_dot}, {"outer", m_outer}, {"norm", m_norm},
+  {"allclose", m_allclose},
+  {NULL, NULL}
+};
+
+static const luaL_Reg metamethods[] = {
+  {"__add", mm_add}, {"__sub", mm_sub}, {"__mul", mm_mul}, {"__div", mm_div},
+  {"__unm", mm_unm}, {"__eq", mm_eq}, {"__tostring", mm_tostring},
+  {"__index", NULL},
+  {NULL, NULL}
+};
+
+int luaopen_nnlab_matrix(lua_State *L) {
+  luaL_newlib(L, functions);
+  if (luaL_newmetatable(L, LMATRIX_TNAME)) {
+    luaL_setfuncs(L, metamethods, 0);
+    lua_pushvalue(L, -2);
+    lua_setfield(L, -2, "__index");
+  }
+  lua_pop(L, 1);
+  /* matrix(t) is matrix.new(t). */
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, m_call);
+  lua_setfield(L, -2, "__call");
+  lua_setmetatable(L, -2);
+  return 1;
+}
