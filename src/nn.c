@@ -151,8 +151,12 @@ int nn_act_backward(NnAct k, double alpha, Mat *dLdZ, const Mat *Z, const Mat *A
   for (size_t start = 0; start < n; start += BLOCK) {
     size_t end = n - start > BLOCK ? start + BLOCK : n;
     if (mat_interrupted) return MAT_EINTR;
-    for (size_t i = start; i < end; i++)
-      dLdZ->v[i] = dLdA->v[i] * deriv(k, alpha, Z->v[i], A->v[i]);
+    for (size_t i = start; i < end; i++) {
+      double d = deriv(k, alpha, Z->v[i], A->v[i]), g = dLdA->v[i];
+      /* where f' is 0 the gradient is +0 (not -0, and not NaN for an
+         infinite g); a NaN g stays NaN */
+      dLdZ->v[i] = d == 0 ? (g != g ? g : 0.0) : g * d;
+    }
   }
   return MAT_OK;
 }

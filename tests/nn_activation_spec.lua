@@ -99,6 +99,12 @@ describe('activations', function()
     local dZ = act:backward(matrix{{5, 5, 5, 5}})
     assert.is_true(dZ == matrix.zeros(1, 4))
     assert.is_true(act:jacobian(matrix.col{0, 1, -1}) == matrix.zeros(3, 3))
+    -- +0, not -0, even where dLdA is negative or infinite; NaN stays NaN
+    local d = act:backward(matrix{{-5, -math.huge, math.huge, 0 / 0}})
+    assert.are.equal(math.huge, 1 / d:get(1, 1))
+    assert.are.equal(math.huge, 1 / d:get(1, 2))
+    assert.are.equal(0, d:get(1, 3))
+    assert.is_true(d:get(1, 4) ~= d:get(1, 4))
   end)
 
   it('ReLU has derivative 0 at z = 0; LeakyReLU has alpha there; default alpha 0.01', function()

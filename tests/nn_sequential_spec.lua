@@ -267,6 +267,21 @@ describe('the lecture\'s exercise: a Step above layer l makes dloss/dW^(l) zero'
   end)
 end)
 
+describe('the lecture\'s chain product, typed as in the README', function()
+  it('gives the dLdW that backward stores', function()
+    matrix.seed(42)
+    local l1, act, l2, sm, loss = nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 2), nn.SoftMax(), nn.NLLM()
+    local x, y = matrix.col{0.5, -1.5}, matrix.col{0, 1}
+    local z1 = l1:forward(x); local z2 = l2:forward(act:forward(z1)); loss:forward(sm:forward(z2), y)
+    local dZ1 = act:jacobian(z1) * l2:dZ_dA() * sm:jacobian(z2) * loss:backward()
+    local dW1 = x * dZ1:T()
+    local net = nn.Sequential({l1, act, l2, sm}, loss)
+    net:backprop(x, y)
+    U.close(dW1, l1.dLdW, 1e-12, 1e-15)
+    U.close(dZ1, l1.dLdW0, 1e-12, 1e-15)
+  end)
+end)
+
 describe('nn.jacobian', function()
   it('is b x c with entry (j, k) = df_k/du_j (a non-square case)', function()
     -- f: 2 -> 3, f(u) = (u1 u2, u1^2, sin u2); df/du is 2 x 3

@@ -26,9 +26,14 @@ local function callable(x)
   return mt ~= nil and type(mt) == 'table' and mt.__call ~= nil
 end
 
+-- obj[k], or nil when obj cannot be indexed
+local function field(obj, k)
+  local ok, v = pcall(function() return obj[k] end)
+  if ok then return v end
+end
+
 local function has_method(obj, name)
-  local ok, f = pcall(function() return obj[name] end)
-  return ok and callable(f)
+  return callable(field(obj, name))
 end
 
 local function checkmatrix(fname, what, x)
@@ -228,14 +233,9 @@ function Sequential:__tostring()
   local lines = {fmt('Sequential: %d modules, loss %s', #self.modules, describe(self.loss))}
   for i, m in ipairs(self.modules) do
     local extra = ''
-    local W, W0 = nil, nil
-    if kind(m) == 'Linear' or type(m) == 'table' then
-      local ok1, w = pcall(function() return m.W end)
-      local ok2, w0 = pcall(function() return m.W0 end)
-      if ok1 and matrix.is(w) then W = w end
-      if ok2 and matrix.is(w0) then W0 = w0 end
-    end
-    if W then
+    local W, W0 = field(m, 'W'), field(m, 'W0')
+    if not matrix.is(W0) then W0 = nil end
+    if matrix.is(W) then
       local r, c = W:shape()
       extra = fmt('  %d -> %d   W %s', r, c, shape(W)) .. (W0 and ('  W0 ' .. shape(W0)) or '')
     end
