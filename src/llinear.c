@@ -53,6 +53,7 @@ static int linear_new(lua_State *L) {
   LLinear *l = (LLinear *)lua_newuserdatauv(L, sizeof(LLinear), NUV);
   double sd = 1.0 * pow((double)m, -0.5);
   Mat *W;
+  Rng *rng = lmat_rng(L);
   size_t i, len;
   l->m = m;
   l->n = n;
@@ -63,7 +64,7 @@ static int linear_new(lua_State *L) {
   for (i = 0; i < len; i++) {
     if ((i & 0xffff) == 0 && mat_interrupted)
       return lmat_interrupted(L, "Linear");
-    W->v[i] = 0.0 + sd * rng_gauss(&rng_global);
+    W->v[i] = 0.0 + sd * rng_gauss(rng);
   }
   lnn_buffer(L, -1, UV_W0, n, 1);
   lnn_buffer(L, -1, UV_DW, m, n);
