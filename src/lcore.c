@@ -18,5 +18,7 @@ int luaopen_nnlab_core(lua_State *L) {
   lua_setfield(L, -2, "matrix");
   luaL_requiref(L, "nnlab.nncore", luaopen_nnlab_nncore, 0);
   lua_setfield(L, -2, "nn");
+  luaL_requiref(L, "nnlab.traincore", luaopen_nnlab_traincore, 0);
+  lua_setfield(L, -2, "train");
   return 1;
 }
