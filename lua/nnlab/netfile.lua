@@ -26,8 +26,8 @@
 --   ...
 --   end                             the last line: a file without it is cut
 --
--- Numbers are written with %.17g, so they read back to the same doubles
--- (inf, -inf and nan are written as such).
+-- Numbers are written with up to 17 significant digits, so they read back
+-- to the same doubles (inf, -inf and nan are written as such).
 local core = require 'nnlab.core'
 
 local matrix, C, T = core.matrix, core.nn, core.train
@@ -49,10 +49,16 @@ local HYPER = {
 }
 local STATE = {SGD = {}, Momentum = {'M'}, Adadelta = {'G'}, Adam = {'m', 'v'}}
 
+-- The shortest of %.15g, %.16g, %.17g that reads back as x (%.17g always
+-- does), so 0.1 is written 0.1.
 local function num(x)
   if x ~= x then return 'nan' end
   if x == math.huge then return 'inf' end
   if x == -math.huge then return '-inf' end
+  local s = fmt('%.15g', x)
+  if tonumber(s) == x then return s end
+  s = fmt('%.16g', x)
+  if tonumber(s) == x then return s end
   return fmt('%.17g', x)
 end
 
@@ -122,7 +128,7 @@ local function serialize(net, opt)
     local ok = HYPER[C.kind(opt)]
     if not ok then
       save_error('the optimizer (%s) cannot be saved: only nn.SGD, nn.Momentum, nn.Adadelta and nn.Adam can',
-        tostring(opt))
+        tostring(opt):match('^table: ') and 'a Lua table' or tostring(opt))
     end
     local ok_kind = C.kind(opt)
     out[#out + 1] = 'optimizer ' .. ok_kind
@@ -160,14 +166,17 @@ local function write_file(path, text)
   tmp_count = tmp_count + 1
   local tmp = fmt('%s.tmp-%d-%d', path, os.time(), tmp_count)
   local f, err = io.open(tmp, 'wb')
-  if not f then save_error('cannot write %s: %s', path, err) end
-  local ok
-  ok, err = f:write(text)
-  if ok then ok, err = f:close() else f:close() end
-  if ok then ok, err = os.rename(tmp, path) end
+  local ok = f ~= nil
+  if ok then
+    ok, err = f:write(text)
+    if ok then ok, err = f:close() else f:close() end
+    if ok then ok, err = os.rename(tmp, path) end
+    if not ok then os.remove(tmp) end
+  end
   if not ok then
-    os.remove(tmp)
-    save_error('cannot write %s: %s (the file is unchanged)', path, tostring(err))
+    err = tostring(err)
+    if err:sub(1, #tmp + 2) == tmp .. ': ' then err = err:sub(#tmp + 3) end
+    save_error('cannot write %s: %s (the file is unchanged)', path, err)
   end
 end
 
@@ -214,10 +223,12 @@ end
 -- The reader: the significant lines (not blank, not comments) one by one.
 local function reader(text, path)
   local lines = {}
-  for l in (text .. '\n'):gmatch('([^\n]*)\n') do
-    lines[#lines + 1] = (l:gsub('\r$', ''))
+  if text ~= '' then
+    for l in (text .. '\n'):gmatch('([^\n]*)\n') do
+      lines[#lines + 1] = (l:gsub('\r$', ''))
+    end
+    if text:sub(-1) == '\n' then lines[#lines] = nil end
   end
-  if text:sub(-1) == '\n' then lines[#lines] = nil end
   local R = {i = 0, n = #lines}
   function R.fail(msg, ...)
     error({fmt('%s:%d: %s', path, math.max(R.i, 1), fmt(msg, ...))}, 0)
@@ -351,10 +362,10 @@ local function parse(text, path)
     for _, name in ipairs(HYPER[ok]) do
       local hw = R.expect(name, 1, fmt("'%s <number>' (of %s)", name, ok))
       h[name] = R.number(hw[2], name)
+      local good, e = pcall(nn[ok], {[name] = h[name]})  -- its range, on its line
+      if not good then R.fail('%s', (tostring(e):gsub('^[^:]*:%d+: ', ''))) end
     end
-    local made, e = pcall(nn[ok], h)
-    if not made then R.fail('%s', tostring(e):gsub('^[^:]*:%d+: ', '')) end
-    opt = e
+    opt = nn[ok](h)
     local sw = R.expect('steps', 1, "'steps <count>'")
     local steps = toint(sw[2])
     if not steps then R.fail("expected 'steps <count>', got %s", show(R.line)) end
