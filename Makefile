@@ -15,7 +15,8 @@ LDLIBS = $(PKG_LIBS) -lm
 
 BUILD ?= build
 BIN ?= nnlab
-HOST_SRC = src/nnlab.c src/repl.c
+# The program only: the REPL, and the grader's sandbox and child processes.
+HOST_SRC = src/nnlab.c src/repl.c src/lsandbox.c src/lproc.c src/marshal.c
 CORE_SRC = $(filter-out $(HOST_SRC), $(wildcard src/*.c))
 CORE_OBJ = $(CORE_SRC:src/%.c=$(BUILD)/%.o)
 HOST_OBJ = $(HOST_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/embedded.o
