@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cblas.h>
@@ -275,12 +276,20 @@ static int p_poll(lua_State *L) {
   return 1;
 }
 
+/* proc.now() -> seconds on a monotonic clock */
+static int p_now(lua_State *L) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  lua_pushnumber(L, (lua_Number)ts.tv_sec + (lua_Number)ts.tv_nsec * 1e-9);
+  return 1;
+}
+
 static const luaL_Reg child_methods[] = {
   {"receive", c_receive}, {"kill", c_kill}, {"wait", c_wait}, {NULL, NULL}
 };
 
 static const luaL_Reg functions[] = {
-  {"spawn", p_spawn}, {"poll", p_poll}, {NULL, NULL}
+  {"spawn", p_spawn}, {"poll", p_poll}, {"now", p_now}, {NULL, NULL}
 };
 
 int luaopen_nnlab_proc(lua_State *L) {
