@@ -72,9 +72,9 @@ test: deps-test all $(BUILD)/ptydrive
 # The module is loaded into stock lua5.4, so libasan is preloaded there.
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 asan:
-	$(MAKE) BUILD=build-asan BIN=build-asan/nnlab EXTRA_CFLAGS="$(ASAN_FLAGS)" all
+	$(MAKE) BUILD=build-asan BIN=build-asan/nnlab-asan EXTRA_CFLAGS="$(ASAN_FLAGS)" all
 test-asan: asan
-	$(MAKE) BUILD=build-asan BIN=build-asan/nnlab EXTRA_CFLAGS="$(ASAN_FLAGS)" \
+	$(MAKE) BUILD=build-asan BIN=build-asan/nnlab-asan EXTRA_CFLAGS="$(ASAN_FLAGS)" \
 	  TEST_PRELOAD="LD_PRELOAD=$$($(CC) -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0" test
 
 install: all
@@ -82,7 +82,8 @@ install: all
 	  $(DESTDIR)$(PREFIX)/lib/lua/5.4/nnlab
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/nnlab
 	install -m 644 lua/nnlab.lua $(DESTDIR)$(PREFIX)/share/lua/5.4/nnlab.lua
-	install -m 644 $(wildcard lua/nnlab/*.lua) $(DESTDIR)$(PREFIX)/share/lua/5.4/nnlab/
+	for f in $(wildcard lua/nnlab/*.lua); do \
+	  install -m 644 $$f $(DESTDIR)$(PREFIX)/share/lua/5.4/nnlab/ || exit 1; done
 	install -m 755 $(MODULE) $(DESTDIR)$(PREFIX)/lib/lua/5.4/nnlab/core.so
 
 uninstall:

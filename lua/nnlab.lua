@@ -10,6 +10,7 @@ local core = require 'nnlab.core'
 local M = {
   version = core.version,
   matrix = core.matrix,
+  nn = require 'nnlab.nn',
 }
 
 return M

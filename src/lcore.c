@@ -5,6 +5,7 @@
 #include <lauxlib.h>
 
 #include "lmatrix.h"
+#include "nn_lua.h"
 #include "version.h"
 
 int luaopen_nnlab_core(lua_State *L);
@@ -15,5 +16,7 @@ int luaopen_nnlab_core(lua_State *L) {
   lua_setfield(L, -2, "version");
   luaL_requiref(L, "nnlab.matrix", luaopen_nnlab_matrix, 0);
   lua_setfield(L, -2, "matrix");
+  luaL_requiref(L, "nnlab.nncore", luaopen_nnlab_nncore, 0);
+  lua_setfield(L, -2, "nn");
   return 1;
 }

@@ -82,14 +82,21 @@ static int isvector(const Mat *m) {
   return m->rows == 1 || m->cols == 1;
 }
 
-/* A size argument: an integer from 0 to MAT_MAXDIM. */
-static int checkdim(lua_State *L, int arg) {
+/* A size argument: a non-negative integer. */
+static lua_Integer checksize(lua_State *L, int arg) {
   lua_Integer n = luaL_checkinteger(L, arg);
   if (n < 0)
     luaL_argerror(L, arg, lua_pushfstring(L, "size must be non-negative, got %I", n));
-  if (n > MAT_MAXDIM)
-    luaL_argerror(L, arg, lua_pushfstring(L, "size is too large, got %I", n));
-  return (int)n;
+  return n;
+}
+
+/* The shape given by the size arguments at arg and arg + 1. */
+static void checkshape(lua_State *L, int arg, int *rows, int *cols) {
+  lua_Integer r = checksize(L, arg), c = checksize(L, arg + 1);
+  if (r > MAT_MAXDIM || c > MAT_MAXDIM || (c > 0 && (lua_Unsigned)r > MAX_ELEMS / (lua_Unsigned)c))
+    luaL_error(L, "%s: %Ix%I matrix is too large", fname(L), r, c);
+  *rows = (int)r;
+  *cols = (int)c;
 }
 
 /* The optional destination at arg: NULL when absent, else a matrix that
@@ -119,9 +126,8 @@ static Mat *result(lua_State *L, int arg, const char *op, int rows, int cols) {
 /* --- construction --------------------------------------------------- */
 
 static double checkentry(lua_State *L, int i, int j) {
-  int isnum;
-  double x = lua_tonumberx(L, -1, &isnum);
-  if (!isnum)
+  double x = lua_tonumber(L, -1);
+  if (lua_type(L, -1) != LUA_TNUMBER)
     luaL_error(L, "matrix: entry (%d, %d) is a %s, expected a number", i, j,
                luaL_typename(L, -1));
   lua_pop(L, 1);
@@ -175,13 +181,16 @@ static int m_call(lua_State *L) {  /* matrix(t): the module table is arg 1 */
 }
 
 static int m_zeros(lua_State *L) {
-  lmat_push(L, checkdim(L, 1), checkdim(L, 2));
+  int r, c;
+  checkshape(L, 1, &r, &c);
+  lmat_push(L, r, c);
   return 1;
 }
 
 static int m_ones(lua_State *L) {
-  Mat *m = push_raw(L, checkdim(L, 1), checkdim(L, 2));
-  mat_fill(m, 1.0);
+  int r, c;
+  checkshape(L, 1, &r, &c);
+  mat_fill(push_raw(L, r, c), 1.0);
   return 1;
 }
 
@@ -193,15 +202,25 @@ static int m_fill(lua_State *L) {
     lua_settop(L, 1);
     return 1;
   }
-  m = push_raw(L, checkdim(L, 1), checkdim(L, 2));
-  mat_fill(m, luaL_checknumber(L, 3));
+  {
+    int r, c;
+    double x;
+    checkshape(L, 1, &r, &c);
+    x = luaL_checknumber(L, 3);
+    mat_fill(push_raw(L, r, c), x);
+  }
   return 1;
 }
 
 static int m_eye(lua_State *L) {
-  int n = checkdim(L, 1);
-  Mat *m = push_raw(L, n, lua_isnoneornil(L, 2) ? n : checkdim(L, 2));
-  mat_eye(m);
+  int r, c;
+  checksize(L, 1);
+  if (lua_isnoneornil(L, 2)) {  /* eye(n) is eye(n, n) */
+    lua_settop(L, 1);
+    lua_pushvalue(L, 1);
+  }
+  checkshape(L, 1, &r, &c);
+  mat_eye(push_raw(L, r, c));
   return 1;
 }
 
@@ -233,7 +252,7 @@ static int copy_part(lua_State *L, int byrow);
 
 /* matrix.col{...} builds an n x 1 vector; m:col(j) extracts column j. */
 static int m_col(lua_State *L) {
-  if (lmat_test(L, 1))
+  if (lmat_test(L, 1) && !lua_isnone(L, 2))
     return copy_part(L, 0);
   vector_arg(L, 1);
   return 1;
@@ -242,7 +261,7 @@ static int m_col(lua_State *L) {
 /* matrix.row{...} builds a 1 x n vector; m:row(i) extracts row i. */
 static int m_row(lua_State *L) {
   Mat *m;
-  if (lmat_test(L, 1))
+  if (lmat_test(L, 1) && !lua_isnone(L, 2))
     return copy_part(L, 1);
   m = vector_arg(L, 1);
   m->cols = m->rows;
@@ -275,32 +294,56 @@ static int m_is(lua_State *L) {
 
 /* --- random numbers (numpy's legacy stream, see rng.h) -------------- */
 
+#define RNG_KEY "nnlab.rng"
+
+Rng *lmat_rng(lua_State *L) {
+  Rng *r;
+  if (lua_getfield(L, LUA_REGISTRYINDEX, RNG_KEY) == LUA_TUSERDATA) {
+    r = (Rng *)lua_touserdata(L, -1);
+  } else {  /* zero-filled: seeds itself with 0 on the first draw */
+    r = (Rng *)lua_newuserdatauv(L, sizeof(Rng), 0);
+    memset(r, 0, sizeof *r);
+    lua_setfield(L, LUA_REGISTRYINDEX, RNG_KEY);
+  }
+  lua_pop(L, 1);  /* the registry keeps it alive */
+  return r;
+}
+
 static int m_seed(lua_State *L) {
   lua_Integer s = luaL_checkinteger(L, 1);
   luaL_argcheck(L, s >= 0 && s <= (lua_Integer)UINT32_MAX, 1,
                 "seed must be between 0 and 2^32 - 1");
-  rng_seed(&rng_global, (uint32_t)s);
+  rng_seed(lmat_rng(L), (uint32_t)s);
   return 0;
 }
 
 static int m_rand(lua_State *L) {
-  Mat *m = push_raw(L, checkdim(L, 1), checkdim(L, 2));
-  size_t i, n = mat_len(m);
-  for (i = 0; i < n; i++)
-    m->v[i] = rng_double(&rng_global);
+  int r, c;
+  Mat *m;
+  size_t i, n;
+  Rng *rng;
+  checkshape(L, 1, &r, &c);
+  m = push_raw(L, r, c);
+  rng = lmat_rng(L);
+  for (i = 0, n = mat_len(m); i < n; i++)
+    m->v[i] = rng_double(rng);
   return 1;
 }
 
 static int m_randn(lua_State *L) {
-  int r = checkdim(L, 1), c = checkdim(L, 2);
-  double mean = luaL_optnumber(L, 3, 0.0), sd = luaL_optnumber(L, 4, 1.0);
+  int r, c;
+  double mean, sd;
   Mat *m;
   size_t i, n;
+  Rng *rng;
+  checkshape(L, 1, &r, &c);
+  mean = luaL_optnumber(L, 3, 0.0);
+  sd = luaL_optnumber(L, 4, 1.0);
   luaL_argcheck(L, sd >= 0, 4, "standard deviation must be non-negative");
   m = push_raw(L, r, c);
-  n = mat_len(m);
-  for (i = 0; i < n; i++)
-    m->v[i] = mean + sd * rng_gauss(&rng_global);
+  rng = lmat_rng(L);
+  for (i = 0, n = mat_len(m); i < n; i++)
+    m->v[i] = mean + sd * rng_gauss(rng);
   return 1;
 }
 
@@ -309,15 +352,18 @@ static int m_randint(lua_State *L) {
   lua_Integer n = luaL_checkinteger(L, 1);
   Mat *m;
   size_t i, len;
+  int r, c;
+  Rng *rng;
   luaL_argcheck(L, n >= 1, 1, "upper bound must be at least 1");
   if (lua_isnoneornil(L, 2)) {
-    lua_pushinteger(L, (lua_Integer)rng_randint(&rng_global, (uint64_t)n) + 1);
+    lua_pushinteger(L, (lua_Integer)rng_randint(lmat_rng(L), (uint64_t)n) + 1);
     return 1;
   }
-  m = push_raw(L, checkdim(L, 2), checkdim(L, 3));
-  len = mat_len(m);
-  for (i = 0; i < len; i++)
-    m->v[i] = (double)(rng_randint(&rng_global, (uint64_t)n) + 1);
+  checkshape(L, 2, &r, &c);
+  m = push_raw(L, r, c);
+  rng = lmat_rng(L);
+  for (i = 0, len = mat_len(m); i < len; i++)
+    m->v[i] = (double)(rng_randint(rng, (uint64_t)n) + 1);
   return 1;
 }
 
@@ -396,8 +442,9 @@ static int m_copy(lua_State *L) {
 
 static int m_reshape(lua_State *L) {
   Mat *a = lmat_check(L, 1), *m;
-  int r = checkdim(L, 2), c = checkdim(L, 3);
+  int r, c;
   char s[32];
+  checkshape(L, 2, &r, &c);
   if ((size_t)r * (size_t)c != mat_len(a))
     return luaL_error(L, "reshape: cannot reshape %s (%I elements) into %dx%d (%I elements)",
                       lmat_shapestr(s, a), (lua_Integer)mat_len(a), r, c,
@@ -524,7 +571,8 @@ static int matmul(lua_State *L, Mat *a, Mat *b) {
 }
 
 static int m_matmul(lua_State *L) {
-  return matmul(L, lmat_check(L, 1), lmat_check(L, 2));
+  Mat *a = lmat_check(L, 1);
+  return matmul(L, a, lmat_check(L, 2));
 }
 
 static int m_scale(lua_State *L) {

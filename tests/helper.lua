@@ -30,7 +30,7 @@ function H.sh(cmdline, stdin)
     f:write(stdin)
     f:close()
   end
-  local ok, how, code = os.execute(string.format('%s <%s >%s 2>%s',
+  local ok, how, code = os.execute(string.format('{ %s\n} <%s >%s 2>%s',
     cmdline, H.quote(inp), H.quote(out), H.quote(err)))
   local o, e = slurp(out), slurp(err)
   os.remove(out); os.remove(err)
