@@ -703,22 +703,36 @@ static int read_entry(lua_State *L, int *show) {
   }
 }
 
+/*
+ * Does the traceback in msg[0 .. len) show only C functions and the entry's
+ * main chunk?  Then it says no more than the message's own position.
+ */
+static int trivial_traceback(const char *tb, const char *end) {
+  while (tb < end) {
+    const char *eol = memchr(tb, '\n', (size_t)(end - tb));
+    size_t n;
+    if (eol == NULL) eol = end;
+    n = (size_t)(eol - tb);
+    if (!(n >= 5 && memcmp(tb, "\t[C]:", 5) == 0) &&
+        !(n >= 13 && memcmp(eol - 13, "in main chunk", 13) == 0 &&
+          memcmp(tb, "\tstdin:", 7) == 0))
+      return 0;
+    tb = eol + 1;
+  }
+  return 1;
+}
+
 static void print_error(lua_State *L) {
-  const char *msg = lua_tostring(L, -1);
-  static const char tail[] = "\n\t[C]: in ?"; /* the REPL itself */
-  size_t len, tlen = sizeof tail - 1;
+  static const char header[] = "\nstack traceback:\n", tail[] = "\n\t[C]: in ?";
+  const char *msg = lua_tostring(L, -1), *tb;
+  size_t len;
   if (msg == NULL) msg = "(error object is not a string)";
   len = strlen(msg);
-  const char *tb;
-  if (len >= tlen && strcmp(msg + len - tlen, tail) == 0) len -= tlen;
-  tb = strstr(msg, "\nstack traceback:\n\t");
-  if (tb != NULL) { /* a traceback of the entry alone says nothing more */
-    const char *last = tb + sizeof "\nstack traceback:\n\t" - 1;
-    const char *eol = memchr(last, '\n', len - (size_t)(last - msg));
-    if (eol == NULL && len - (size_t)(last - msg) >= 13 &&
-        memcmp(msg + len - 13, "in main chunk", 13) == 0)
-      len = (size_t)(tb - msg);
-  }
+  if (len >= sizeof tail - 1 && strcmp(msg + len - (sizeof tail - 1), tail) == 0)
+    len -= sizeof tail - 1; /* the REPL's own frame */
+  tb = strstr(msg, header);
+  if (tb != NULL && trivial_traceback(tb + sizeof header - 1, msg + len))
+    len = (size_t)(tb - msg);
   fflush(stdout);
   if (color_err) fputs("\033[31m", stderr);
   fwrite(msg, 1, len, stderr);
