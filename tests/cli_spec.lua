@@ -335,6 +335,15 @@ while true do coroutine.resume(co) end]])
     assert.matches('interrupted!', err)
   end)
 
+  it('quits on the third Ctrl-C that C code leaves unanswered', function()
+    -- string.find with this pattern runs for ages in C without a Lua instruction
+    local out, err = H.sh('(' .. H.quote(H.bin) .. [[ -e 'print(string.rep("x", 1e7):find(".-y"))' & p=$!
+      sleep 1; for i in 1 2 3 4 5 6 7 8 9 10; do kill -INT $p 2>/dev/null; sleep 0.3; done
+      kill -KILL $p 2>/dev/null; wait $p; echo "status $?")]])
+    assert.are.equal('status 130\n', out)
+    assert.matches('nnlab: not answering Ctrl%-C: quitting', err)
+  end)
+
   it('stops a long matrix product', function()
     local _, err, code = interrupt('local a = matrix.zeros(3000, 3000) while true do local b = a * a end')
     assert.are.equal(1, code)

@@ -86,8 +86,11 @@ local function format_table(t, opts, depth, seen, indent)
   for _, k in ipairs(keys) do
     if count >= opts.items then break end
     count = count + 1
-    items[#items + 1] = format_key(k, opts, depth + 1, seen) .. ' = ' ..
-      format(rawget(t, k), opts, depth + 1, seen, inner)
+    local key = format_key(k, opts, depth + 1, seen) .. ' = '
+    local v = rawget(t, k)
+    -- a nested table's lines indent by one step; other text lines up under its start
+    local at = (type(v) == 'table' and not has_tostring(v)) and inner or inner + #key
+    items[#items + 1] = key .. format(v, opts, depth + 1, seen, at)
   end
   local total = n + #keys
   if total > count then items[#items + 1] = '... (' .. (total - count) .. ' more)' end
