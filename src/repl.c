@@ -47,6 +47,7 @@ static volatile sig_atomic_t interrupting; /* Ctrl-C while Lua code runs */
 static volatile sig_atomic_t unanswered;   /* Ctrl-C not yet turned into an error */
 static volatile sig_atomic_t got_sigint;   /* for the prompt */
 static volatile sig_atomic_t got_sigwinch;
+static volatile sig_atomic_t got_sigcont;
 
 static void stop_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;
@@ -95,9 +96,10 @@ static void on_sigint(int sig) {
   }
 }
 
-static void on_sigwinch(int sig) {
+static void on_sigwinch_or_cont(int sig) {
   if (forwarded(sig)) return;
-  got_sigwinch = 1;
+  if (sig == SIGCONT) got_sigcont = 1;
+  else got_sigwinch = 1;
 }
 
 static int sigint_depth;
@@ -278,8 +280,10 @@ static int tty_getline(const char *prompt, char **line) {
   sigemptyset(&block);
   sigaddset(&block, SIGINT);
   sigaddset(&block, SIGWINCH);
+  sigaddset(&block, SIGCONT);
   sigprocmask(SIG_BLOCK, &block, &orig);
   got_sigint = 0; /* Ctrl-C from before the prompt showed is spent */
+  got_sigcont = 0; /* the terminal is prepared below anyway */
   rl_finished = 0;
   rl_line = NULL;
   fflush(stdout);
@@ -300,6 +304,12 @@ static int tty_getline(const char *prompt, char **line) {
     if (got_sigwinch) {
       got_sigwinch = 0;
       rl_resize_terminal();
+    }
+    if (got_sigcont) { /* back from Ctrl-Z: the shell has reset the terminal */
+      got_sigcont = 0;
+      rl_deprep_terminal();
+      rl_prep_terminal(1);
+      rl_forced_update_display();
     }
     FD_ZERO(&fds);
     FD_SET(fd, &fds);
@@ -790,16 +800,17 @@ static void readline_open(lua_State *L) {
 }
 
 void repl_run(lua_State *L) {
-  struct sigaction sa, old_winch;
+  struct sigaction sa, old_winch, old_cont;
   int top = lua_gettop(L);
   interactive = isatty(STDIN_FILENO);
   color_out = interactive && wants_color(STDOUT_FILENO);
   color_err = interactive && wants_color(STDERR_FILENO);
   catch_sigint();
   memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_sigwinch;
+  sa.sa_handler = on_sigwinch_or_cont;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGWINCH, &sa, &old_winch);
+  sigaction(SIGCONT, &sa, &old_cont);
   load_printer(L);
   if (interactive) {
     readline_open(L);
@@ -825,6 +836,7 @@ void repl_run(lua_State *L) {
   }
   fflush(stdout);
   sigaction(SIGWINCH, &old_winch, NULL);
+  sigaction(SIGCONT, &old_cont, NULL);
   release_sigint();
   lua_settop(L, top);
 }

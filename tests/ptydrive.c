@@ -12,6 +12,7 @@
  *   sleep MS        pause MS milliseconds
  *   timeout S       waits from now on give up after S seconds (default 10)
  *   enter, tab, up, ctrl-c, ctrl-d     type that key
+ * The terminal is 80x24 and does not flush its queues on Ctrl-C (NOFLSH).
  * Everything the command writes is copied to standard output.  After the
  * script, ptydrive waits for the command to end and exits with its status
  * (128+N when killed by signal N).  A wait that times out, or the whole run
@@ -27,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -167,6 +169,14 @@ int main(int argc, char **argv) {
     return 2;
   }
   if (child == 0) {
+    /* No flushing of the terminal's queues on Ctrl-C (NOFLSH): the kernel
+       flushes after the signal is sent, so it could discard what the command
+       writes at once in answer, and a wait for that would fail by chance. */
+    struct termios t;
+    if (tcgetattr(STDIN_FILENO, &t) == 0) {
+      t.c_lflag |= NOFLSH;
+      tcsetattr(STDIN_FILENO, TCSANOW, &t);
+    }
     execvp(argv[argi], argv + argi);
     fprintf(stderr, "ptydrive: cannot run %s: %s\n", argv[argi], strerror(errno));
     _exit(127);

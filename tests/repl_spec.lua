@@ -272,6 +272,7 @@ wait >
 line x = 1
 wait > 
 send x = 2
+wait x = 2
 ctrl-c
 wait > 
 line for i = 1, 2 do
@@ -396,8 +397,11 @@ wait >
 line trap = setmetatable({}, {__index = function() called = true end, __pairs = function() called = true end})
 wait > 
 send trap.x
+wait trap.x
 tab
+wait \x07
 tab
+wait \x07
 ctrl-c
 wait > 
 line 'called: ' .. tostring(called)
@@ -405,6 +409,38 @@ wait "called: nil"
 wait > 
 ctrl-d
 ]])
+  end)
+end)
+
+describe('job control', function()
+  it('edits lines again after Ctrl-Z and fg', function()
+    local hist = tmpname()
+    local script = [[
+timeout 30
+line PS1='SHELL$ '
+wait SHELL$ 
+line NO_COLOR=1 NNLAB_HISTORY=]] .. H.quote(hist) .. ' ' .. H.quote(H.bin) .. [[
+
+wait > 
+send \x1a
+wait Stopped
+wait SHELL$ 
+line fg
+sleep 300
+send matrix.ze
+tab
+wait zeros
+line (1, 1)
+wait matrix 1x1
+wait > 
+ctrl-d
+wait SHELL$ 
+line exit
+]]
+    local out, err, code = H.sh('env -u PROMPT_COMMAND TERM=xterm HISTFILE=/dev/null ' ..
+      H.quote(H.ptydrive) .. ' -t 60 bash --norc --noprofile -i', script)
+    os.remove(hist)
+    assert(code == 0 and err == '', 'ptydrive status ' .. code .. ': ' .. err .. '\n--- output:\n' .. out)
   end)
 end)
 
