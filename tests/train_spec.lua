@@ -606,3 +606,60 @@ describe('fit errors', function()
     same_weights(before, snapshot(net))
   end)
 end)
+
+describe('fit in the REPL', function()
+  -- nnlab in a pseudo-terminal driven by tests/ptydrive (see repl_spec.lua).
+  local function pty(script)
+    local hist = os.tmpname()
+    local out, err, code = H.sh(string.format('env TERM=xterm NO_COLOR=1 NNLAB_HISTORY=%s %s -t 60 %s',
+      H.quote(hist), H.quote(H.ptydrive), H.quote(H.bin)), 'timeout 30\n' .. script)
+    os.remove(hist)
+    return (out:gsub('\r', '\n')), err, code
+  end
+
+  it('Ctrl-C stops training, fit returns the history and the weights learned so far', function()
+    local out, err, code = pty([[
+wait > 
+line X = matrix.randn(2, 200); Y = matrix.zeros(2, 200); for j = 1, 200 do Y:set(X:get(1, j) > 0 and 2 or 1, j, 1) end
+wait > 
+line net = nn.Sequential({nn.Linear(2, 50), nn.Tanh(), nn.Linear(50, 2), nn.SoftMax()}, nn.NLLM())
+wait > 
+line W = net.modules[1].W:copy()
+wait > 
+line h = net:fit(X, Y, {epochs = 1000000})
+wait steps/s
+sleep 500
+ctrl-c
+wait the net keeps the weights of the last step
+wait > 
+line print('result', h.stopped, h.epochs > 0, #h.loss == h.epochs, net.modules[1].W == W)
+wait result
+wait > 
+ctrl-d
+]])
+    assert.are.equal(0, code, err .. out)
+    assert.truthy(out:find('result\tinterrupted\ttrue\ttrue\tfalse', 1, true), out)
+    assert.truthy(out:find('epoch +%d+/1000000 %['), out)  -- the progress bar
+    assert.is_nil(out:find('stack traceback', 1, true), out)
+  end)
+end)
+
+describe('fit without io and os (as in the grader\'s sandbox)', function()
+  it('trains silently, and nn.save / nn.load say files are not available', function()
+    local saved_io, saved_os = _G.io, _G.os
+    local net = hard_net()
+    local ok, h, e1, e2 = pcall(function()
+      _G.io = nil
+      _G.os = {clock = saved_os.clock, time = saved_os.time, date = saved_os.date}
+      local hist = net:fit(X, Y, {epochs = 2, batch = 5})
+      local _, a = pcall(nn.save, net, 'x.nn')
+      local _, b = pcall(nn.load, 'x.nn')
+      return hist, a, b
+    end)
+    _G.io, _G.os = saved_io, saved_os
+    assert.is_true(ok, h)
+    assert.are.equal(2, h.epochs)
+    assert.truthy(e1:find('nn.save: files cannot be written here (no io library)', 1, true))
+    assert.truthy(e2:find('nn.load: files cannot be read here (no io library)', 1, true))
+  end)
+end)

@@ -184,6 +184,9 @@ function M.save(net, path, opt)
   if type(path) ~= 'string' then
     error(fmt('nn.save: path must be a string, got %s', type(path)), 2)
   end
+  if type(io) ~= 'table' or type(os) ~= 'table' or not os.rename then
+    error('nn.save: files cannot be written here (no io library)', 2)
+  end
   if opt == nil and type(net) == 'table' then opt = rawget(net, 'optimizer') end
   local ok, err = pcall(function() write_file(path, serialize(net, opt)) end)
   if not ok then
@@ -407,6 +410,9 @@ end
 function M.load(path)
   if type(path) ~= 'string' then
     error(fmt('nn.load: path must be a string, got %s', type(path)), 2)
+  end
+  if type(io) ~= 'table' then
+    error('nn.load: files cannot be read here (no io library)', 2)
   end
   local f, err = io.open(path, 'rb')
   if not f then error('nn.load: cannot read ' .. tostring(err), 2) end

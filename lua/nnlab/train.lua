@@ -57,11 +57,11 @@ function M.isatty()
   if type(io_) == 'table' and type(io_.isatty) == 'function' then
     return io_.isatty(1) and true or false
   end
+  if type(os) ~= 'table' then return false end  -- a sandbox
   if os.execute then
-    local ok = os.execute('test -t 1')
-    return ok == true
+    return os.execute('test -t 1') == true
   end
-  local term = os.getenv('TERM')
+  local term = os.getenv and os.getenv('TERM')
   return term ~= nil and term ~= '' and term ~= 'dumb'
 end
 
@@ -351,12 +351,16 @@ local function configure(net, X, Y, opts)
     and verbose ~= 1 and verbose ~= 2 then
     fail('verbose must be true, false, 0, 1 or 2, got %s', tostring(verbose))
   end
-  local out = opts.output or io.stdout
-  if not has_method(out, 'write') then
+  local out = opts.output
+  if out ~= nil and not has_method(out, 'write') then
     fail('output must be a file or an object with a write method, got %s', type(out))
   end
   local tty = opts.tty
-  if tty == nil then tty = opts.output == nil and M.isatty() end
+  if out == nil then  -- standard output, if there is one (not in a sandbox)
+    out = type(io) == 'table' and io.stdout or nil
+    if tty == nil then tty = out ~= nil and M.isatty() end
+  end
+  if out == nil then verbose = 0 end
   if verbose == nil then verbose = tty and 1 or 0 end
   local mode = nil
   if verbose == 2 or ((verbose == 1 or verbose == true) and not tty) then mode = 'lines'
