@@ -580,6 +580,7 @@ describe('fit errors', function()
     {{callback = 'print'}, 'fit: callback must be a function, got string'},
     {{verbose = 'loud'}, 'fit: verbose must be true, false, 0, 1 or 2, got loud'},
     {{output = 5}, 'fit: output must be a file or an object with a write method, got number'},
+    {{tty = 'yes'}, 'fit: tty must be true or false, got yes'},
   }
   for _, c in ipairs(cases) do
     it(c[2], function()
@@ -632,8 +633,8 @@ sleep 500
 ctrl-c
 wait the net keeps the weights of the last step
 wait > 
-line print('result', h.stopped, h.epochs > 0, #h.loss == h.epochs, net.modules[1].W == W)
-wait result
+line print('res' .. 'ult', h.stopped, h.epochs > 0, #h.loss == h.epochs, net.modules[1].W == W)
+wait result\t
 wait > 
 ctrl-d
 ]])

@@ -355,16 +355,21 @@ local function configure(net, X, Y, opts)
   if out ~= nil and not has_method(out, 'write') then
     fail('output must be a file or an object with a write method, got %s', type(out))
   end
-  local tty = opts.tty
-  if out == nil then  -- standard output, if there is one (not in a sandbox)
-    out = type(io) == 'table' and io.stdout or nil
-    if tty == nil then tty = out ~= nil and M.isatty() end
+  if opts.tty ~= nil and type(opts.tty) ~= 'boolean' then
+    fail('tty must be true or false, got %s', tostring(opts.tty))
   end
-  if out == nil then verbose = 0 end
-  if verbose == nil then verbose = tty and 1 or 0 end
-  local mode = nil
-  if verbose == 2 or ((verbose == 1 or verbose == true) and not tty) then mode = 'lines'
-  elseif verbose == 1 or verbose == true then mode = 'bar' end
+  local std = out == nil
+  if std then out = type(io) == 'table' and io.stdout or nil end  -- none in a sandbox
+  local mode  -- 'bar', 'lines' or nil (nothing)
+  if out ~= nil and verbose ~= false and verbose ~= 0 then
+    if verbose == 2 then
+      mode = 'lines'
+    else  -- nil (the default), 1 or true: look at the terminal
+      local tty = opts.tty
+      if tty == nil then tty = std and M.isatty() end
+      if tty then mode = 'bar' elseif verbose ~= nil then mode = 'lines' end
+    end
+  end
   local opt = make_optimizer(opts)
   local seed = opts.seed
   if seed ~= nil then  -- last, so that a bad option leaves the stream alone
@@ -399,6 +404,13 @@ function M.fit(net, X, Y, opts)
   local progress = new_progress(cfg.mode, cfg.out, epochs, total_steps)
   local idx = {}
   for i = 1, N do idx[i] = i end
+  -- The C modules keep their matrices for life, so their parameter list can
+  -- be taken once; a module written in Lua may replace its matrices (a new
+  -- dLdW every backward), so then the list is taken again every step.
+  local params = net:parameters()
+  for _, m in ipairs(net.modules) do
+    if C.kind(m) == nil then params = nil end
+  end
   local epoch = 0
   local Xb, Yb  -- reused while the batch size stays the same
 
@@ -430,8 +442,7 @@ function M.fit(net, X, Y, opts)
         Yb = T.gather(Y, idx, first, b, Yb)
         local loss = net:backprop(Xb, Yb)
         T.poll()
-        -- parameters() each step: a Lua module may replace its matrices
-        opt:step(net:parameters(), b == 1 and 1 or 1 / b)
+        opt:step(params or net:parameters(), b == 1 and 1 or 1 / b)
         history.steps = history.steps + 1
         seen, sum = seen + b, sum + loss
         progress.step(history.steps, e, history, sum / seen)
