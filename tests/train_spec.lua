@@ -548,6 +548,23 @@ describe('fit optimizers', function()
     assert.are.equal(40, opt:state(net.modules[1].W).t)
   end)
 
+  it('takes an optimizer written in Lua: step(params, scale) once per step, scale 1 / b', function()
+    local calls = {}
+    local mine = {step = function(self, params, scale)
+      calls[#calls + 1] = scale
+      for _, p in ipairs(params) do matrix.sub(p.value, p.grad * (0.1 * scale), p.value) end
+    end}
+    local a = hard_net(3)
+    local h = a:fit(X, Y, {epochs = 2, batch = 8, optimizer = mine, verbose = false})
+    assert.are.same({1 / 8, 1 / 8, 1 / 4, 1 / 8, 1 / 8, 1 / 4}, calls)
+    assert.are.equal(mine, h.optimizer)
+    local b = hard_net(3)
+    b:fit(X, Y, {epochs = 2, batch = 8, optimizer = nn.SGD(0.1), verbose = false})
+    for i, p in ipairs(a:parameters()) do
+      U.close(p.value, b:parameters()[i].value, 1e-14, 1e-15, 'parameter ' .. i)
+    end
+  end)
+
   it('two runs of fit with one optimizer are one longer run', function()
     local a = hard_net(8)
     a:fit(X, Y, {epochs = 6, batch = 20, optimizer = nn.Adam{lr = 0.01}, verbose = false})
