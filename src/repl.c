@@ -347,12 +347,22 @@ static int plain_getline(char **line) {
   return LINE_OK;
 }
 
-static int get_line(int first, char **line) {
+/* Read a line of an entry: the prompt is _PROMPT or _PROMPT2 when they are
+   set (raw globals, as strings), as in lua.c. */
+static int get_line(lua_State *L, int first, char **line) {
+  int top = lua_gettop(L), r;
+  const char *prompt;
   if (!interactive) return plain_getline(line);
-  if (color_out)
-    return tty_getline(first ? "\001\033[1;32m\002" PROMPT1 "\001\033[0m\002"
-                             : "\001\033[32m\002" PROMPT2 "\001\033[0m\002", line);
-  return tty_getline(first ? PROMPT1 : PROMPT2, line);
+  lua_pushglobaltable(L);
+  lua_pushstring(L, first ? "_PROMPT" : "_PROMPT2");
+  lua_rawget(L, -2);
+  prompt = lua_tostring(L, -1);
+  if (prompt == NULL) prompt = first ? PROMPT1 : PROMPT2;
+  if (color_out) /* \001 and \002 tell readline the codes take no room */
+    prompt = lua_pushfstring(L, "\001\033[%sm\002%s\001\033[0m\002", first ? "1;32" : "32", prompt);
+  r = tty_getline(prompt, line);
+  lua_settop(L, top);
+  return r;
 }
 
 /* --- history */
@@ -683,7 +693,7 @@ static int read_entry(lua_State *L, int *show) {
   int first = 1;
   for (;;) {
     char *line;
-    int r = get_line(first, &line), c;
+    int r = get_line(L, first, &line), c;
     if (r == LINE_INTERRUPT) {
       if (!first) lua_pop(L, 1);
       return ENTRY_NONE;
