@@ -8,7 +8,8 @@
  * the list), and it sets mat_interrupted, which long C kernels poll.  Until
  * the interrupted call returns, the hook stays: code that catches the error
  * (pcall, coroutine.resume) is stopped at its next instruction too.  Three
- * Ctrl-C that no Lua instruction answers end the program, as one does in lua.c.
+ * Ctrl-C that no Lua instruction answers (C code that does not poll) end the
+ * program, as a second one does in lua.c.
  *
  * The REPL reads with readline's callback interface: a pselect loop in which
  * SIGINT only sets a flag, so that Ctrl-C at the prompt clears the line.  An
