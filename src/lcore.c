@@ -4,6 +4,7 @@
 #include <lua.h>
 #include <lauxlib.h>
 
+#include "lio.h"
 #include "lmatrix.h"
 #include "version.h"
 
@@ -15,5 +16,7 @@ int luaopen_nnlab_core(lua_State *L) {
   lua_setfield(L, -2, "version");
   luaL_requiref(L, "nnlab.matrix", luaopen_nnlab_matrix, 0);
   lua_setfield(L, -2, "matrix");
+  luaL_requiref(L, "nnlab.io", luaopen_nnlab_io, 0);
+  lua_setfield(L, -2, "io");
   return 1;
 }
