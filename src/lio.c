@@ -14,6 +14,7 @@
  * file as it was.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,24 @@
 #include "lio.h"
 #include "lmatrix.h"
 #include "textio.h"
+
+/*
+ * Raise an error "<who><message>".  The functions users call directly (who
+ * is "matrix.load: " or "matrix.save: ") get the position of the call in
+ * front, as luaL_error gives it; the helpers for the Lua library (who is "")
+ * do not, so that the library can put its own name and the user's position.
+ */
+static int ioerror(lua_State *L, const char *who, const char *fmt, ...) {
+  va_list ap;
+  if (*who) luaL_where(L, 1);
+  else lua_pushliteral(L, "");
+  lua_pushstring(L, who);
+  va_start(ap, fmt);
+  lua_pushvfstring(L, fmt, ap);
+  va_end(ap);
+  lua_concat(L, 3);
+  return lua_error(L);
+}
 
 /* --- reading -------------------------------------------------------- */
 
@@ -64,7 +83,7 @@ static void readfile(lua_State *L, const char *path, const char *who) {
   int e;
   b->f = fopen(path, "rb");
   if (b->f == NULL)
-    luaL_error(L, "%scannot open '%s': %s", who, path, strerror(errno));
+    ioerror(L, who, "cannot open '%s': %s", path, strerror(errno));
   luaL_buffinit(L, &buf);
   do {
     char *p = luaL_prepbuffer(&buf);
@@ -75,7 +94,7 @@ static void readfile(lua_State *L, const char *path, const char *who) {
   fclose(b->f);
   b->f = NULL;
   if (e != 0)
-    luaL_error(L, "%scannot read '%s': %s", who, path, strerror(e));
+    ioerror(L, who, "cannot read '%s': %s", path, strerror(e));
   luaL_pushresult(&buf);
   lua_remove(L, -2);  /* the box */
 }
@@ -88,7 +107,7 @@ static Mat *pushtable(lua_State *L, const char *s, size_t len, int flags, const 
   TextError err;
   Mat *m;
   if (textio_parse(s, len, flags, &r, &c, NULL, 0, &err) != 0)
-    luaL_error(L, "%s%s%s%s", who, name ? name : "", name ? ": " : "", err.msg);
+    ioerror(L, who, "%s%s%s", name ? name : "", name ? ": " : "", err.msg);
   m = lmat_push(L, (int)r, (int)c);  /* r * c <= len: each number takes a byte */
   textio_parse(s, len, flags, &r, &c, m->v, r * c, &err);
   return m;
@@ -105,8 +124,8 @@ static int io_load(lua_State *L) {
   s = lua_tolstring(L, -1, &len);
   header = textio_header(s, len, &hr, &hc);
   if (header < 0)
-    return luaL_error(L, "matrix.load: %s: line 1: malformed header (expected '%s RxC')",
-                      path, TEXTIO_HEADER);
+    return ioerror(L, "matrix.load: ", "%s: line 1: malformed header (expected '%s RxC')", path,
+                 TEXTIO_HEADER);
   m = pushtable(L, s, len, TEXTIO_NONFINITE | (header ? TEXTIO_ALLOW_EMPTY : 0),
                 "matrix.load: ", path);
   if (header && (size_t)m->rows == hr && (size_t)m->cols == hc) return 1;
@@ -115,8 +134,8 @@ static int io_load(lua_State *L) {
     return 1;
   }
   if (header)
-    return luaL_error(L, "matrix.load: %s: the header says %dx%d but the data is %dx%d "
-                      "(a truncated or edited file?)", path, (int)hr, (int)hc, m->rows, m->cols);
+    return ioerror(L, "matrix.load: ", "%s: the header says %dx%d but the data is %dx%d "
+                 "(a truncated or edited file?)", path, (int)hr, (int)hc, m->rows, m->cols);
   return 1;
 }
 
@@ -194,7 +213,7 @@ static void atomicwrite(lua_State *L, const char *path, const Content *c, const 
   }
   if (e != 0) {
     if (fd >= 0) unlink(tmp);
-    luaL_error(L, "%scannot write '%s': %s", who, path, strerror(e));
+    ioerror(L, who, "cannot write '%s': %s", path, strerror(e));
   }
   lua_pop(L, 2);
 }

@@ -13,8 +13,17 @@ local matrix, cio = core.matrix, core.io
 
 local M = {}
 
+local SOURCE = debug.getinfo(1, 'S').source
+
+-- Raise "data.<fname>: <message>" with the position of the first caller
+-- outside this file in front (none when that is a C function), as C
+-- functions' errors have theirs.
 local function fail(fname, fmt, ...)
-  error('data.' .. fname .. ': ' .. string.format(fmt, ...), 0)
+  local level = 2
+  while debug.getinfo(level, 'S') and debug.getinfo(level, 'S').source == SOURCE do
+    level = level + 1
+  end
+  error('data.' .. fname .. ': ' .. string.format(fmt, ...), debug.getinfo(level, 'S') and level or 0)
 end
 
 local function shapestr(m)

@@ -15,8 +15,17 @@ local matrix, cio = core.matrix, core.io
 
 local M = {}
 
+local SOURCE = debug.getinfo(1, 'S').source
+
+-- Raise "plot.<fname>: <message>" with the position of the first caller
+-- outside this file in front (none when that is a C function), as C
+-- functions' errors have theirs.
 local function fail(fname, fmt, ...)
-  error('plot.' .. fname .. ': ' .. string.format(fmt, ...), 0)
+  local level = 2
+  while debug.getinfo(level, 'S') and debug.getinfo(level, 'S').source == SOURCE do
+    level = level + 1
+  end
+  error('plot.' .. fname .. ': ' .. string.format(fmt, ...), debug.getinfo(level, 'S') and level or 0)
 end
 
 local function isfinite(x)
@@ -909,14 +918,15 @@ end
 -- --- output -----------------------------------------------------------------
 
 -- The style and size from opts, the terminal and the environment.
-function M.defaults(opts)
+function M.defaults(opts, fname)
   opts = opts or {}
+  fname = fname or 'defaults'
   local nocolor = os.getenv('NO_COLOR')
   local plain = not cio.isatty(1) or (nocolor ~= nil and nocolor ~= '') or os.getenv('TERM') == 'dumb'
   local st = {}
   if opts.style ~= nil then
     if opts.style ~= 'unicode' and opts.style ~= 'ascii' then
-      error("plot: style must be 'unicode' or 'ascii', got " .. tostring(opts.style), 0)
+      fail(fname, "style must be 'unicode' or 'ascii', got %s", tostring(opts.style))
     end
     st.unicode = opts.style == 'unicode'
   else
@@ -928,7 +938,7 @@ function M.defaults(opts)
   local height = opts.height or (rows and math.max(12, math.min(rows - 4, 30))) or 22
   for _, v in ipairs{ { width, 'width' }, { height, 'height' } } do
     if math.type(v[1]) ~= 'integer' and not (type(v[1]) == 'number' and v[1] == math.floor(v[1])) then
-      error('plot: ' .. v[2] .. ' must be an integer, got ' .. tostring(v[1]), 0)
+      fail(fname, '%s must be an integer, got %s', v[2], tostring(v[1]))
     end
   end
   return st, math.tointeger(width), math.tointeger(height)
@@ -945,7 +955,7 @@ local function writesvg(fig, opts, fname)
 end
 
 local function show(fname, fig, opts)
-  local st, width, height = M.defaults(opts)
+  local st, width, height = M.defaults(opts, fname)
   local text = M.render(fig, width, height, st)
   if opts.file ~= nil then writesvg(fig, opts, fname) end
   return text
