@@ -636,7 +636,7 @@ local function svgpanel(out, p, oy, W, H, id)
           local xb = math.min(x0 + pw, x0 + (c2 - 0.5) * cw)
           local ya = math.max(y0, y0 + (r - 1.5) * ch)
           local yb = math.min(y0 + ph, y0 + (r - 0.5) * ch)
-          add(string.format('<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>',
+          add(string.format('<rect class="region" x="%s" y="%s" width="%s" height="%s" fill="%s"/>',
             f2(xa), f2(ya), f2(xb - xa), f2(yb - ya), pick(SVG_BG, k)))
         end
         c = c2 + 1
@@ -677,11 +677,11 @@ local function svgpanel(out, p, oy, W, H, id)
       local run = {}
       local function flush()
         if #run > 1 then
-          add(string.format('<polyline clip-path="url(#%s)" fill="none" stroke="%s" stroke-width="1.5" points="%s"/>',
+          add(string.format('<polyline class="line" clip-path="url(#%s)" fill="none" stroke="%s" stroke-width="1.5" points="%s"/>',
             id, pick(SVG_FG, s.color), table.concat(run, ' ')))
         elseif #run == 1 then
           local x, y = run[1]:match('([^,]+),([^,]+)')
-          add(string.format('<circle clip-path="url(#%s)" cx="%s" cy="%s" r="1.5" fill="%s"/>', id, x, y,
+          add(string.format('<circle class="line" clip-path="url(#%s)" cx="%s" cy="%s" r="1.5" fill="%s"/>', id, x, y,
             pick(SVG_FG, s.color)))
         end
         run = {}
@@ -699,7 +699,7 @@ local function svgpanel(out, p, oy, W, H, id)
       for i = 1, #s.xs do
         local x, y = s.xs[i], s.ys[i]
         if isfinite(x) and isfinite(y) and x >= xlo and x <= xhi and y >= ylo and y <= yhi then
-          add(string.format('<circle cx="%s" cy="%s" r="3.5" fill="%s" stroke="#000000" stroke-width="0.5"/>',
+          add(string.format('<circle class="point" cx="%s" cy="%s" r="3.5" fill="%s" stroke="#000000" stroke-width="0.5"/>',
             f2(X(x)), f2(Y(y)), pick(SVG_FG, s.color)))
         end
       end
