@@ -68,7 +68,7 @@ describe('ASCII plots', function()
   it('put each point in the cell whose centre is nearest, with its class symbol', function()
     local X = matrix { { 0, 10, 3, 7, 5 }, { 0, 5, 2, 4, 5 } }
     local labels = { 0, 1, 0, 1, 1 }
-    local text, a = sized(function(o) return plot.scatter(X, labels, o) end, 11, 6,
+    local text, a = sized(function(o) return tostring(plot.scatter(X, labels, o)) end, 11, 6,
       with(ASCII, { xlim = { 0, 10 }, ylim = { 0, 5 } }))
     -- with 11 x 6 cells over [0, 10] x [0, 5], x = k is column k and y = k is row 5 - k
     local want = { [5 * 100 + 0] = 'o', [0 * 100 + 10] = 'x', [3 * 100 + 3] = 'o', [1 * 100 + 7] = 'x',
@@ -85,7 +85,7 @@ describe('ASCII plots', function()
 
   it('draw axes with tick marks and labels at the tick values', function()
     local X = matrix { { 0, 10 }, { 0, 5 } }
-    local text, a = sized(function(o) return plot.scatter(X, nil, o) end, 11, 6,
+    local text, a = sized(function(o) return tostring(plot.scatter(X, nil, o)) end, 11, 6,
       with(ASCII, { xlim = { 0, 10 }, ylim = { 0, 5 } }))
     local ls, cc = a.lines, a.corner
     -- y ticks 5, 2.5, 0 at rows 0, round(2.5) = 3 and 5
@@ -111,12 +111,12 @@ describe('ASCII plots', function()
 
   it('show a legend with a symbol per class and the title', function()
     local X = matrix { { 0, 1, 2 }, { 0, 1, 0 } }
-    local text = plot.scatter(X, matrix { { -1, 1, 1 } }, with(ASCII, { width = 50, height = 14, title = 'Lab 3' }))
+    local text = tostring(plot.scatter(X, matrix { { -1, 1, 1 } }, with(ASCII, { width = 50, height = 14, title = 'Lab 3' })))
     local ls = lines(text)
     assert.are.equal('Lab 3', ls[1]:match('^%s+(.-)%s*$'))
     assert.are.equal('o y=-1   x y=1', ls[#ls])
     -- one-hot labels are named by class index
-    text = plot.scatter(X, matrix { { 1, 0, 0 }, { 0, 1, 1 } }, with(ASCII, { width = 50, height = 14 }))
+    text = tostring(plot.scatter(X, matrix { { 1, 0, 0 }, { 0, 1, 1 } }, with(ASCII, { width = 50, height = 14 })))
     ls = lines(text)
     assert.are.equal('o class 1   x class 2', ls[#ls])
   end)
@@ -125,14 +125,14 @@ describe('ASCII plots', function()
     -- y = x on an 11 x 11 area: the diagonal, every cell of it
     local xs, ys = {}, {}
     for i = 0, 10 do xs[#xs + 1], ys[#ys + 1] = i, i end
-    local text, a = sized(function(o) return plot.line(xs, ys, o) end, 11, 11, ASCII)
+    local text, a = sized(function(o) return tostring(plot.line(xs, ys, o)) end, 11, 11, ASCII)
     for r = 0, 10 do
       for c = 0, 10 do
         assert.are.equal(r + c == 10 and '*' or ' ', a.cell(r, c), text)
       end
     end
     -- nan and inf break the line; they draw nothing and break nothing
-    local text2 = plot.line({ 1, 2, 3, 4, 5 }, { 1, 0 / 0, 3, math.huge, 5 }, with(ASCII, { width = 30, height = 10 }))
+    local text2 = tostring(plot.line({ 1, 2, 3, 4, 5 }, { 1, 0 / 0, 3, math.huge, 5 }, with(ASCII, { width = 30, height = 10 })))
     local a2 = area(text2)
     local stars = 0
     for r = 0, a2.hp - 1 do
@@ -141,12 +141,12 @@ describe('ASCII plots', function()
       end
     end
     assert.are.equal(3, stars)  -- the three finite points, unconnected
-    assert.is_truthy(plot.line({ 0 / 0 }, { 0 / 0 }, with(ASCII, { width = 30, height = 10 })):find('%+%-'))
+    assert.is_truthy(tostring(plot.line({ 0 / 0 }, { 0 / 0 }, with(ASCII, { width = 30, height = 10 }))):find('%+%-'))
   end)
 
   it('draw several series, each with its marker and name', function()
-    local text = plot.line({ 1, 2, 3 }, matrix { { 1, 2, 3 }, { 3, 2, 1 } },
-      with(ASCII, { width = 40, height = 12, names = { 'up', 'down' } }))
+    local text = tostring(plot.line({ 1, 2, 3 }, matrix { { 1, 2, 3 }, { 3, 2, 1 } },
+      with(ASCII, { width = 40, height = 12, names = { 'up', 'down' } })))
     local ls = lines(text)
     assert.are.equal('** up   ++ down', ls[#ls])
     assert.is_truthy(text:find('%*'))
@@ -164,7 +164,7 @@ describe('plot.curve', function()
   end
 
   it('shows loss and accuracy in two panels, each key with its val_ twin', function()
-    local text = plot.curve(history, with(ASCII, { width = 60, height = 30 }))
+    local text = tostring(plot.curve(history, with(ASCII, { width = 60, height = 30 })))
     local ls = lines(text)
     local titles, legends, axes = {}, {}, 0
     for _, l in ipairs(ls) do
@@ -183,9 +183,9 @@ describe('plot.curve', function()
   end)
 
   it('accepts a plain list of numbers, and chosen keys', function()
-    local text = plot.curve({ 3, 2, 1.5, 1 }, with(ASCII, { width = 40, height = 12 }))
+    local text = tostring(plot.curve({ 3, 2, 1.5, 1 }, with(ASCII, { width = 40, height = 12 })))
     assert.is_truthy(text:find('values'))
-    text = plot.curve(history, with(ASCII, { width = 40, height = 14, keys = { 'loss' } }))
+    text = tostring(plot.curve(history, with(ASCII, { width = 40, height = 14, keys = { 'loss' } })))
     assert.is_nil(text:find('accuracy'))
     assert.is_nil(text:find('val_loss'))
   end)
@@ -214,7 +214,7 @@ describe('plot.boundary', function()
 
   it('shades each cell by the class at its centre, behind the points', function()
     local net = make_net()
-    local text, a = sized(function(o) return plot.boundary(net, X, labels, o) end, 21, 9,
+    local text, a = sized(function(o) return tostring(plot.boundary(net, X, labels, o)) end, 21, 9,
       with(ASCII, lims))
     -- column c is centred at x = -1 + c / 10: c <= 10 is class 1 (blank), c > 10 class 2 ('.')
     for r = 0, 8 do
@@ -238,13 +238,13 @@ describe('plot.boundary', function()
 
   it('works from forward() (one output: class 2 where >= 0.5; several: the largest) or a function', function()
     local one = { forward = function(_, G) return G:row(1) end }  -- class 2 where x1 >= 0.5
-    local text, a = sized(function(o) return plot.boundary(one, X, labels, o) end, 21, 9, with(ASCII, lims))
+    local text, a = sized(function(o) return tostring(plot.boundary(one, X, labels, o)) end, 21, 9, with(ASCII, lims))
     for c = 0, 20 do
       local x = -1 + c / 10
       assert.are.equal(x >= 0.5 - 1e-12 and '.' or ' ', a.cell(0, c), text)
     end
     local two = { forward = function(_, G) return matrix { G:totable()[2], G:totable()[1] } end }  -- class 2 where x1 > x2
-    text, a = sized(function(o) return plot.boundary(two, X, labels, o) end, 21, 21, with(ASCII, lims))
+    text, a = sized(function(o) return tostring(plot.boundary(two, X, labels, o)) end, 21, 21, with(ASCII, lims))
     for r = 0, 20 do
       for c = 0, 20 do
         local x, y = -1 + c / 10, 1 - r / 10
@@ -256,12 +256,12 @@ describe('plot.boundary', function()
       end
     end
     local f = function(G) return make_net():classify(G) end
-    assert.are.equal(plot.boundary(make_net(), X, labels, with(ASCII, lims)),
-      plot.boundary(f, X, labels, with(ASCII, lims)))
+    assert.are.equal(tostring(plot.boundary(make_net(), X, labels, with(ASCII, lims))),
+      tostring(plot.boundary(f, X, labels, with(ASCII, lims))))
   end)
 
   it('colours regions as backgrounds, only when asked', function()
-    local text = plot.boundary(make_net(), X, labels, with(lims, { style = 'ascii', color = true, width = 40, height = 14 }))
+    local text = tostring(plot.boundary(make_net(), X, labels, with(lims, { style = 'ascii', color = true, width = 40, height = 14 })))
     local rows = 0
     for l in text:gmatch('[^\n]+') do
       local bgs = {}
@@ -297,7 +297,7 @@ describe('Unicode and colour', function()
   for i = 1, 30 do xs[i], ys[i] = i, math.sin(i / 4) end
 
   it('braille lines and box-drawing axes, without escapes unless asked', function()
-    local text = plot.line(xs, ys, { style = 'unicode', color = false, width = 50, height = 14 })
+    local text = tostring(plot.line(xs, ys, { style = 'unicode', color = false, width = 50, height = 14 }))
     assert.is_nil(text:find('\27', 1, true))
     local braille = 0
     for _, code in utf8.codes(text) do
@@ -306,7 +306,7 @@ describe('Unicode and colour', function()
     assert.is_true(braille > 20)
     assert.is_truthy(text:find('└', 1, true) and text:find('│', 1, true) and text:find('┤', 1, true))
     for l in text:gmatch('[^\n]+') do assert.is_true(utf8.len(l) <= 50) end
-    local colored = plot.line(xs, ys, { style = 'unicode', color = true, width = 50, height = 14 })
+    local colored = tostring(plot.line(xs, ys, { style = 'unicode', color = true, width = 50, height = 14 }))
     assert.is_truthy(colored:find('\27%[0;94m'))
     -- the same cells under the escapes
     assert.are.equal(text, (colored:gsub('\27%[[%d;]*m', ''):gsub(' +\n', '\n'):gsub(' +$', '')))
@@ -333,7 +333,7 @@ describe('Unicode and colour', function()
     local plot = require('nnlab').plot
     local xs, ys = {}, {}
     for i = 1, 30 do xs[i], ys[i] = i, math.sin(i / 4) end
-    io.write(plot.line(xs, ys), '\n')
+    print(plot.line(xs, ys))
   ]]
 
   it('by default: plain ASCII when standard output is not a terminal', function()
@@ -367,9 +367,9 @@ describe('Unicode and colour', function()
   it('explicit options win over the terminal', function()
     local out = run([[
       local plot = require('nnlab').plot
-      io.write(plot.line({1, 2, 3}, {1, 3, 2}, {style = 'unicode', color = true, width = 30, height = 10}))
+      io.write(tostring(plot.line({1, 2, 3}, {1, 3, 2}, {style = 'unicode', color = true, width = 30, height = 10})))
     ]], 'NO_COLOR=1')
-    local here = plot.line({ 1, 2, 3 }, { 1, 3, 2 }, { style = 'unicode', color = true, width = 30, height = 10 })
+    local here = tostring(plot.line({ 1, 2, 3 }, { 1, 3, 2 }, { style = 'unicode', color = true, width = 30, height = 10 }))
     assert.are.equal(here, out)
     assert.are.equal("plot.line: style must be 'unicode' or 'ascii', got fancy",
       err(function() plot.line({ 1 }, { 1 }, { style = 'fancy' }) end))
@@ -455,10 +455,12 @@ describe('SVG', function()
 
   it('opts.file writes the same SVG, and the text plot is still returned', function()
     local path = os.tmpname()
-    local text = plot.scatter(X, labels, with(ASCII, { width = 40, height = 12, file = path }))
+    local text = tostring(plot.scatter(X, labels, with(ASCII, { width = 40, height = 12, file = path })))
     assert.is_truthy(text:find('%+%-%-'))
-    assert.are.equal(plot.svg('scatter', X, labels, {}), H.slurp(path))
-    local svg = plot.svg('scatter', X, labels, { file = path })
+    local svg = plot.svg('scatter', X, labels, {})
+    assert.are.equal(svg, H.slurp(path))
+    os.remove(path)
+    assert.is_nil(plot.svg('scatter', X, labels, { file = path }))
     assert.are.equal(svg, H.slurp(path))
     os.remove(path)
     assert.is_truthy(err(function() plot.scatter(X, labels, with(ASCII, { file = '/nonexistent/dir/p.svg' })) end)
@@ -489,6 +491,32 @@ describe('SVG', function()
       if x >= mid + 3 then assert.are.equal('#fcbba1', r.attrs.fill) end
     end
     assert.is_true(fills['#c6dbef'] and fills['#fcbba1'])
+  end)
+end)
+
+describe('what plot functions return', function()
+  it('an object whose tostring is the text, for the REPL and print', function()
+    local X = matrix { { 0, 1, 2 }, { 0, 1, 0 } }
+    local opts = with(ASCII, { width = 40, height = 12 })
+    local p = plot.scatter(X, { 0, 1, 1 }, opts)
+    local text = tostring(p)
+    assert.are.equal('string', type(text))
+    assert.are.equal(text, p.text)
+    assert.are.equal(plot.render(plot.figure('scatter', X, { 0, 1, 1 }, opts), 40, 12,
+      { unicode = false, color = false }), text)
+    assert.are.equal('> ' .. text, '> ' .. p)
+    assert.are.equal(text .. '!', p .. '!')
+    -- p:svg() is the SVG of the same figure; p:svg(path) writes it
+    assert.are.equal(plot.svg('scatter', X, { 0, 1, 1 }), p:svg())
+    local path = os.tmpname()
+    assert.is_nil(p:svg(path))
+    assert.are.equal(p:svg(), H.slurp(path))
+    os.remove(path)
+    -- print in a script prints the text
+    local out = H.sh(string.format([[LUA_PATH=%s LUA_CPATH=%s lua5.4 -e "print(require('nnlab').plot.line({1, 2}, {3, 4}, {width = 30, height = 8}))"]],
+      H.quote(os.getenv('LUA_PATH') or (H.root .. '/lua/?.lua;;')),
+      H.quote(os.getenv('LUA_CPATH') or (H.root .. '/build/?.so;;'))))
+    assert.are.equal(tostring(plot.line({ 1, 2 }, { 3, 4 }, with(ASCII, { width = 30, height = 8 }))) .. '\n', out)
   end)
 end)
 

@@ -8,7 +8,8 @@
 --   style.color    ANSI colour escapes (region shading as background colour)
 -- Only choosing the defaults looks at the world: the terminal size, whether
 -- standard output is a terminal, NO_COLOR and TERM=dumb.  Every plot
--- function returns the text; opts.file also writes the same figure as SVG.
+-- function returns a plot object whose tostring is the text (the REPL shows
+-- it; print(p) in a script); opts.file also writes the same figure as SVG.
 local core = require 'nnlab.core'
 
 local matrix, cio = core.matrix, core.io
@@ -944,21 +945,39 @@ function M.defaults(opts, fname)
   return st, math.tointeger(width), math.tointeger(height)
 end
 
-local function writesvg(fig, opts, fname)
-  if type(opts.file) ~= 'string' then
-    fail(fname, 'file must be a path, got %s', type(opts.file))
+local function writesvg(fig, path, width, height, fname)
+  if type(path) ~= 'string' then
+    fail(fname, 'file must be a path, got %s', type(path))
   end
-  local svg = M.render_svg(fig, opts.svg_width, opts.svg_height)
-  local ok, err = pcall(cio.writefile, opts.file, svg)
+  local ok, err = pcall(cio.writefile, path, M.render_svg(fig, width, height))
   if not ok then fail(fname, '%s', err) end
-  return svg
+end
+
+-- What the plot functions return: tostring(p) (and print(p), and the REPL)
+-- gives the drawn text; p.text is that text, p.figure the figure, and
+-- p:svg(path [, width, height]) writes it as SVG (without a path: returns
+-- the SVG text).
+local Plot = { __name = 'plot' }
+Plot.__index = Plot
+
+function Plot.__tostring(p)
+  return p.text
+end
+
+function Plot.__concat(a, b)
+  return tostring(a) .. tostring(b)
+end
+
+function Plot:svg(path, width, height)
+  if path == nil then return M.render_svg(self.figure, width, height) end
+  writesvg(self.figure, path, width, height, 'svg')
 end
 
 local function show(fname, fig, opts)
   local st, width, height = M.defaults(opts, fname)
   local text = M.render(fig, width, height, st)
-  if opts.file ~= nil then writesvg(fig, opts, fname) end
-  return text
+  if opts.file ~= nil then writesvg(fig, opts.file, opts.svg_width, opts.svg_height, fname) end
+  return setmetatable({ text = text, figure = fig }, Plot)
 end
 
 for _, name in ipairs{ 'line', 'curve', 'scatter', 'boundary' } do
@@ -968,14 +987,14 @@ for _, name in ipairs{ 'line', 'curve', 'scatter', 'boundary' } do
   end
 end
 
--- svg(kind, args...): the SVG text of plot.kind(args...); written to opts.file
--- when given.
+-- svg(kind, args...): the SVG text of plot.kind(args...), or with opts.file,
+-- nothing: the SVG is written to that file.
 function M.svg(kind, ...)
   if not build[kind] then
     fail('svg', "kind must be 'line', 'curve', 'scatter' or 'boundary', got %s", tostring(kind))
   end
   local fig, opts = build[kind](...)
-  if opts.file ~= nil then return writesvg(fig, opts, 'svg') end
+  if opts.file ~= nil then return writesvg(fig, opts.file, opts.svg_width, opts.svg_height, 'svg') end
   return M.render_svg(fig, opts.svg_width, opts.svg_height)
 end
 
