@@ -11,6 +11,7 @@ local M = {
   version = core.version,
   matrix = core.matrix,
   nn = require 'nnlab.nn',
+  ex = require 'nnlab.ex',
 }
 
 return M

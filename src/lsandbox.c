@@ -396,9 +396,21 @@ typedef struct Job {
   lua_Integer seed;
 } Job;
 
+static int s_job(lua_State *S);
+
+/* The message handler: a traceback of the submission's frames, none when
+   the error comes from s_job itself (a syntax error). */
 static int msgh(lua_State *S) {
-  if (lua_type(S, 1) == LUA_TSTRING)
-    luaL_traceback(S, S, lua_tostring(S, 1), 1);
+  lua_Debug ar;
+  if (lua_type(S, 1) != LUA_TSTRING)
+    return 1;
+  if (lua_getstack(S, 1, &ar) && lua_getinfo(S, "f", &ar)) {
+    int direct = lua_tocfunction(S, -1) == s_job;
+    lua_pop(S, 1);
+    if (direct)
+      return 1;
+  }
+  luaL_traceback(S, S, lua_tostring(S, 1), 1);
   return 1;
 }
 
