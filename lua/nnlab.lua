@@ -14,6 +14,8 @@ core.matrix.save = core.io.save
 local M = {
   version = core.version,
   matrix = core.matrix,
+  nn = require 'nnlab.nn',
+  ex = require 'nnlab.ex',
   data = require 'nnlab.data',
   plot = require 'nnlab.plot',
 }

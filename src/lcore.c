@@ -6,6 +6,7 @@
 
 #include "lio.h"
 #include "lmatrix.h"
+#include "nn_lua.h"
 #include "version.h"
 
 int luaopen_nnlab_core(lua_State *L);
@@ -16,6 +17,8 @@ int luaopen_nnlab_core(lua_State *L) {
   lua_setfield(L, -2, "version");
   luaL_requiref(L, "nnlab.matrix", luaopen_nnlab_matrix, 0);
   lua_setfield(L, -2, "matrix");
+  luaL_requiref(L, "nnlab.nncore", luaopen_nnlab_nncore, 0);
+  lua_setfield(L, -2, "nn");
   luaL_requiref(L, "nnlab.io", luaopen_nnlab_io, 0);
   lua_setfield(L, -2, "io");
   return 1;

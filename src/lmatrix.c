@@ -294,11 +294,26 @@ static int m_is(lua_State *L) {
 
 /* --- random numbers (numpy's legacy stream, see rng.h) -------------- */
 
+#define RNG_KEY "nnlab.rng"
+
+Rng *lmat_rng(lua_State *L) {
+  Rng *r;
+  if (lua_getfield(L, LUA_REGISTRYINDEX, RNG_KEY) == LUA_TUSERDATA) {
+    r = (Rng *)lua_touserdata(L, -1);
+  } else {  /* zero-filled: seeds itself with 0 on the first draw */
+    r = (Rng *)lua_newuserdatauv(L, sizeof(Rng), 0);
+    memset(r, 0, sizeof *r);
+    lua_setfield(L, LUA_REGISTRYINDEX, RNG_KEY);
+  }
+  lua_pop(L, 1);  /* the registry keeps it alive */
+  return r;
+}
+
 static int m_seed(lua_State *L) {
   lua_Integer s = luaL_checkinteger(L, 1);
   luaL_argcheck(L, s >= 0 && s <= (lua_Integer)UINT32_MAX, 1,
                 "seed must be between 0 and 2^32 - 1");
-  rng_seed(&rng_global, (uint32_t)s);
+  rng_seed(lmat_rng(L), (uint32_t)s);
   return 0;
 }
 
@@ -306,10 +321,12 @@ static int m_rand(lua_State *L) {
   int r, c;
   Mat *m;
   size_t i, n;
+  Rng *rng;
   checkshape(L, 1, &r, &c);
   m = push_raw(L, r, c);
+  rng = lmat_rng(L);
   for (i = 0, n = mat_len(m); i < n; i++)
-    m->v[i] = rng_double(&rng_global);
+    m->v[i] = rng_double(rng);
   return 1;
 }
 
@@ -318,14 +335,15 @@ static int m_randn(lua_State *L) {
   double mean, sd;
   Mat *m;
   size_t i, n;
+  Rng *rng;
   checkshape(L, 1, &r, &c);
   mean = luaL_optnumber(L, 3, 0.0);
   sd = luaL_optnumber(L, 4, 1.0);
   luaL_argcheck(L, sd >= 0, 4, "standard deviation must be non-negative");
   m = push_raw(L, r, c);
-  n = mat_len(m);
-  for (i = 0; i < n; i++)
-    m->v[i] = mean + sd * rng_gauss(&rng_global);
+  rng = lmat_rng(L);
+  for (i = 0, n = mat_len(m); i < n; i++)
+    m->v[i] = mean + sd * rng_gauss(rng);
   return 1;
 }
 
@@ -335,16 +353,17 @@ static int m_randint(lua_State *L) {
   Mat *m;
   size_t i, len;
   int r, c;
+  Rng *rng;
   luaL_argcheck(L, n >= 1, 1, "upper bound must be at least 1");
   if (lua_isnoneornil(L, 2)) {
-    lua_pushinteger(L, (lua_Integer)rng_randint(&rng_global, (uint64_t)n) + 1);
+    lua_pushinteger(L, (lua_Integer)rng_randint(lmat_rng(L), (uint64_t)n) + 1);
     return 1;
   }
   checkshape(L, 2, &r, &c);
   m = push_raw(L, r, c);
-  len = mat_len(m);
-  for (i = 0; i < len; i++)
-    m->v[i] = (double)(rng_randint(&rng_global, (uint64_t)n) + 1);
+  rng = lmat_rng(L);
+  for (i = 0, len = mat_len(m); i < len; i++)
+    m->v[i] = (double)(rng_randint(rng, (uint64_t)n) + 1);
   return 1;
 }
 

@@ -15,13 +15,6 @@
 #define MT_UPPER 0x80000000U
 #define MT_LOWER 0x7fffffffU
 
-/*
- * All zeros, which no seeded state is (pos is never 0 between calls, see
- * rng_uint32), so the first draw seeds it with 0: the stream is reproducible
- * without an explicit matrix.seed, unlike numpy's randomly seeded default.
- */
-Rng rng_global;
-
 /* mt19937_seed (init_genrand). */
 void rng_seed(Rng *r, uint32_t seed) {
   int i;
@@ -54,7 +47,9 @@ static void generate(Rng *r) {
 /* mt19937_next: one tempered word.  Afterwards pos is in 1 .. 624. */
 uint32_t rng_uint32(Rng *r) {
   uint32_t y;
-  if (r->pos == 0) /* never seeded (a zero-filled Rng) */
+  /* A zero-filled Rng (pos is never 0 between calls) is seeded with 0 on
+     its first draw: reproducible without a seed, unlike numpy's default. */
+  if (r->pos == 0)
     rng_seed(r, 0);
   if (r->pos >= MT_N)
     generate(r);

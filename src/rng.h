@@ -24,7 +24,4 @@ double rng_gauss(Rng *r);                       /* standard_normal(), legacy pol
 /* np.random.randint(n) for n >= 1: a value in 0 .. n-1 (masked rejection). */
 uint64_t rng_randint(Rng *r, uint64_t n);
 
-/* The process-wide stream behind matrix.seed / rand / randn / randint. */
-extern Rng rng_global;
-
 #endif

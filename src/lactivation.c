@@ -1,0 +1,159 @@
+/*
+ * lactivation.c -- the activation modules: nn.Step(), nn.Sigmoid(),
+ * nn.Tanh(), nn.ReLU(), nn.LeakyReLU([alpha]), nn.Identity(), nn.SoftMax().
+ *
+ * One userdata type for all of them, told apart by their kind.  Its user
+ * values keep copies of the last input Z and output A (reused while the
+ * shape stays the same) for backward.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "lmatrix.h"
+#include "nn.h"
+#include "nn_lua.h"
+
+enum { UV_Z = 1, UV_A, NUV = UV_A };
+
+typedef struct LAct {
+  NnAct kind;
+  double alpha;  /* LeakyReLU's slope for z < 0 */
+  int have;      /* has forward run? */
+} LAct;
+
+static LAct *checkact(lua_State *L) {
+  return (LAct *)luaL_checkudata(L, 1, LACT_TNAME);
+}
+
+/* "Tanh()", "LeakyReLU(0.01)" */
+static const char *name(char *buf, const LAct *a) {
+  char num[32];
+  snprintf(buf, 64, "%s(%s)", nn_act_name(a->kind),
+           a->kind == NN_LEAKYRELU ? lnn_num(num, a->alpha) : "");
+  return buf;
+}
+
+/* The constructors: the kind is upvalue 1. */
+static int act_new(lua_State *L) {
+  NnAct kind = (NnAct)lua_tointeger(L, lua_upvalueindex(1));
+  double alpha = kind == NN_LEAKYRELU ? luaL_optnumber(L, 1, 0.01) : 0.0;
+  LAct *a = (LAct *)lua_newuserdatauv(L, sizeof(LAct), NUV);
+  a->kind = kind;
+  a->alpha = alpha;
+  a->have = 0;
+  luaL_setmetatable(L, LACT_TNAME);
+  return 1;
+}
+
+static int act_get(lua_State *L) {
+  LAct *a = checkact(L);
+  const char *k;
+  if (lua_type(L, 2) != LUA_TSTRING)
+    return 0;
+  k = lua_tostring(L, 2);
+  if (strcmp(k, "kind") == 0) {
+    lua_pushstring(L, nn_act_name(a->kind));
+    return 1;
+  }
+  if (strcmp(k, "alpha") == 0 && a->kind == NN_LEAKYRELU) {
+    lua_pushnumber(L, a->alpha);
+    return 1;
+  }
+  return 0;
+}
+
+static int act_set(lua_State *L) {
+  char nm[64];
+  return luaL_error(L, "%s: cannot set field '%s' (activations have no settable fields)",
+                    name(nm, checkact(L)), lua_type(L, 2) == LUA_TSTRING ?
+                    lua_tostring(L, 2) : luaL_typename(L, 2));
+}
+
+static int act_tostring(lua_State *L) {
+  char nm[64];
+  lua_pushstring(L, name(nm, checkact(L)));
+  return 1;
+}
+
+/* act:forward(Z) -> A = f(Z), Z's shape */
+static int act_forward(lua_State *L) {
+  LAct *a = checkact(L);
+  Mat *Z = lmat_check(L, 2), *Zc, *A;
+  Zc = lnn_buffer(L, 1, UV_Z, Z->rows, Z->cols);
+  mat_copy(Zc, Z);
+  A = lmat_push(L, Z->rows, Z->cols);
+  if (nn_act_forward(a->kind, a->alpha, A, Zc) != MAT_OK)
+    return lmat_interrupted(L, "activation forward");
+  mat_copy(lnn_buffer(L, 1, UV_A, Z->rows, Z->cols), A);
+  a->have = 1;
+  return 1;
+}
+
+/* act:backward(dLdA) -> dLdZ, for the last forward */
+static int act_backward(lua_State *L) {
+  LAct *a = checkact(L);
+  Mat *dA = lmat_check(L, 2), *Z, *A, *dZ;
+  char nm[64], sa[32], sb[32];
+  if (!a->have)
+    return luaL_error(L, "%s: backward called before forward", name(nm, a));
+  Z = lnn_getbuffer(L, 1, UV_Z);
+  A = lnn_getbuffer(L, 1, UV_A);
+  if (dA->rows != A->rows || dA->cols != A->cols)
+    return luaL_error(L, "%s: backward: dLdA is %s but the last forward gave A %s",
+                      name(nm, a), lmat_shapestr(sa, dA), lmat_shapestr(sb, A));
+  dZ = lmat_push(L, A->rows, A->cols);
+  if (nn_act_backward(a->kind, a->alpha, dZ, Z, A, dA) != MAT_OK)
+    return lmat_interrupted(L, "activation backward");
+  return 1;
+}
+
+/* act:jacobian(z) -> dA/dZ (n x n, entry (j, k) = dA_k/dZ_j) at a column z */
+static int act_jacobian(lua_State *L) {
+  LAct *a = checkact(L);
+  Mat *z = lmat_check(L, 2), *J;
+  char nm[64], sa[32];
+  if (z->cols != 1)
+    return luaL_error(L, "%s: jacobian: z must be a column (n x 1), got %s",
+                      name(nm, a), lmat_shapestr(sa, z));
+  J = lmat_push(L, z->rows, z->rows);
+  nn_act_jacobian(a->kind, a->alpha, J, z);
+  return 1;
+}
+
+static int act_nothing(lua_State *L) {  /* sgd_step, zero_grad: no parameters */
+  checkact(L);
+  return 0;
+}
+
+static int act_parameters(lua_State *L) {
+  checkact(L);
+  lua_newtable(L);
+  return 1;
+}
+
+static const luaL_Reg methods[] = {
+  {"forward", act_forward},
+  {"backward", act_backward},
+  {"jacobian", act_jacobian},
+  {"sgd_step", act_nothing},
+  {"zero_grad", act_nothing},
+  {"parameters", act_parameters},
+  {NULL, NULL}
+};
+
+void lactivation_register(lua_State *L) {
+  static const NnAct kinds[] = {
+    NN_STEP, NN_SIGMOID, NN_TANH, NN_RELU, NN_LEAKYRELU, NN_IDENTITY, NN_SOFTMAX
+  };
+  size_t i;
+  lnn_newclass(L, LACT_TNAME, methods, act_get, act_set, act_tostring);
+  lua_pop(L, 1);
+  for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+    lua_pushinteger(L, kinds[i]);
+    lua_pushcclosure(L, act_new, 1);
+    lua_setfield(L, -2, nn_act_name(kinds[i]));
+  }
+}

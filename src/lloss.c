@@ -1,0 +1,209 @@
+/*
+ * lloss.c -- the loss modules: nn.Squared(), nn.NLL(), nn.NLLM(), nn.Hinge(),
+ * and for evaluation nn.ZeroOne([threshold]) and
+ * nn.Asymmetric(c_fp, c_fn [, threshold]).
+ *
+ * One userdata type for all of them.  forward(Ypred, Y) returns the loss
+ * summed over the batch and keeps copies of Ypred and Y (user values, reused
+ * while the shape stays the same) for backward(), which returns dL/dYpred.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "lmatrix.h"
+#include "nn.h"
+#include "nn_lua.h"
+
+enum { UV_G = 1, UV_Y, NUV = UV_Y };
+
+typedef struct LLoss {
+  NnLoss l;
+  int have;  /* has forward run? */
+} LLoss;
+
+static LLoss *checkloss(lua_State *L) {
+  return (LLoss *)luaL_checkudata(L, 1, LLOSS_TNAME);
+}
+
+static int is01(NnLossKind k) {
+  return k == NN_ZEROONE || k == NN_ASYMMETRIC;
+}
+
+/* "NLLM()", "ZeroOne()", "ZeroOne(0)", "Asymmetric(1, 5)", "Asymmetric(1, 5, 0)" */
+static const char *name(char *buf, const LLoss *s) {
+  char a[32], b[32], t[32];
+  const NnLoss *l = &s->l;
+  const char *nm = nn_loss_name(l->kind);
+  if (l->kind == NN_ASYMMETRIC)
+    snprintf(buf, 128, "%s(%s, %s%s%s)", nm, lnn_num(a, l->c_fp), lnn_num(b, l->c_fn),
+             l->threshold != 0.5 ? ", " : "", l->threshold != 0.5 ? lnn_num(t, l->threshold) : "");
+  else if (l->kind == NN_ZEROONE && l->threshold != 0.5)
+    snprintf(buf, 128, "%s(%s)", nm, lnn_num(t, l->threshold));
+  else
+    snprintf(buf, 128, "%s()", nm);
+  return buf;
+}
+
+/* The constructors: the kind is upvalue 1. */
+static int loss_new(lua_State *L) {
+  NnLossKind kind = (NnLossKind)lua_tointeger(L, lua_upvalueindex(1));
+  NnLoss l = {kind, 0.5, 0.0, 0.0};
+  LLoss *s;
+  if (kind == NN_ZEROONE)
+    l.threshold = luaL_optnumber(L, 1, 0.5);
+  if (kind == NN_ASYMMETRIC) {
+    l.c_fp = luaL_checknumber(L, 1);
+    l.c_fn = luaL_checknumber(L, 2);
+    l.threshold = luaL_optnumber(L, 3, 0.5);
+  }
+  s = (LLoss *)lua_newuserdatauv(L, sizeof(LLoss), NUV);
+  s->l = l;
+  s->have = 0;
+  luaL_setmetatable(L, LLOSS_TNAME);
+  return 1;
+}
+
+static int loss_get(lua_State *L) {
+  LLoss *s = checkloss(L);
+  const char *k;
+  if (lua_type(L, 2) != LUA_TSTRING)
+    return 0;
+  k = lua_tostring(L, 2);
+  if (strcmp(k, "kind") == 0)
+    lua_pushstring(L, nn_loss_name(s->l.kind));
+  else if (strcmp(k, "threshold") == 0 && is01(s->l.kind))
+    lua_pushnumber(L, s->l.threshold);
+  else if (strcmp(k, "c_fp") == 0 && s->l.kind == NN_ASYMMETRIC)
+    lua_pushnumber(L, s->l.c_fp);
+  else if (strcmp(k, "c_fn") == 0 && s->l.kind == NN_ASYMMETRIC)
+    lua_pushnumber(L, s->l.c_fn);
+  else
+    return 0;
+  return 1;
+}
+
+static int loss_set(lua_State *L) {
+  char nm[128];
+  return luaL_error(L, "%s: cannot set field '%s' (losses have no settable fields)",
+                    name(nm, checkloss(L)), lua_type(L, 2) == LUA_TSTRING ?
+                    lua_tostring(L, 2) : luaL_typename(L, 2));
+}
+
+static int loss_tostring(lua_State *L) {
+  char nm[128];
+  lua_pushstring(L, name(nm, checkloss(L)));
+  return 1;
+}
+
+/* Ypred (or Z) at 2 and Y at 3 must have the same shape. */
+static void checkpair(lua_State *L, LLoss *s, const char *op, const char *what,
+                      Mat **G, Mat **Y) {
+  char nm[128], sa[32], sb[32];
+  *G = lmat_check(L, 2);
+  *Y = lmat_check(L, 3);
+  if ((*G)->rows != (*Y)->rows || (*G)->cols != (*Y)->cols)
+    luaL_error(L, "%s: %s: %s is %s but Y is %s (they must have the same shape)",
+               name(nm, s), op, what, lmat_shapestr(sa, *G), lmat_shapestr(sb, *Y));
+}
+
+/* Keep copies of G and Y for backward; returns the copies. */
+static void keep(lua_State *L, const Mat *G, const Mat *Y, Mat **Gc, Mat **Yc) {
+  *Gc = lnn_buffer(L, 1, UV_G, G->rows, G->cols);
+  *Yc = lnn_buffer(L, 1, UV_Y, Y->rows, Y->cols);
+  mat_copy(*Gc, G);
+  mat_copy(*Yc, Y);
+}
+
+/* loss:forward(Ypred, Y) -> the loss, a number (summed over the batch) */
+static int loss_forward(lua_State *L) {
+  LLoss *s = checkloss(L);
+  Mat *G, *Y, *Gc, *Yc;
+  char nm[128];
+  double v;
+  checkpair(L, s, "forward", "Ypred", &G, &Y);
+  if (s->l.kind == NN_HINGE) {
+    long bad = nn_hinge_bad_label(Y);
+    char num[32];
+    if (bad >= 0)
+      return luaL_error(L, "%s: forward: label Y(%d, %d) is %s, expected -1 or +1",
+                        name(nm, s), (int)(bad / Y->cols) + 1, (int)(bad % Y->cols) + 1,
+                        lnn_num(num, Y->v[bad]));
+  }
+  if (s->l.kind == NN_ASYMMETRIC && G->rows > 2)
+    return luaL_error(L, "%s: forward: Ypred has %d rows; the asymmetric loss needs 1 "
+                      "(a score, positive iff >= threshold) or 2 (class 2 positive)",
+                      name(nm, s), G->rows);
+  keep(L, G, Y, &Gc, &Yc);
+  if (nn_loss_forward(&s->l, Gc, Yc, &v) != MAT_OK)
+    return lmat_interrupted(L, "loss forward");
+  s->have = 1;
+  lua_pushnumber(L, v);
+  return 1;
+}
+
+/* loss:backward() -> dL/dYpred for the last forward */
+static int loss_backward(lua_State *L) {
+  LLoss *s = checkloss(L);
+  Mat *G, *Y, *dG;
+  char nm[128];
+  if (is01(s->l.kind))
+    return luaL_error(L, "%s: backward: a 0-1 loss is for evaluation only, its gradient "
+                      "is zero or undefined (train with NLL, NLLM, Hinge or Squared)",
+                      name(nm, s));
+  if (!s->have)
+    return luaL_error(L, "%s: backward called before forward", name(nm, s));
+  G = lnn_getbuffer(L, 1, UV_G);
+  Y = lnn_getbuffer(L, 1, UV_Y);
+  dG = lmat_push(L, G->rows, G->cols);
+  if (nn_loss_backward(&s->l, dG, G, Y) != MAT_OK)
+    return lmat_interrupted(L, "loss backward");
+  return 1;
+}
+
+/* loss:forward_logits(Z, Y) -> loss, dLdZ: NLL after Sigmoid, NLLM after
+   SoftMax, computed from the logits Z.  Afterwards backward() gives dL/dYpred
+   at Ypred = the activation of Z. */
+static int loss_forward_logits(lua_State *L) {
+  LLoss *s = checkloss(L);
+  Mat *Z, *Y, *Gc, *Yc, *dZ;
+  char nm[128];
+  double v;
+  if (s->l.kind != NN_NLL && s->l.kind != NN_NLLM)
+    return luaL_error(L, "%s: forward_logits: only NLL (after Sigmoid) and NLLM "
+                      "(after SoftMax) have a fused path", name(nm, s));
+  checkpair(L, s, "forward_logits", "Z", &Z, &Y);
+  Gc = lnn_buffer(L, 1, UV_G, Z->rows, Z->cols);
+  Yc = lnn_buffer(L, 1, UV_Y, Y->rows, Y->cols);
+  mat_copy(Yc, Y);
+  dZ = lmat_push(L, Z->rows, Z->cols);
+  if (nn_loss_logits(s->l.kind, Z, Yc, &v, Gc, dZ) != MAT_OK)
+    return lmat_interrupted(L, "loss forward_logits");
+  s->have = 1;
+  lua_pushnumber(L, v);
+  lua_insert(L, -2);
+  return 2;
+}
+
+static const luaL_Reg methods[] = {
+  {"forward", loss_forward},
+  {"backward", loss_backward},
+  {"forward_logits", loss_forward_logits},
+  {NULL, NULL}
+};
+
+void lloss_register(lua_State *L) {
+  static const NnLossKind kinds[] = {
+    NN_SQUARED, NN_NLL, NN_NLLM, NN_HINGE, NN_ZEROONE, NN_ASYMMETRIC
+  };
+  size_t i;
+  lnn_newclass(L, LLOSS_TNAME, methods, loss_get, loss_set, loss_tostring);
+  lua_pop(L, 1);
+  for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+    lua_pushinteger(L, kinds[i]);
+    lua_pushcclosure(L, loss_new, 1);
+    lua_setfield(L, -2, nn_loss_name(kinds[i]));
+  }
+}

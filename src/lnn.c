@@ -1,0 +1,84 @@
+/*
+ * lnn.c -- the C part of the nn module: the table of constructors, and the
+ * helpers the nn bindings (llinear.c, lactivation.c, lloss.c) share.
+ */
+#include <stdio.h>
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "lmatrix.h"
+#include "nn_lua.h"
+
+Mat *lnn_buffer(lua_State *L, int ud, int uv, int rows, int cols) {
+  Mat *m;
+  ud = lua_absindex(L, ud);
+  lua_getiuservalue(L, ud, uv);
+  m = lmat_test(L, -1);
+  lua_pop(L, 1);
+  if (m == NULL || m->rows != rows || m->cols != cols) {
+    m = lmat_push(L, rows, cols);
+    lua_setiuservalue(L, ud, uv);  /* the userdata keeps it alive */
+  }
+  return m;
+}
+
+Mat *lnn_getbuffer(lua_State *L, int ud, int uv) {
+  lua_getiuservalue(L, ud, uv);
+  return lmat_test(L, -1);
+}
+
+const char *lnn_num(char *buf, double x) {
+  snprintf(buf, 32, "%.14g", x);
+  return buf;
+}
+
+/* __index: a method from upvalue 1, else the type's own fields through the
+   C function in upvalue 2. */
+static int class_index(lua_State *L) {
+  lua_CFunction getfield;
+  lua_pushvalue(L, 2);
+  if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
+    return 1;
+  lua_pop(L, 1);
+  getfield = lua_tocfunction(L, lua_upvalueindex(2));
+  return getfield(L);
+}
+
+void lnn_newclass(lua_State *L, const char *tname, const luaL_Reg *methods,
+                  lua_CFunction getfield, lua_CFunction setfield,
+                  lua_CFunction tostring) {
+  luaL_newmetatable(L, tname);
+  lua_newtable(L);
+  luaL_setfuncs(L, methods, 0);
+  lua_pushcfunction(L, getfield);
+  lua_pushcclosure(L, class_index, 2);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, setfield);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushcfunction(L, tostring);
+  lua_setfield(L, -2, "__tostring");
+}
+
+/* nn.kind(x): "Linear", an activation's name ("Tanh", ...) or a loss's
+   ("NLLM", ...) for the C objects; nil for anything else. */
+static int nn_kind(lua_State *L) {
+  if (luaL_testudata(L, 1, LLINEAR_TNAME) || luaL_testudata(L, 1, LACT_TNAME) ||
+      luaL_testudata(L, 1, LLOSS_TNAME)) {
+    lua_getfield(L, 1, "kind");
+    return 1;
+  }
+  lua_pushnil(L);
+  return 1;
+}
+
+int luaopen_nnlab_nncore(lua_State *L) {
+  luaL_checkversion(L);
+  lua_newtable(L);
+  llinear_register(L);
+  lactivation_register(L);
+  lloss_register(L);
+  lua_pushcfunction(L, nn_kind);
+  lua_setfield(L, -2, "kind");
+  return 1;
+}
