@@ -87,6 +87,13 @@ describe('built-in data sets', function()
     end)
   end
 
+  it('are in the nnlab program, from any directory, as the global data', function()
+    local out, e, code = H.sh('cd / && env -u LUA_PATH -u LUA_CPATH ' .. H.quote(H.bin) ..
+      [[ -e "local X, Y, l = data.hard(); print(X:shape()); print(Y:get(2, 1), l:get(1, 1), type(plot.scatter))"]])
+    assert.are.equal(0, code, e)
+    assert.are.equal('2\t20\n1.0\t1.0\tfunction\n', out)
+  end)
+
   it('are listed with their sizes', function()
     local list = data.list()
     assert.is_truthy(list:find('hard%s+20 points'), list)

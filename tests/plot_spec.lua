@@ -260,6 +260,30 @@ describe('plot.boundary', function()
       tostring(plot.boundary(f, X, labels, with(ASCII, lims))))
   end)
 
+  it('shades a trained nn.Sequential by its classify, cell by cell', function()
+    local nn = nnlab.nn
+    local Xd, Yd = nnlab.data.xor_more()
+    matrix.seed(0)
+    local net = nn.Sequential({ nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 2), nn.SoftMax() }, nn.NLLM())
+    net:sgd(Xd, Yd, 2000, 0.1)
+    local text = tostring(plot.boundary(net, Xd, Yd, with(ASCII, { width = 50, height = 20, xlim = { 0, 3 }, ylim = { 0, 3 } })))
+    local a = area(text)
+    local shaded = { 0, 0 }
+    for r = 0, a.hp - 1 do
+      for c = 0, a.wp - 1 do
+        local ch = a.cell(r, c)
+        if ch ~= 'o' and ch ~= 'x' then
+          -- the cell's centre, classified on its own
+          local x, y = c * 3 / (a.wp - 1), 3 - r * 3 / (a.hp - 1)
+          local k = net:classify(matrix.col { x, y }):get(1)
+          assert.are.equal(k == 2 and '.' or ' ', ch, string.format('cell (%d, %d) of\n%s', r, c, text))
+          shaded[k] = shaded[k] + 1
+        end
+      end
+    end
+    assert.is_true(shaded[1] > 0 and shaded[2] > 0, 'both classes have a region')
+  end)
+
   it('colours regions as backgrounds, only when asked', function()
     local text = tostring(plot.boundary(make_net(), X, labels, with(lims, { style = 'ascii', color = true, width = 40, height = 14 })))
     local rows = 0

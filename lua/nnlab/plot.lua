@@ -881,8 +881,10 @@ local function classseries(p, xs1, xs2, cls, names)
   return #names
 end
 
--- scatter(X, labels [, opts]): X 2 x n, labels raw (1 x n) or one-hot (k x n)
-function build.scatter(X, labels, opts)
+-- scatter(X, labels [, opts]): X 2 x n, labels raw (1 x n) or one-hot (k x n).
+-- scatter(X, Y, labels [, opts]), as the data functions return them, works too.
+function build.scatter(X, labels, opts, more)
+  if matrix.is(opts) then labels, opts = opts, more end
   if opts == nil and type(labels) == 'table' and not matrix.is(labels) and labels[1] == nil
       and next(labels) ~= nil then
     labels, opts = nil, labels
@@ -899,7 +901,9 @@ function build.scatter(X, labels, opts)
 end
 
 -- boundary(net, X, Y [, opts]): the classifier's regions behind the points
-function build.boundary(net, X, Y, opts)
+-- (also boundary(net, X, Y, labels [, opts]))
+function build.boundary(net, X, Y, opts, more)
+  if matrix.is(opts) then Y, opts = opts, more end
   opts = checkopts(opts, 'boundary')
   local classify = classifier(net, 'boundary')
   local xs1, xs2, n = points2(X, 'boundary')
