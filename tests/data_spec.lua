@@ -263,9 +263,8 @@ describe('data.split', function()
         if i <= nval then want_val[#want_val + 1] = p + 1 else want_train[#want_train + 1] = p + 1 end
       end
       local function firstrow(m)
-        local r, c = m:shape()
         local t = {}
-        for j = 1, c do t[j] = m:get(1, j) end
+        for j = 1, select(2, m:shape()) do t[j] = m:get(1, j) end
         return t
       end
       assert.are.same(want_val, firstrow(Xv))

@@ -404,10 +404,8 @@ describe('SVG', function()
   -- A minimal XML check: a declaration, then properly nested elements with
   -- quoted attributes, one root.  Returns the list of elements {name, attrs}.
   local function parse_xml(s)
-    local pos = 1
-    local decl = s:match('^<%?xml[^>]*%?>\n()')
-    assert.is_truthy(decl, 'no XML declaration')
-    pos = decl
+    local pos = s:match('^<%?xml[^>]*%?>\n()')
+    assert.is_truthy(pos, 'no XML declaration')
     local stack, elements, roots = {}, {}, 0
     while true do
       local lt = s:find('<', pos, true)

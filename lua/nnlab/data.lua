@@ -128,7 +128,7 @@ end
 
 -- A table T (n x c, one point per row) into X (d x n) and labels (1 x n).
 local function split_table(T, labelcol, fname, name)
-  local n, c = T:shape()
+  local c = select(2, T:shape())
   if labelcol == false then return T:T() end
   if labelcol == nil then labelcol = c end
   if math.type(labelcol) ~= 'integer' then
