@@ -345,6 +345,16 @@ describe('matrix.save and matrix.load', function()
     assert.are.same({ 'd' }, ls(dir))
   end)
 
+  it('are not in the grader\'s sandbox, which has no file access', function()
+    -- load and save are attached in lua/nnlab.lua, not to the C matrix table
+    -- that sandboxes get; this keeps it so.
+    local out, e, code = H.nnlab({ '-e', "local sb = require('nnlab.sandbox').new{} " ..
+      "print(sb:run('return type(matrix.save) .. \\' \\' .. type(matrix.load) .. \\' \\' .. type(matrix.zeros)'))" })
+    assert.are.equal(0, code, e)
+    assert.are.equal('true\tnil nil function\n', out)
+    assert.is_function(matrix.save)
+  end)
+
   it('gives a new file the umask permissions and keeps an old file\'s', function()
     local path = dir .. '/m.txt'
     local out = H.sh(string.format([[umask 022; LUA_PATH=%s LUA_CPATH=%s lua5.4 -e "require('nnlab').matrix.save(require('nnlab').matrix.eye(1), '%s')"; stat -c %%a %s]],
