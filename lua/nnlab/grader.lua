@@ -228,7 +228,8 @@ local function verdict(entry, sub, extra)
   elseif res == true or (type(res) == 'number' and res >= 1) then
     v.score, v.status = part.points, 'passed'
   elseif type(res) == 'number' and res > 0 then
-    v.score = math.floor(res * part.points * 100 + 0.5) / 100
+    v.score = math.floor(res * part.points * 100 + 0.5) / 100  -- to the hundredth
+    v.score = math.tointeger(v.score) or v.score
     v.feedback = feedback
   else
     v.feedback = feedback or 'wrong answer'
