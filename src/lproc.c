@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -102,7 +103,11 @@ static void child_main(lua_State *L, int wfd) {
   openblas_set_num_threads(1);
   setlimit(RLIMIT_CORE, 0);
   setlimit(RLIMIT_CPU, cpu);
+#ifndef __SANITIZE_ADDRESS__  /* ASan reserves terabytes of address space */
   setlimit(RLIMIT_AS, as);
+#else
+  (void)as;
+#endif
   setlimit(RLIMIT_FSIZE, fsize);
   setlimit(RLIMIT_NOFILE, files);
   setlimit(RLIMIT_NPROC, nproc);
@@ -276,6 +281,19 @@ static int p_poll(lua_State *L) {
   return 1;
 }
 
+/* proc.mkdir(path) -> true, or nil and a message (an existing directory
+   is fine) */
+static int p_mkdir(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+    luaL_pushfail(L);
+    lua_pushfstring(L, "%s: %s", path, strerror(errno));
+    return 2;
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
 /* proc.now() -> seconds on a monotonic clock */
 static int p_now(lua_State *L) {
   struct timespec ts;
@@ -289,7 +307,8 @@ static const luaL_Reg child_methods[] = {
 };
 
 static const luaL_Reg functions[] = {
-  {"spawn", p_spawn}, {"poll", p_poll}, {"now", p_now}, {NULL, NULL}
+  {"spawn", p_spawn}, {"poll", p_poll}, {"now", p_now},
+  {"mkdir", p_mkdir}, {NULL, NULL}
 };
 
 int luaopen_nnlab_proc(lua_State *L) {

@@ -17,6 +17,8 @@
 
 #include "embedded.h"
 #include "lcore.h"
+#include "lproc.h"
+#include "lsandbox.h"
 #include "repl.h"
 
 static const char *progname = "nnlab";
@@ -241,6 +243,18 @@ static int load_embedded(lua_State *L) {
   return 1;
 }
 
+/* require "nnlab.embedded": module name -> source of every embedded file
+   (the grader reads the built-in exercise sets from it). */
+static int open_embedded(lua_State *L) {
+  const EmbeddedModule *m;
+  lua_newtable(L);
+  for (m = embedded_modules; m->name != NULL; m++) {
+    lua_pushlstring(L, m->src, m->len);
+    lua_setfield(L, -2, m->name);
+  }
+  return 1;
+}
+
 /*
  * Make the library loadable from the binary alone (package.preload), then
  * require "nnlab" and make each of its parts but the version a global.
@@ -256,6 +270,12 @@ static int open_nnlab(lua_State *L) {
   }
   lua_pushcfunction(L, luaopen_nnlab_core);
   lua_setfield(L, -2, "nnlab.core");
+  lua_pushcfunction(L, luaopen_nnlab_sandbox);
+  lua_setfield(L, -2, "nnlab.sandbox");
+  lua_pushcfunction(L, luaopen_nnlab_proc);
+  lua_setfield(L, -2, "nnlab.proc");
+  lua_pushcfunction(L, open_embedded);
+  lua_setfield(L, -2, "nnlab.embedded");
   lua_pop(L, 1);
   lua_getglobal(L, "require");
   lua_pushliteral(L, "nnlab");
@@ -275,11 +295,41 @@ static int open_nnlab(lua_State *L) {
   return LUA_OK;
 }
 
+static int exit_status = -1;  /* set by a subcommand */
+
+static int is_subcommand(const char *a) {
+  return strcmp(a, "check") == 0 || strcmp(a, "grade") == 0 || strcmp(a, "strip") == 0;
+}
+
+/* nnlab check|grade|strip ARGS: the grader's command line (nnlab.grader). */
+static int subcommand(lua_State *L, int argc, char **argv) {
+  int i;
+  luaL_openlibs(L);
+  lua_gc(L, LUA_GCRESTART);
+  if (open_nnlab(L) != LUA_OK) return 0;
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "nnlab.grader");
+  if (report(L, repl_docall(L, 1, 1)) != LUA_OK) return 0;
+  lua_getfield(L, -1, "main");
+  lua_pushstring(L, argv[1]);
+  lua_createtable(L, argc - 2, 0);
+  for (i = 2; i < argc; i++) {
+    lua_pushstring(L, argv[i]);
+    lua_rawseti(L, -2, i - 1);
+  }
+  if (report(L, repl_docall(L, 2, 1)) != LUA_OK) return 0;
+  exit_status = (int)lua_tointeger(L, -1);
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
 /* The program, in protected mode: returns true when all went well. */
 static int pmain(lua_State *L) {
   int argc = (int)lua_tointeger(L, 1);
   char **argv = (char **)lua_touserdata(L, 2);
   int script = argc;
+  if (argc >= 2 && is_subcommand(argv[1]))
+    return subcommand(L, argc, argv);
   int args = collectargs(argv, argc, &script);
   int optlim = script;
   luaL_checkversion(L);
@@ -335,5 +385,7 @@ int main(int argc, char **argv) {
   report(L, status);
   lua_close(L);
   fflush(stdout);
+  if (exit_status >= 0 && ok && status == LUA_OK)
+    return exit_status;
   return (ok && status == LUA_OK) ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -226,9 +226,10 @@ local function verdict(entry, sub, extra)
   if not ok then
     v.feedback = 'checker error: ' .. tostring(res)
   elseif res == true or (type(res) == 'number' and res >= 1) then
-    v.score, v.status, v.feedback = part.points, 'passed', feedback
+    v.score, v.status = part.points, 'passed'
   elseif type(res) == 'number' and res > 0 then
-    v.score = math.floor(res * part.points * 100 + 0.5) / 100
+    v.score = math.floor(res * part.points * 100 + 0.5) / 100  -- to the hundredth
+    v.score = math.tointeger(v.score) or v.score
     v.feedback = feedback
   else
     v.feedback = feedback or 'wrong answer'
@@ -264,7 +265,7 @@ local function check_in_sandbox(set, entry, source, name)
   end
   v.output = out
   local usage = sb:usage()
-  if usage.tripped and v.status ~= 'passed' then
+  if usage.tripped and v.status ~= 'passed' and not (v.feedback or ''):find(usage.tripped, 1, true) then
     v.feedback = (v.feedback or '') .. fmt(' [%s]', usage.tripped)
   end
   sb:close()
@@ -579,6 +580,8 @@ function commands.grade(o)
     end,
   })
   if o.outdir then
+    local ok, err = require('nnlab.proc').mkdir(o.outdir)
+    if not ok then error('cannot make the report directory ' .. err, 0) end
     local used = {}
     for _, r in ipairs(results) do
       local base = (r.file:match('([^/]*)$') or 'submission'):gsub('%.lua$', '')
