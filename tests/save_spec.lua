@@ -342,7 +342,7 @@ describe('nn.save', function()
     assert.are.equal(old, H.slurp(p))
     -- the rename fails: a directory is in the way
     os.execute('mkdir ' .. H.quote(d .. '/adir'))
-    U.fails_with('nn.save: cannot write ' .. d .. '/adir: Is a directory (the file is unchanged)',
+    U.fails_with("nn.save: cannot write '" .. d .. "/adir': Is a directory (the file is unchanged)",
       function() nn.save(net, d .. '/adir') end)
     assert.are.same({'adir', 'keep.nn'}, files(d))
     -- a good save replaces the file whole
@@ -366,7 +366,7 @@ describe('nn.save', function()
       io.write(tostring(ok), '\n', tostring(e), '\n')
     ]], p)
     local out, err = H.sh("trap '' XFSZ; ulimit -f 8; exec lua5.4 -e " .. H.quote(script))
-    assert.are.equal('false\nnn.save: cannot write ' .. p .. ': File too large (the file is unchanged)\n',
+    assert.are.equal("false\nnn.save: cannot write '" .. p .. "': File too large (the file is unchanged)\n",
       out, err)
     assert.are.equal(old, H.slurp(p))
     assert.are.same({'full.nn'}, files(d))
@@ -386,7 +386,7 @@ describe('nn.save', function()
       function() nn.save(nn.Sequential({nn.Linear(1, 1)}, {forward = function() return 0 end}), d .. '/x') end)
     U.fails_with('nn.save: the optimizer (a Lua table) cannot be saved: only nn.SGD, nn.Momentum, nn.Adadelta and nn.Adam can',
       function() nn.save(net, d .. '/x', {step = function() end}) end)
-    U.fails_with('nn.save: cannot write ' .. d .. '/no/such/x: No such file or directory (the file is unchanged)',
+    U.fails_with("nn.save: cannot write '" .. d .. "/no/such/x': No such file or directory (the file is unchanged)",
       function() nn.save(net, d .. '/no/such/x') end)
     assert.are.same({}, files(d))
   end)

@@ -519,8 +519,21 @@ describe('fit progress', function()
     assert.are.equal('\r', text:sub(1, 1))
     assert.are.equal('\n', text:sub(-1))
     local last = text:match('\r([^\r]*)\n$')
-    assert.truthy(last:match('^epoch 3/3 %[====================%] 100%%  loss %S+  acc %S+%%  %S+ steps/s  in %d+:%d%d%s*$'),
+    assert.truthy(last:match('^epoch 3/3 %[=+%] 100%% loss %S+ acc %S+%%  %S+ steps/s  in %d+:%d%d%s*$'),
       last)
+    for l in text:gmatch('[^\r\n]+') do assert.is_true(#l < 80, l) end
+  end)
+
+  it('keeps the bar within the width of the terminal ($COLUMNS off a terminal)', function()
+    local out = capture()
+    local Xv, Yv = U.load_data('xor_more')
+    hard_net():fit(X, Y, {epochs = 12345, verbose = 1, tty = true, output = out,
+      validation = {Xv, Yv}, callback = function(e) return e < 3 end})
+    for l in out:text():gmatch('[^\r\n]+') do
+      assert.is_true(#l <= 79, l)
+      assert.truthy(l:match('^epoch +%d+/12345 %['), l)
+    end
+    assert.truthy(out:text():find(' val %S+/%S+%%'))
   end)
 
   it('prints nothing with verbose = false, or by default when not on a terminal', function()

@@ -157,26 +157,13 @@ local function serialize(net, opt)
   return table.concat(out, '\n')
 end
 
-local tmp_count = 0
-
--- nn.save(net, path [, optimizer]): optimizer defaults to net.optimizer (the
--- one fit used last).  Writes path.tmp-... in the same directory and renames
--- it over path, so path is either the old file or the whole new one.
+-- The whole text goes to a temporary file beside path, which is flushed,
+-- synced and renamed over path (core.io.writefile): path is always either
+-- the old file or the whole new one.
 local function write_file(path, text)
-  tmp_count = tmp_count + 1
-  local tmp = fmt('%s.tmp-%d-%d', path, os.time(), tmp_count)
-  local f, err = io.open(tmp, 'wb')
-  local ok = f ~= nil
-  if ok then
-    ok, err = f:write(text)
-    if ok then ok, err = f:close() else f:close() end
-    if ok then ok, err = os.rename(tmp, path) end
-    if not ok then os.remove(tmp) end
-  end
+  local ok, err = pcall(core.io.writefile, path, text)
   if not ok then
-    err = tostring(err)
-    if err:sub(1, #tmp + 2) == tmp .. ': ' then err = err:sub(#tmp + 3) end
-    save_error('cannot write %s: %s (the file is unchanged)', path, err)
+    save_error('%s (the file is unchanged)', (tostring(err):gsub('^[^:\n]*:%d+: ', '')))
   end
 end
 
@@ -184,7 +171,7 @@ function M.save(net, path, opt)
   if type(path) ~= 'string' then
     error(fmt('nn.save: path must be a string, got %s', type(path)), 2)
   end
-  if type(io) ~= 'table' or type(os) ~= 'table' or not os.rename then
+  if type(io) ~= 'table' then  -- a sandbox: no files
     error('nn.save: files cannot be written here (no io library)', 2)
   end
   if opt == nil and type(net) == 'table' then opt = rawget(net, 'optimizer') end

@@ -140,7 +140,31 @@ end
 
 -- mode: 'bar' (redrawn in place with \r), 'lines' (one line per epoch) or
 -- nil (nothing).
-local function new_progress(mode, out, epochs, total_steps)
+-- The bar's metrics, short: "loss 0.1234 acc 95.0% val 0.2/90.0%".
+local function short_metrics(h, e)
+  local s = fmt('loss %.4g', h.loss[e])
+  if h.accuracy[e] then s = s .. fmt(' acc %.1f%%', 100 * h.accuracy[e]) end
+  if h.val_loss[e] then
+    s = s .. fmt(' val %.4g', h.val_loss[e])
+    if h.val_accuracy[e] then s = s .. fmt('/%.1f%%', 100 * h.val_accuracy[e]) end
+  end
+  return s
+end
+
+-- The width of the terminal: core.io.termsize, else $COLUMNS, else 80.
+local function columns(std)
+  local io_ = core.io
+  if std and type(io_) == 'table' and io_.termsize then
+    local c = io_.termsize(1)
+    if c then return c end
+  end
+  local c = type(os) == 'table' and os.getenv and tonumber(os.getenv('COLUMNS'))
+  return c and c >= 20 and c or 80
+end
+
+-- mode: 'bar' (redrawn in place with \r, within the terminal's width),
+-- 'lines' (one line per epoch) or nil (nothing).
+local function new_progress(mode, out, epochs, total_steps, std)
   local P = {last_draw = -math.huge, width = 0}
   if not mode then
     function P.step() end
@@ -150,6 +174,7 @@ local function new_progress(mode, out, epochs, total_steps)
   end
   local t0 = T.clock()
   local ew = #tostring(epochs)
+  local cols = mode == 'bar' and columns(std) or 80
 
   local function draw(done, epoch, h, running)
     local now = T.clock()
@@ -157,22 +182,20 @@ local function new_progress(mode, out, epochs, total_steps)
     local elapsed = now - t0
     local rate = elapsed > 0 and done / elapsed or 0
     local left = frac > 0 and elapsed / frac * (1 - frac) or math.huge
-    local barw = 20
+    local what = ''
+    if h.loss[#h.loss] then what = short_metrics(h, #h.loss)
+    elseif running then what = fmt('loss %.4g', running) end
+    local head = fmt('epoch %' .. ew .. 'd/%d ', epoch, epochs)
+    local tail = fmt(' %3d%% %s  %s steps/s  %s', math.floor(frac * 100 + 1e-9), what,
+      rate >= 100 and fmt('%.0f', rate) or fmt('%.3g', rate),
+      frac < 1 and clock_str(left) .. ' left' or 'in ' .. clock_str(elapsed))
+    -- the bar takes what is left of the line, 10 to 30 characters
+    local barw = math.max(10, math.min(30, cols - 1 - #head - #tail - 2))
     local filled = math.floor(frac * barw + 1e-9)
     local bar = string.rep('=', filled) .. (filled < barw and '>' or '')
       .. string.rep(' ', barw - filled - 1)
-    local what
-    if h.loss[#h.loss] then
-      what = metrics_str(h, #h.loss, '  ')
-    elseif running then
-      what = fmt('loss %.4g', running)
-    else
-      what = ''
-    end
-    local line = fmt('epoch %' .. ew .. 'd/%d [%s] %3d%%  %s  %s steps/s  %s',
-      epoch, epochs, bar:sub(1, barw), math.floor(frac * 100 + 1e-9), what,
-      rate >= 100 and fmt('%.0f', rate) or fmt('%.3g', rate),
-      frac < 1 and clock_str(left) .. ' left' or 'in ' .. clock_str(elapsed))
+    local line = head .. '[' .. bar .. ']' .. tail
+    if #line > cols - 1 then line = line:sub(1, cols - 1) end
     local pad = math.max(0, P.width - #line)
     out:write('\r' .. line .. string.rep(' ', pad))
     if out.flush then out:flush() end
@@ -196,6 +219,7 @@ local function new_progress(mode, out, epochs, total_steps)
 
   function P.finish(h, done, epoch)
     if mode == 'bar' then
+      if epoch > 0 then draw(done, epoch, h) end  -- the state it ends in
       if P.width > 0 then out:write('\n') end
     end
     if h.stopped == 'interrupted' then
@@ -381,7 +405,7 @@ local function configure(net, X, Y, opts)
   return {N = N, epochs = epochs, total_steps = total_steps, batch = batch,
     steps_per_epoch = steps_per_epoch, shuffle = shuffle, Xv = Xv, Yv = Yv,
     callback = callback, want_acc = want_acc, threshold = threshold, mode = mode,
-    out = out, opt = opt}
+    out = out, std = std, opt = opt}
 end
 
 -- net:fit(X, Y [, opts]) -> history.  See the README, "Reference: training".
@@ -401,7 +425,7 @@ function M.fit(net, X, Y, opts)
   local vclasses = want_acc and Xv and true_classes(Yv)
   local history = {loss = {}, accuracy = {}, val_loss = {}, val_accuracy = {},
     epochs = 0, steps = 0, optimizer = opt}
-  local progress = new_progress(cfg.mode, cfg.out, epochs, total_steps)
+  local progress = new_progress(cfg.mode, cfg.out, epochs, total_steps, cfg.std)
   local idx = {}
   for i = 1, N do idx[i] = i end
   -- The C modules keep their matrices for life, so their parameter list can
