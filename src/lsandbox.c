@@ -239,6 +239,27 @@ static int haslib(const char *list, const char *name) {
   return 0;
 }
 
+/* Lua runs __gc metamethods with hooks off, so a finalizer that loops would
+   never be stopped.  setmetatable refuses __gc, but the C types (matrices,
+   layers ...) get their metatables from the registry in C: hide those, as
+   getmetatable sees them, so that no __gc can be added to them either.  (A
+   __gc added to a metatable after setmetatable marks nothing.) */
+static void hide_metatables(lua_State *S) {
+  lua_pushnil(S);
+  while (lua_next(S, LUA_REGISTRYINDEX)) {
+    if (lua_type(S, -2) == LUA_TSTRING && lua_istable(S, -1)) {
+      lua_pushliteral(S, "__name");
+      if (lua_rawget(S, -2) == LUA_TSTRING && lua_rawequal(S, -1, -3)) {
+        lua_pushliteral(S, "__metatable");
+        lua_pushboolean(S, 0);
+        lua_rawset(S, -4);
+      }
+      lua_pop(S, 1);
+    }
+    lua_pop(S, 1);
+  }
+}
+
 /* Runs in S (protected): builds the environment.  Argument 1: a string of
    library names separated by spaces ("matrix nn"). */
 static int s_setup(lua_State *S) {
@@ -287,6 +308,8 @@ static int s_setup(lua_State *S) {
   lua_getfield(S, -1, "preload");
   lua_pushcfunction(S, luaopen_nnlab_core), lua_setfield(S, -2, "nnlab.core");
   for (i = 0; embedded_modules[i].name != NULL; i++) {
+    if (strncmp(embedded_modules[i].name, "nnlab.sets.", 11) == 0)
+      continue;  /* the exercise sets hold the reference solutions */
     lua_pushinteger(S, i);
     lua_pushcclosure(S, embedded_loader, 1);
     lua_setfield(S, -2, embedded_modules[i].name);
@@ -310,6 +333,7 @@ static int s_setup(lua_State *S) {
     lua_pushnil(S);
     lua_setfield(S, g, removed[i]);
   }
+  hide_metatables(S);
   lua_newtable(S);
   lua_setfield(S, LUA_REGISTRYINDEX, REFS_KEY);
   return 0;
