@@ -198,17 +198,42 @@ static int s_load(lua_State *S) {
   return 1;
 }
 
-static int s_resume(lua_State *S) {
+/* A coroutine's count hook starts afresh, so one that runs fewer than
+   HOOK_STEP instructions is never charged by it: each resume is charged
+   instead, through coroutine.resume and the functions coroutine.wrap makes. */
+static void charge_resume(lua_State *S) {
   Sandbox *sb = sandbox_of(S);
   sb->steps += RESUME_COST;
   if (sb->steps > sb->step_limit && !sb->tripped)
     sb->tripped = TRIP_STEPS;
   if (sb->tripped)
-    return luaL_error(S, "%s", tripmsg(sb->tripped));
+    luaL_error(S, "%s", tripmsg(sb->tripped));
+}
+
+/* Call upvalue 1 with the arguments, return all its results. */
+static int call_upvalue(lua_State *S) {
   lua_pushvalue(S, lua_upvalueindex(1));
   lua_insert(S, 1);
   lua_call(S, lua_gettop(S) - 1, LUA_MULTRET);
   return lua_gettop(S);
+}
+
+static int s_resume(lua_State *S) {
+  charge_resume(S);
+  return call_upvalue(S);
+}
+
+/* What coroutine.wrap returns: upvalue 1 is the function Lua's wrap made. */
+static int s_wrapped(lua_State *S) {
+  charge_resume(S);
+  return call_upvalue(S);
+}
+
+static int s_wrap(lua_State *S) {
+  lua_settop(S, 1);
+  call_upvalue(S);
+  lua_pushcclosure(S, s_wrapped, 1);
+  return 1;
 }
 
 /* Replace t[name] by f with the old value as upvalue. */
@@ -296,6 +321,7 @@ static int s_setup(lua_State *S) {
   wrap(S, g, "setmetatable", s_setmetatable);
   lua_getfield(S, g, "coroutine");
   wrap(S, lua_gettop(S), "resume", s_resume);
+  wrap(S, lua_gettop(S), "wrap", s_wrap);
   lua_pop(S, 1);
   /* The nnlab libraries, from the embedded sources only. */
   lua_getfield(S, g, "package");
