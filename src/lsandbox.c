@@ -435,7 +435,7 @@ static int ref_tostring(lua_State *L) {
 
 /* --- running in S ------------------------------------------------------ */
 
-enum { OP_RUN, OP_CALL, OP_METHOD, OP_INDEX, OP_SEED };
+enum { OP_RUN, OP_CALL, OP_METHOD, OP_INDEX, OP_LOOKUP, OP_SEED };
 
 typedef struct Job {
   Sandbox *sb;
@@ -472,6 +472,7 @@ static int s_job(lua_State *S) {
   refs.dump = ref_dump_s;
   refs.load = ref_load_s;
   refs.ud = job->sb;
+  refs.refdepth = MARSHAL_MAXDEPTH;
   lua_settop(S, 0);
   if (job->op == OP_SEED) {
     rng_seed(lmat_rng(S), (uint32_t)job->seed);
@@ -483,6 +484,7 @@ static int s_job(lua_State *S) {
     if (luaL_loadbufferx(S, job->data, job->len, job->name, "t") != LUA_OK)
       return lua_error(S);
     lua_call(S, 0, 1);
+    refs.refdepth = 0;  /* a table of answers stays here: see OP_LOOKUP */
     marshal_dump(S, 1, &refs);
     return 1;
   }
@@ -494,9 +496,11 @@ static int s_job(lua_State *S) {
   base = lua_gettop(S);
   for (i = 1; i <= n; i++)
     lua_rawgeti(S, 1, i);
-  if (job->op == OP_INDEX) {  /* obj, key -> obj[key] */
+  if (job->op == OP_INDEX || job->op == OP_LOOKUP) {  /* obj, key -> obj[key] */
     lua_gettable(S, base + 1);
     lua_remove(S, base + 1);
+    if (job->op == OP_LOOKUP)
+      refs.refdepth = 1;  /* a table result, at depth 1 in {n =, ...}, stays here */
   } else {
     if (job->op == OP_METHOD) {  /* obj, name, args -> obj[name], obj, args */
       lua_pushvalue(S, base + 2);
@@ -583,6 +587,7 @@ static int run(lua_State *L, int sbidx, Job *job) {
   refs.dump = ref_dump_t;
   refs.load = ref_load_t;
   refs.ud = &sbidx;
+  refs.refdepth = MARSHAL_MAXDEPTH;
   {
     size_t len;
     const char *s = lua_tolstring(S, -1, &len);
@@ -670,7 +675,8 @@ static int sb_gc(lua_State *L) {
   return 0;
 }
 
-/* sb:run(source [, chunkname]) -> true, value | false, message.
+/* sb:run(source [, chunkname]) -> true, value | false, message; a table
+   value comes back as a reference (read it with sb:lookup and sb:index).
    A UTF-8 byte order mark and a first line starting with '#' are skipped. */
 static int sb_run(lua_State *L) {
   Job job;
@@ -707,6 +713,7 @@ static int sb_op(lua_State *L, int op, int from) {
   refs.dump = ref_dump_t;
   refs.load = ref_load_t;
   refs.ud = &sbidx;
+  refs.refdepth = MARSHAL_MAXDEPTH;
   marshal_dump(L, -1, &refs);
   job.data = lua_tolstring(L, -1, &job.len);
   return run(L, 1, &job);
@@ -731,6 +738,17 @@ static int sb_index(lua_State *L) {
   luaL_checkany(L, 3);
   lua_settop(L, 3);
   return sb_op(L, OP_INDEX, 2);
+}
+
+/* sb:lookup(obj, key): obj[key] in the submission, where a table comes
+   back as a reference rather than a copy.  A path of lookups then copies
+   only what is at its end: a huge or cyclic table elsewhere in the answers
+   costs nothing. */
+static int sb_lookup(lua_State *L) {
+  luaL_checkany(L, 2);
+  luaL_checkany(L, 3);
+  lua_settop(L, 3);
+  return sb_op(L, OP_LOOKUP, 2);
 }
 
 /* sb:seed(s): seeds the submission's matrix random stream */
@@ -773,7 +791,7 @@ static int sb_close(lua_State *L) {
 
 static const luaL_Reg methods[] = {
   {"run", sb_run}, {"call", sb_call}, {"method", sb_method}, {"index", sb_index},
-  {"seed", sb_seed}, {"output", sb_output}, {"usage", sb_usage}, {"close", sb_close},
+  {"lookup", sb_lookup}, {"seed", sb_seed}, {"output", sb_output}, {"usage", sb_usage}, {"close", sb_close},
   {NULL, NULL}
 };
 

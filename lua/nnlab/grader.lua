@@ -115,18 +115,24 @@ local function is_plain_table(v)
 end
 
 -- sub:get(key, ...) -> the answer at that path, or nil and a message.
+-- Through the sandbox, each step but the last looks up a reference, and only
+-- the value at the end of the path is copied: a huge or cyclic table
+-- elsewhere in the submission's answers does not disturb this part.
 function Sub:get(...)
   local v, path = self.root, 'the submission'
-  for i = 1, select('#', ...) do
+  local n = select('#', ...)
+  for i = 1, n do
     local k = select(i, ...)
     if is_plain_table(v) then
       v = v[k]
     elseif type(v) == 'table' and self.index then  -- a reference into the sandbox
-      local ok, r = self:index(v, k)
+      local ok, r
+      if i < n and self.lookup then ok, r = self:lookup(v, k) else ok, r = self:index(v, k) end
       if not ok then return nil, fmt('%s: %s', path, r) end
       v = r
     else
-      return nil, fmt('%s is a %s, expected a table with field %s', path, type(v), k)
+      return nil, fmt('%s is %s, expected a table with field %s', path,
+        v == nil and 'nil' or 'a ' .. type(v), k)
     end
     path = path == 'the submission' and tostring(k) or path .. '.' .. tostring(k)
     if v == nil then return nil, fmt('%s is missing', path) end
@@ -140,6 +146,7 @@ local function sandbox_sub(sb, root)
     call = function(_, f, ...) return sb:call(f, ...) end,
     method = function(_, obj, name, ...) return sb:method(obj, name, ...) end,
     index = function(_, obj, k) return sb:index(obj, k) end,
+    lookup = function(_, obj, k) return sb:lookup(obj, k) end,
     seed = function(_, s) return sb:seed(s) end,
   }, Sub)
 end
