@@ -41,6 +41,7 @@
 #define SANDBOX_TNAME "nnlab.sandbox"
 #define REF_TNAME "nnlab.sandbox.ref"
 #define REFS_KEY "nnlab.sandbox.refs"   /* S's registry: id -> value */
+#define SEEDER_KEY "nnlab.sandbox.randomseed"  /* S's registry: math.randomseed */
 
 #define HOOK_STEP 1000       /* instructions between two hook calls */
 #define RESUME_COST 1000     /* what a coroutine.resume costs, in instructions */
@@ -312,6 +313,10 @@ static int s_setup(lua_State *S) {
   lua_getfield(S, -2, "date"), lua_setfield(S, -2, "date");
   lua_setfield(S, g, "os");
   lua_pop(S, 1);
+  lua_getfield(S, g, "math");  /* kept for sb:seed, whatever the submission does */
+  lua_getfield(S, -1, "randomseed");
+  lua_setfield(S, LUA_REGISTRYINDEX, SEEDER_KEY);
+  lua_pop(S, 1);
   lua_getfield(S, g, "string");
   lua_pushnil(S), lua_setfield(S, -2, "dump");
   lua_pop(S, 1);
@@ -474,8 +479,11 @@ static int s_job(lua_State *S) {
   refs.ud = job->sb;
   refs.refdepth = MARSHAL_MAXDEPTH;
   lua_settop(S, 0);
-  if (job->op == OP_SEED) {
+  if (job->op == OP_SEED) {  /* Lua seeds math.random from the clock */
     rng_seed(lmat_rng(S), (uint32_t)job->seed);
+    lua_getfield(S, LUA_REGISTRYINDEX, SEEDER_KEY);
+    lua_pushinteger(S, job->seed);
+    lua_call(S, 1, 0);
     lua_pushnil(S);
     marshal_dump(S, 1, NULL);
     return 1;
@@ -751,7 +759,7 @@ static int sb_lookup(lua_State *L) {
   return sb_op(L, OP_LOOKUP, 2);
 }
 
-/* sb:seed(s): seeds the submission's matrix random stream */
+/* sb:seed(s): seeds the submission's matrix random stream and math.random */
 static int sb_seed(lua_State *L) {
   Job job;
   job.sb = checksb(L);
