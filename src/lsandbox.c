@@ -55,7 +55,7 @@ typedef struct Sandbox {
   double steps, step_limit;       /* instructions run, and allowed */
   double time_used, time_limit;   /* seconds spent in the submission */
   double deadline;                /* of the current entry, monotonic */
-  int tripped;
+  volatile sig_atomic_t tripped;  /* also set by on_alarm */
   int nrefs;
   char *out;                      /* captured output, at most out_limit */
   size_t out_len, out_limit;
@@ -114,11 +114,16 @@ static void hook(lua_State *S, lua_Debug *ar) {
   }
 }
 
+/* The deadline: trip now, so that a kernel's "interrupted" error is
+   reported as the time limit it is, and the hook fires at once. */
 static void on_alarm(int sig) {
   (void)sig;
-  mat_interrupted = 1;  /* stops a long kernel; the hook then trips */
-  if (active != NULL)
+  mat_interrupted = 1;  /* stops a long kernel */
+  if (active != NULL) {
+    if (!active->tripped)
+      active->tripped = TRIP_TIME;
     lua_sethook(active->S, hook, LUA_MASKCOUNT, 1);
+  }
 }
 
 static void arm(double seconds) {
