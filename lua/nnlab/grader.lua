@@ -124,18 +124,19 @@ function Sub:get(...)
   local n = select('#', ...)
   for i = 1, n do
     local k = select(i, ...)
+    local at = i == 1 and tostring(k) or path .. '.' .. tostring(k)
     if is_plain_table(v) then
       v = v[k]
     elseif type(v) == 'table' and self.index then  -- a reference into the sandbox
       local ok, r
       if i < n and self.lookup then ok, r = self:lookup(v, k) else ok, r = self:index(v, k) end
-      if not ok then return nil, fmt('%s: %s', path, r) end
+      if not ok then return nil, fmt('%s: %s', at, r) end
       v = r
     else
       return nil, fmt('%s is %s, expected a table with field %s', path,
         v == nil and 'nil' or 'a ' .. type(v), k)
     end
-    path = path == 'the submission' and tostring(k) or path .. '.' .. tostring(k)
+    path = at
     if v == nil then return nil, fmt('%s is missing', path) end
   end
   return v
@@ -224,6 +225,13 @@ local function limit(set, part, k)
 end
 
 -- Run a part's checker on sub; returns the verdict.
+-- Feedback often quotes the submission's answer, which may be megabytes.
+local MAX_FEEDBACK = 8192
+local function cut(s)
+  if #s <= MAX_FEEDBACK then return s end
+  return s:sub(1, MAX_FEEDBACK) .. fmt('... [feedback cut at %d bytes]', MAX_FEEDBACK)
+end
+
 local function verdict(entry, sub, extra)
   local part = entry.part
   matrix.seed(SEED + entry.index)
@@ -243,6 +251,7 @@ local function verdict(entry, sub, extra)
   else
     v.feedback = feedback or 'wrong answer'
   end
+  if v.feedback ~= nil then v.feedback = cut(tostring(v.feedback)) end
   for k, x in pairs(extra or {}) do v[k] = x end
   return v
 end
