@@ -22,6 +22,7 @@
  * into T.
  */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -540,15 +541,17 @@ static int s_job(lua_State *S) {
 /* Push on T the message of a failed run in S (never calling into S). */
 static void push_error(lua_State *L, Sandbox *sb, int status) {
   lua_State *S = sb->S;
-  if (sb->tripped == TRIP_TIME)
-    lua_pushfstring(L, "time limit exceeded (the limit is %f s)", sb->time_limit);
-  else if (sb->tripped == TRIP_STEPS)
-    lua_pushfstring(L, "instruction limit exceeded (the limit is %f instructions)",
-                    sb->step_limit);
-  else if (status == LUA_ERRMEM)
-    lua_pushfstring(L, "not enough memory (the limit is %d MiB)",
-                    (int)(sb->mem_limit >> 20));
-  else if (lua_type(S, -1) == LUA_TSTRING) {
+  char num[64];
+  if (sb->tripped == TRIP_TIME) {
+    snprintf(num, sizeof num, "%.15g", sb->time_limit);
+    lua_pushfstring(L, "time limit exceeded (the limit is %s s)", num);
+  } else if (sb->tripped == TRIP_STEPS) {
+    snprintf(num, sizeof num, "%.15g", sb->step_limit);
+    lua_pushfstring(L, "instruction limit exceeded (the limit is %s instructions)", num);
+  } else if (status == LUA_ERRMEM) {
+    snprintf(num, sizeof num, "%.4g", (double)sb->mem_limit / (1 << 20));
+    lua_pushfstring(L, "not enough memory (the limit is %s MiB)", num);
+  } else if (lua_type(S, -1) == LUA_TSTRING) {
     size_t len;
     const char *s = lua_tolstring(S, -1, &len);
     lua_pushlstring(L, s, len > MAX_ERRMSG ? MAX_ERRMSG : len);
