@@ -8,16 +8,23 @@
  *     load for text chunks only, collectgarbage for "count" only, print
  *     captured, setmetatable refusing __gc), string (without dump), table,
  *     math, utf8, coroutine, os.clock/time/date, and the nnlab libraries it
- *     is given; no io, os, package, require or debug;
+ *     is given; no io, os, package, require or debug; the C types'
+ *     metatables hidden (no finalizer can get in: Lua runs them unhooked);
  *   - an allocator with a byte cap (matrix data lives in userdata, so it
  *     counts);
  *   - a count hook charging instructions and watching the wall clock; once
- *     tripped it fires at every instruction, so pcall cannot swallow it; a
- *     timer interrupts long C kernels (matrix products) at the deadline.
+ *     tripped it fires at every instruction, so pcall cannot swallow it;
+ *     each coroutine resume is charged too; a timer trips it at the deadline
+ *     and interrupts long C kernels (matrix products).
  * Values cross between the states only through marshal.c: plain data is
  * copied; anything else of the submission's (functions, tables with
  * metatables) stays in S and is known to T as a reference, which T can
  * call, index or call methods on, again inside S and under the limits.
+ * The table a submission returns stays in S too, read a step at a time
+ * (sb:lookup), so that only what a checker asks for is copied.
+ * What the sandbox cannot stop (Lua's own C functions run without hooks:
+ * a backtracking pattern can run for hours) is left to the grader, which
+ * kills the process at the part's wall-clock deadline.
  * Every use of S runs inside lua_pcall in S, so no error of S can escape
  * into T.
  */
