@@ -359,14 +359,22 @@ static int s_setup(lua_State *S) {
     lua_setfield(S, -2, embedded_modules[i].name);
   }
   lua_pop(S, 2);
+  /* The core without its file functions (every library below shares this
+     table through package.loaded). */
+  lua_getfield(S, g, "require");
+  lua_pushliteral(S, "nnlab.core");
+  lua_call(S, 1, 1);
+  lua_pushnil(S);
+  lua_setfield(S, -2, "io");
+  lua_getfield(S, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  lua_pushnil(S);
+  lua_setfield(S, -2, "nnlab.io");
+  lua_pop(S, 1);
   if (haslib(want, "matrix")) {
-    lua_getfield(S, g, "require");
-    lua_pushliteral(S, "nnlab.core");
-    lua_call(S, 1, 1);
     lua_getfield(S, -1, "matrix");
     lua_setfield(S, g, "matrix");
-    lua_pop(S, 1);
   }
+  lua_pop(S, 1);
   if (haslib(want, "nn")) {
     lua_getfield(S, g, "require");
     lua_pushliteral(S, "nnlab.nn");
