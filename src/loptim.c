@@ -258,11 +258,15 @@ static const char *paramname(lua_State *L, char *buf, int e, lua_Integer i) {
 typedef struct Param {
   Mat *P, *G, *S[2];
   int decay;
+  lua_Integer t;  /* the state's step count (after this step, with apply) */
 } Param;
 
 /* Check params entry i (at the top of the stack) and its state, which is
    made when missing (st: the index of the state table).  With apply, also
-   counts the step in the state's t.  Leaves the stack as it was. */
+   counts the step in the state's t.  The matrices p points to stay on the
+   stack above the entry, so that no metamethod run meanwhile (__index of
+   the entry or the state, __newindex of the state) can have them collected;
+   the caller pops them with the entry. */
 static void checkparam(lua_State *L, LOptim *o, lua_Integer i, int st, Param *p,
                        int apply) {
   const char *nm = optim_name(o->c.kind);
@@ -301,25 +305,26 @@ static void checkparam(lua_State *L, LOptim *o, lua_Integer i, int st, Param *p,
     luaL_error(L, "%s: step: the state of %s must be a table, got %s", nm,
                paramname(L, pn, e, i), luaL_typename(L, e + 4));
   lua_getfield(L, e + 4, "t");  /* e + 5 */
-  if (!lua_isinteger(L, e + 5) || lua_tointeger(L, e + 5) < 0)
+  if (!lua_isinteger(L, e + 5) || lua_tointeger(L, e + 5) < 0 ||
+      lua_tointeger(L, e + 5) == LUA_MAXINTEGER)  /* t + 1 must be one too */
     luaL_error(L, "%s: step: the state of %s has t = %s, expected a non-negative integer",
                nm, paramname(L, pn, e, i), luaL_tolstring(L, e + 5, NULL));
   p->S[0] = p->S[1] = NULL;
   for (k = 0; k < nstate; k++) {
     const char *sn = statenames[o->c.kind][k];
-    lua_getfield(L, e + 4, sn);
+    lua_getfield(L, e + 4, sn);  /* e + 6, e + 7 */
     p->S[k] = lmat_test(L, -1);
-    lua_pop(L, 1);
     if (p->S[k] == NULL || p->S[k]->rows != p->P->rows || p->S[k]->cols != p->P->cols)
       luaL_error(L, "%s: step: the state of %s has %s %s, expected a %s matrix", nm,
                  paramname(L, pn, e, i), sn, p->S[k] ? lmat_shapestr(sa, p->S[k]) : "missing",
                  lmat_shapestr(sb, p->P));
   }
+  p->t = lua_tointeger(L, e + 5);
   if (apply) {
-    lua_pushinteger(L, lua_tointeger(L, e + 5) + 1);
+    p->t++;
+    lua_pushinteger(L, p->t);
     lua_setfield(L, e + 4, "t");
   }
-  lua_settop(L, e);
 }
 
 /* opt:step(params [, scale]): one update of every parameter in the list,
@@ -339,21 +344,17 @@ static int opt_step(lua_State *L) {
     Param p;
     lua_geti(L, 2, i);
     checkparam(L, o, i, st, &p, 0);
-    lua_pop(L, 1);
+    lua_settop(L, st);
   }
   for (i = 1; i <= n; i++) {
     Param p;
-    lua_Integer t;
     lua_geti(L, 2, i);
     checkparam(L, o, i, st, &p, 1);
-    lua_getfield(L, -1, "value");
-    lua_rawget(L, st);
-    lua_getfield(L, -1, "t");
-    t = lua_tointeger(L, -1);
-    lua_pop(L, 3);
-    optim_update(&o->c, p.P, p.G, scale, p.S[0], p.S[1], (double)t, p.decay);
+    optim_update(&o->c, p.P, p.G, scale, p.S[0], p.S[1], (double)p.t, p.decay);
+    lua_settop(L, st);
   }
-  o->steps++;
+  if (o->steps < LUA_MAXINTEGER)
+    o->steps++;
   return 0;
 }
 
