@@ -25,7 +25,7 @@ typedef struct LAct {
 } LAct;
 
 static LAct *checkact(lua_State *L) {
-  return (LAct *)luaL_checkudata(L, 1, LACT_TNAME);
+  return (LAct *)lnn_checkudata(L, 1, LACT_TNAME, sizeof(LAct), NUV);
 }
 
 /* "Tanh()", "LeakyReLU(0.01)" */

@@ -31,7 +31,7 @@ typedef struct LDropout {
 } LDropout;
 
 static LDropout *checkdropout(lua_State *L) {
-  return (LDropout *)luaL_checkudata(L, 1, LDROPOUT_TNAME);
+  return (LDropout *)lnn_checkudata(L, 1, LDROPOUT_TNAME, sizeof(LDropout), NUV);
 }
 
 static const char *name(char *buf, const LDropout *d) {

@@ -59,6 +59,7 @@ typedef struct FileBox {
 
 static int box_gc(lua_State *L) {
   FileBox *b = (FileBox *)luaL_checkudata(L, 1, FILEBOX);
+  if (lua_rawlen(L, 1) != sizeof *b) return 0;  /* another userdata given our metatable */
   if (b->f) fclose(b->f);
   b->f = NULL;
   return 0;

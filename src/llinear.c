@@ -28,7 +28,7 @@ typedef struct LLinear {
 static const char *const fields[] = {"W", "W0", "dLdW", "dLdW0", NULL};
 
 static LLinear *checklinear(lua_State *L) {
-  return (LLinear *)luaL_checkudata(L, 1, LLINEAR_TNAME);
+  return (LLinear *)lnn_checkudata(L, 1, LLINEAR_TNAME, sizeof(LLinear), NUV);
 }
 
 /* "Linear(2, 3)", for messages */

@@ -25,7 +25,7 @@ typedef struct LLoss {
 } LLoss;
 
 static LLoss *checkloss(lua_State *L) {
-  return (LLoss *)luaL_checkudata(L, 1, LLOSS_TNAME);
+  return (LLoss *)lnn_checkudata(L, 1, LLOSS_TNAME, sizeof(LLoss), NUV);
 }
 
 static int is01(NnLossKind k) {

@@ -25,12 +25,25 @@ const char *lmat_shapestr(char *buf, const Mat *m) {
   return buf;
 }
 
+/* A matrix's data follows its header in the userdata: a userdata of another
+   type given the matrix metatable (debug.setmetatable) is not a matrix. */
+static int ismatrix(lua_State *L, int idx, const Mat *m) {
+  size_t len = lua_rawlen(L, idx);
+  return len >= sizeof(Mat) && m->v == (const double *)(m + 1) && m->rows >= 0 &&
+         m->cols >= 0 && (len - sizeof(Mat)) % sizeof(double) == 0 &&
+         (len - sizeof(Mat)) / sizeof(double) == mat_len(m);
+}
+
 Mat *lmat_test(lua_State *L, int idx) {
-  return (Mat *)luaL_testudata(L, idx, LMATRIX_TNAME);
+  Mat *m = (Mat *)luaL_testudata(L, idx, LMATRIX_TNAME);
+  return m != NULL && ismatrix(L, idx, m) ? m : NULL;
 }
 
 Mat *lmat_check(lua_State *L, int idx) {
-  return (Mat *)luaL_checkudata(L, idx, LMATRIX_TNAME);
+  Mat *m = (Mat *)luaL_checkudata(L, idx, LMATRIX_TNAME);
+  if (!ismatrix(L, idx, m))
+    luaL_argerror(L, idx, "matrix expected, got another userdata with its metatable");
+  return m;
 }
 
 /* The name the running C function was called by, for error messages. */
@@ -298,7 +311,8 @@ static int m_is(lua_State *L) {
 
 Rng *lmat_rng(lua_State *L) {
   Rng *r;
-  if (lua_getfield(L, LUA_REGISTRYINDEX, RNG_KEY) == LUA_TUSERDATA) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, RNG_KEY) == LUA_TUSERDATA &&
+      lua_rawlen(L, -1) == sizeof(Rng)) {
     r = (Rng *)lua_touserdata(L, -1);
   } else {  /* zero-filled: seeds itself with 0 on the first draw */
     r = (Rng *)lua_newuserdatauv(L, sizeof(Rng), 0);

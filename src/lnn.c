@@ -23,6 +23,22 @@ Mat *lnn_buffer(lua_State *L, int ud, int uv, int rows, int cols) {
   return m;
 }
 
+void *lnn_checkudata(lua_State *L, int idx, const char *tname, size_t size, int nuv) {
+  void *p = luaL_checkudata(L, idx, tname);
+  int ok = lua_rawlen(L, idx) == size;
+  if (ok) {  /* the user values: exactly nuv */
+    int top = lua_gettop(L);
+    idx = lua_absindex(L, idx);
+    ok = (nuv == 0 || lua_getiuservalue(L, idx, nuv) != LUA_TNONE) &&
+         lua_getiuservalue(L, idx, nuv + 1) == LUA_TNONE;
+    lua_settop(L, top);
+  }
+  if (!ok)
+    luaL_argerror(L, idx, lua_pushfstring(L, "%s expected, got another userdata with its "
+                                             "metatable", tname));
+  return p;
+}
+
 Mat *lnn_getbuffer(lua_State *L, int ud, int uv) {
   lua_getiuservalue(L, ud, uv);
   return lmat_test(L, -1);
@@ -60,15 +76,28 @@ void lnn_newclass(lua_State *L, const char *tname, const luaL_Reg *methods,
   lua_setfield(L, -2, "__tostring");
 }
 
+static int getkind(lua_State *L) {
+  lua_getfield(L, 1, "kind");
+  return 1;
+}
+
 /* nn.kind(x): "Linear", an activation's name ("Tanh", ...), a loss's
    ("NLLM", ...), "Dropout" or an optimizer's ("Adam", ...) for the C
-   objects; nil for anything else. */
+   objects; nil for anything else (also for another userdata given one of
+   their metatables, whose methods refuse it). */
 static int nn_kind(lua_State *L) {
+  lua_settop(L, 1);
   if (luaL_testudata(L, 1, LLINEAR_TNAME) || luaL_testudata(L, 1, LACT_TNAME) ||
       luaL_testudata(L, 1, LLOSS_TNAME) || luaL_testudata(L, 1, LDROPOUT_TNAME) ||
       luaL_testudata(L, 1, LOPTIM_TNAME)) {
-    lua_getfield(L, 1, "kind");
-    return 1;
+    int status;
+    lua_pushcfunction(L, getkind);
+    lua_pushvalue(L, 1);
+    status = lua_pcall(L, 1, 1, 0);
+    if (status == LUA_ERRMEM)
+      return lua_error(L);
+    if (status == LUA_OK && lua_type(L, -1) == LUA_TSTRING)
+      return 1;
   }
   lua_pushnil(L);
   return 1;

@@ -55,7 +55,7 @@ static const char *const statenames[4][2] = {
 };
 
 static LOptim *checkoptim(lua_State *L) {
-  return (LOptim *)luaL_checkudata(L, 1, LOPTIM_TNAME);
+  return (LOptim *)lnn_checkudata(L, 1, LOPTIM_TNAME, sizeof(LOptim), NUV);
 }
 
 static double *hyperp(OptConf *c, const Hyper *h) {

@@ -130,6 +130,7 @@ static int t_rngstate(lua_State *L) {
 
 static int t_setrngstate(lua_State *L) {
   Rng *copy = (Rng *)luaL_checkudata(L, 1, RNGSTATE_TNAME);
+  luaL_argcheck(L, lua_rawlen(L, 1) == sizeof(Rng), 1, "random state expected");
   memcpy(lmat_rng(L), copy, sizeof(Rng));
   return 0;
 }

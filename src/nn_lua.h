@@ -35,6 +35,10 @@ int luaopen_nnlab_traincore(lua_State *L);
    contents are left as they were (or zero when new).  Does not touch the
    stack. */
 Mat *lnn_buffer(lua_State *L, int ud, int uv, int rows, int cols);
+/* luaL_checkudata(L, idx, tname) that also makes sure the userdata is of
+   that type, size bytes with nuv user values: debug.setmetatable can give
+   any userdata the type's metatable. */
+void *lnn_checkudata(lua_State *L, int idx, const char *tname, size_t size, int nuv);
 /* The matrix in user value uv (NULL if none), pushed onto the stack. */
 Mat *lnn_getbuffer(lua_State *L, int ud, int uv);
 /* A metatable whose __index looks up methods first and then calls

@@ -35,4 +35,34 @@ describe('robustness regressions', function()
     opt:step({})
     assert.are.equal(math.maxinteger, opt.steps)
   end)
+
+  it('refuses another userdata given the matrix metatable (debug.setmetatable)', function()
+    local mt = getmetatable(matrix.zeros(1, 1))
+    for _, o in ipairs{nn.Tanh(), nn.Linear(2, 3), nn.SGD(), io.stdout} do
+      if o ~= io.stdout then debug.setmetatable(o, mt) end
+      local ok, err = pcall(function() return matrix.T(o) end)
+      if o ~= io.stdout then
+        assert.is_false(ok)
+        assert.matches("bad argument #1 to 'T' %(matrix expected, got another userdata", err)
+      end
+      assert.is_false(matrix.is(o))
+    end
+  end)
+
+  it('refuses a matrix given the metatable of an nn type', function()
+    -- A 1000x1 matrix read as an activation had kind 1000: out of every table.
+    local cases = {nn.Tanh(), nn.Linear(2, 3), nn.NLLM(), nn.Adam(), nn.Dropout()}
+    for _, o in ipairs(cases) do
+      for _, shape in ipairs{{0, 0}, {1, 1}, {1000, 1}, {2, 3}, {6, 1}} do
+        local m = matrix.zeros(shape[1], shape[2])
+        debug.setmetatable(m, getmetatable(o))
+        local ok, err = pcall(function() return m:forward(matrix.zeros(2, 2)) end)
+        if nn.kind(o) ~= 'Adam' then
+          assert.is_false(ok)
+          assert.matches('expected, got another userdata with its metatable', err)
+        end
+        assert.is_nil(nn.kind(m))
+      end
+    end
+  end)
 end)
