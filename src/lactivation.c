@@ -82,6 +82,7 @@ static int act_tostring(lua_State *L) {
 static int act_forward(lua_State *L) {
   LAct *a = checkact(L);
   Mat *Z = lmat_check(L, 2), *Zc, *A;
+  a->have = 0;  /* until this forward has kept both Z and A */
   Zc = lnn_buffer(L, 1, UV_Z, Z->rows, Z->cols);
   mat_copy(Zc, Z);
   A = lmat_push(L, Z->rows, Z->cols);
@@ -97,10 +98,10 @@ static int act_backward(lua_State *L) {
   LAct *a = checkact(L);
   Mat *dA = lmat_check(L, 2), *Z, *A, *dZ;
   char nm[64], sa[32], sb[32];
-  if (!a->have)
-    return luaL_error(L, "%s: backward called before forward", name(nm, a));
   Z = lnn_getbuffer(L, 1, UV_Z);
   A = lnn_getbuffer(L, 1, UV_A);
+  if (!a->have || Z == NULL || A == NULL || Z->rows != A->rows || Z->cols != A->cols)
+    return luaL_error(L, "%s: backward called before forward", name(nm, a));
   if (dA->rows != A->rows || dA->cols != A->cols)
     return luaL_error(L, "%s: backward: dLdA is %s but the last forward gave A %s",
                       name(nm, a), lmat_shapestr(sa, dA), lmat_shapestr(sb, A));

@@ -94,6 +94,7 @@ static int dropout_tostring(lua_State *L) {
 static int dropout_forward(lua_State *L) {
   LDropout *d = checkdropout(L);
   Mat *Z = lmat_check(L, 2), *A;
+  d->last = NONE;  /* until this forward is done */
   d->rows = Z->rows;
   d->cols = Z->cols;
   if (d->training) {

@@ -142,6 +142,7 @@ static int linear_forward(lua_State *L) {
     return luaL_error(L, "%s: forward: A is %s but W is %s (A needs %d rows)",
                       name(nm, l), lmat_shapestr(sa, A), lmat_shapestr(sw, W), l->m);
   W0 = lnn_buffer(L, 1, UV_W0, l->n, 1);
+  l->b = -1;  /* until this forward has kept its A */
   Ac = lnn_buffer(L, 1, UV_A, A->rows, A->cols);
   mat_copy(Ac, A);
   Z = lmat_push(L, l->n, A->cols);

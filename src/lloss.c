@@ -124,6 +124,7 @@ static int loss_forward(lua_State *L) {
   char nm[128];
   double v;
   checkpair(L, s, "forward", "Ypred", &G, &Y);
+  s->have = 0;  /* until this forward has kept both G and Y */
   if (s->l.kind == NN_HINGE) {
     long bad = nn_hinge_bad_label(Y);
     char num[32];
@@ -153,10 +154,10 @@ static int loss_backward(lua_State *L) {
     return luaL_error(L, "%s: backward: a 0-1 loss is for evaluation only, its gradient "
                       "is zero or undefined (train with NLL, NLLM, Hinge or Squared)",
                       name(nm, s));
-  if (!s->have)
-    return luaL_error(L, "%s: backward called before forward", name(nm, s));
   G = lnn_getbuffer(L, 1, UV_G);
   Y = lnn_getbuffer(L, 1, UV_Y);
+  if (!s->have || G == NULL || Y == NULL || G->rows != Y->rows || G->cols != Y->cols)
+    return luaL_error(L, "%s: backward called before forward", name(nm, s));
   dG = lmat_push(L, G->rows, G->cols);
   if (nn_loss_backward(&s->l, dG, G, Y) != MAT_OK)
     return lmat_interrupted(L, "loss backward");
@@ -175,6 +176,7 @@ static int loss_forward_logits(lua_State *L) {
     return luaL_error(L, "%s: forward_logits: only NLL (after Sigmoid) and NLLM "
                       "(after SoftMax) have a fused path", name(nm, s));
   checkpair(L, s, "forward_logits", "Z", &Z, &Y);
+  s->have = 0;
   Gc = lnn_buffer(L, 1, UV_G, Z->rows, Z->cols);
   Yc = lnn_buffer(L, 1, UV_Y, Y->rows, Y->cols);
   mat_copy(Yc, Y);

@@ -65,4 +65,33 @@ describe('robustness regressions', function()
       end
     end
   end)
+
+  it("backward after a module's kept matrices were swapped out (debug.setuservalue)", function()
+    -- backward read the kept Z and A without looking: nil, or another shape.
+    local act = nn.Tanh()
+    act:forward(matrix.zeros(2, 2))
+    debug.setuservalue(act, nil, 2)
+    assert.has_error(function() act:backward(matrix.zeros(2, 2)) end,
+      'Tanh(): backward called before forward')
+    act:forward(matrix.zeros(2, 2))
+    debug.setuservalue(act, matrix.zeros(1, 1), 1)
+    assert.has_error(function() act:backward(matrix.zeros(2, 2)) end,
+      'Tanh(): backward called before forward')
+    local loss = nn.Squared()
+    loss:forward(matrix.zeros(3, 3), matrix.ones(3, 3))
+    debug.setuservalue(loss, matrix.zeros(1, 1), 2)
+    assert.has_error(function() loss:backward() end, 'Squared(): backward called before forward')
+  end)
+
+  it('a forward that fails leaves nothing for backward', function()
+    local lin = nn.Linear(2, 3)
+    lin:forward(matrix.ones(2, 4))
+    assert.has_error(function() lin:forward(matrix.ones(5, 4)) end)
+    -- W has 2 rows: the failed forward came before any state was kept
+    assert.are.equal(2, (lin:backward(matrix.ones(3, 4)):shape()))
+    local loss = nn.Hinge()
+    loss:forward(matrix.zeros(1, 2), matrix.ones(1, 2))
+    assert.has_error(function() loss:forward(matrix.zeros(1, 2), matrix.zeros(1, 2)) end)
+    assert.has_error(function() loss:backward() end, 'Hinge(): backward called before forward')
+  end)
 end)
