@@ -221,13 +221,13 @@ double mat_norm(const Mat *a) {
   double scale = 0.0, acc = 0.0;
   for (i = 0; i < n; i++) {
     double x = fabs(a->v[i]);
-    if (isnan(x) || isinf(x))
+    if (isnan(x))
       return x;
-    if (x > scale)
+    if (x > scale)  /* an infinity is the norm unless a NaN follows */
       scale = x;
   }
-  if (scale == 0.0)
-    return 0.0;
+  if (scale == 0.0 || isinf(scale))
+    return scale;
   for (i = 0; i < n; i++) {
     double x = a->v[i] / scale;
     acc += x * x;
