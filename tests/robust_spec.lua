@@ -94,4 +94,18 @@ describe('robustness regressions', function()
     assert.has_error(function() loss:forward(matrix.zeros(1, 2), matrix.zeros(1, 2)) end)
     assert.has_error(function() loss:backward() end, 'Hinge(): backward called before forward')
   end)
+
+  it('norm is NaN when any entry is, infinities or not', function()
+    assert.is_true(matrix.row{1 / 0, 0 / 0}:norm() ~= matrix.row{1 / 0, 0 / 0}:norm())
+    assert.are.equal(math.huge, matrix.row{-1 / 0, 2}:norm())
+  end)
+
+  it('arithmetic with a string on the left names the operation', function()
+    -- "x" + m reaches matrix's __add through the string library, from C.
+    local m = matrix.eye(2)
+    assert.has_error(function() return 'x' + m end,
+      "bad argument #1 to 'add' (matrix or number expected, got string)")
+    assert.has_error(function() return 'x' - m end,
+      "bad argument #1 to 'sub' (matrix or number expected, got string)")
+  end)
 end)
