@@ -108,4 +108,20 @@ describe('robustness regressions', function()
     assert.has_error(function() return 'x' - m end,
       "bad argument #1 to 'sub' (matrix or number expected, got string)")
   end)
+
+  it('plot sizes are bounded and labels checked', function()
+    -- width = 1e9 drew a grid of a billion cells; svg_height = 1e12 shaded
+    -- 10^11 rows; a table title failed inside the drawing.
+    local plot = nnlab.plot
+    assert.has_error(function() plot.line({1, 2}, {1, 2}, {width = 1e9}) end,
+      'plot.line: width must be at most 1000, got 1000000000.0')
+    assert.has_error(function() plot.svg('line', {1, 2}, {1, 2}, {svg_height = 1e12}) end,
+      'plot.svg: svg height must be at most 20000, got 1000000000000.0')
+    assert.has_error(function() plot.line({1, 2}, {1, 2}, {title = {}}) end,
+      'plot.line: title must be a string, got table')
+    local net = nn.Sequential({nn.Linear(2, 2), nn.SoftMax()}, nn.NLLM())
+    local svg = plot.svg('boundary', net, matrix{{0, 1}, {0, 1}}, matrix.row{1, 2},
+      {svg_width = 81, svg_height = 20000})
+    assert.is_true(#svg < 2e6)
+  end)
 end)

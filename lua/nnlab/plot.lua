@@ -86,8 +86,30 @@ local function checkopts(opts, fname)
   if opts ~= nil and type(opts) ~= 'table' then
     fail(fname, 'opts must be a table, got %s', type(opts))
   end
-  return opts or {}
+  opts = opts or {}
+  for _, k in ipairs{ 'title', 'xlabel', 'ylabel' } do
+    local v = opts[k]
+    if v ~= nil and type(v) ~= 'string' and type(v) ~= 'number' then
+      fail(fname, '%s must be a string, got %s', k, type(v))
+    end
+  end
+  if opts.names ~= nil and type(opts.names) ~= 'table' then
+    fail(fname, 'names must be a table of strings, got %s', type(opts.names))
+  end
+  return opts
 end
+
+-- A size of a drawing: an integer in 1 .. most (a bigger one would take
+-- minutes and gigabytes to draw).
+local function checksize(v, what, most, fname)
+  if math.type(v) ~= 'integer' and not (type(v) == 'number' and v == math.floor(v)) then
+    fail(fname, '%s must be an integer, got %s', what, tostring(v))
+  end
+  if v > most then fail(fname, '%s must be at most %d, got %s', what, most, tostring(v)) end
+  return math.tointeger(v)
+end
+
+local MAX_CELLS, MAX_PIXELS = 1000, 20000
 
 local function checklim(lim, fname, what)
   if lim == nil then return nil end
@@ -577,6 +599,7 @@ end
 -- Render a figure as text lines joined by newlines.  width, height: the
 -- whole figure in character cells; st = {unicode = bool, color = bool}.
 function M.render(fig, width, height, st)
+  width, height = checksize(width, 'width', MAX_CELLS, 'render'), checksize(height, 'height', MAX_CELLS, 'render')
   local g = newgrid(width, height)
   local row, h = 1, height
   if fig.title then
@@ -622,7 +645,7 @@ local function svgpanel(out, p, oy, W, H, id)
     id, f2(x0), f2(y0), f2(pw), f2(ph)))
   if p.regions then
     local gw = 128
-    local gh = math.max(2, round(gw * ph / pw))
+    local gh = math.min(math.max(2, round(gw * ph / pw)), 8 * gw)
     local cls = classgrid(p.regions, gw, gh, xlo, xhi, ylo, yhi)
     local cw, ch = pw / (gw - 1), ph / (gh - 1)
     add('<g shape-rendering="crispEdges">')
@@ -729,7 +752,8 @@ end
 
 -- Render a figure as a standalone SVG document (width x height pixels).
 function M.render_svg(fig, width, height)
-  width = width or 640
+  width = checksize(width or 640, 'svg width', MAX_PIXELS, 'svg')
+  if height ~= nil then height = checksize(height, 'svg height', MAX_PIXELS, 'svg') end
   local n = #fig.panels
   local ph = height and (height - (fig.title and 30 or 0)) // n or 400
   height = height or ph * n + (fig.title and 30 or 0)
@@ -941,12 +965,7 @@ function M.defaults(opts, fname)
   local cols, rows = cio.termsize(1)
   local width = opts.width or (cols and math.min(cols - 1, 120)) or 72
   local height = opts.height or (rows and math.max(12, math.min(rows - 4, 30))) or 22
-  for _, v in ipairs{ { width, 'width' }, { height, 'height' } } do
-    if math.type(v[1]) ~= 'integer' and not (type(v[1]) == 'number' and v[1] == math.floor(v[1])) then
-      fail(fname, '%s must be an integer, got %s', v[2], tostring(v[1]))
-    end
-  end
-  return st, math.tointeger(width), math.tointeger(height)
+  return st, checksize(width, 'width', MAX_CELLS, fname), checksize(height, 'height', MAX_CELLS, fname)
 end
 
 local function writesvg(fig, path, width, height, fname)
