@@ -124,4 +124,10 @@ describe('robustness regressions', function()
       {svg_width = 81, svg_height = 20000})
     assert.is_true(#svg < 2e6)
   end)
+
+  it('data.one_hot with an absurd number of classes says so at once', function()
+    -- classes = 2^63 built the list 1..2^63 first: it never returned.
+    assert.has_error(function() nnlab.data.one_hot({1, 2}, 2^63) end,
+      'data.one_hot: the number of classes must be at most 1048576, got 9.2233720368548e+18')
+  end)
 end)

@@ -78,6 +78,8 @@ local function fmtnum(x)
 end
 
 -- one_hot(labels [, classes]) -> Y (k x n), classes
+local MAX_CLASSES = 1 << 20  -- the list of classes is built: k = 2^63 never finished
+
 function M.one_hot(labels, classes)
   local ys = tolist(labels, 'one_hot', 'labels')
   local list = {}
@@ -94,6 +96,9 @@ function M.one_hot(labels, classes)
   elseif math.type(classes) == 'integer' or
       (type(classes) == 'number' and classes == math.floor(classes)) then
     if classes < 1 then fail('one_hot', 'the number of classes must be at least 1, got %s', fmtnum(classes)) end
+    if classes > MAX_CLASSES then
+      fail('one_hot', 'the number of classes must be at most %d, got %s', MAX_CLASSES, fmtnum(classes))
+    end
     for c = 1, classes do list[c] = c end
   elseif type(classes) == 'table' then
     local seen = {}
