@@ -188,6 +188,9 @@ end
 -- output row gives 2 where the output is >= threshold (default 0.5) and 1
 -- elsewhere, matching one-hot labels {1-y, y}.
 function Sequential:classify(X, threshold)
+  if threshold ~= nil and type(threshold) ~= 'number' then
+    error(fmt('classify: threshold must be a number, got %s', type(threshold)), 2)
+  end
   local A = self:forward(X)
   local r = A:shape()
   if r == 1 then
@@ -355,10 +358,19 @@ function nn.gradcheck(net, X, Y, opts)
   end
   checkmatrix('gradcheck', 'X', X)
   checkmatrix('gradcheck', 'Y', Y)
+  if opts ~= nil and type(opts) ~= 'table' then
+    error(fmt('gradcheck: opts must be a table, got %s', type(opts)), 2)
+  end
   opts = opts or {}
   local o = {}
   for k, v in pairs(GRADCHECK) do
     if opts[k] == nil then o[k] = v else o[k] = opts[k] end
+  end
+  for _, k in ipairs{'h', 'rtol', 'atol'} do
+    if type(o[k]) ~= 'number' or not (o[k] >= 0 and o[k] < math.huge) or (k == 'h' and o[k] == 0) then
+      error(fmt('gradcheck: opts.%s must be a %s number, got %s', k,
+        k == 'h' and 'positive' or 'non-negative', tostring(o[k])), 2)
+    end
   end
   local loss = net:backprop(X, Y)
   local atol = o.atol * math.max(1, math.abs(loss))
