@@ -130,4 +130,32 @@ describe('robustness regressions', function()
     assert.has_error(function() nnlab.data.one_hot({1, 2}, 2^63) end,
       'data.one_hot: the number of classes must be at most 1048576, got 9.2233720368548e+18')
   end)
+
+  it('nn checks the options it used to trip over', function()
+    local net = nn.Sequential({nn.Linear(2, 2)}, nn.Squared())
+    local X = matrix.ones(2, 1)
+    assert.has_error(function() net:classify(X, print) end,
+      'classify: threshold must be a number, got function')
+    assert.has_error(function() nn.gradcheck(net, X, X, coroutine.create(print)) end,
+      'gradcheck: opts must be a table, got thread')
+    assert.has_error(function() nn.gradcheck(net, X, X, {h = 'x', print = false}) end,
+      'gradcheck: opts.h must be a positive number, got x')
+  end)
+
+  it("nn.save and fit pass on an error object that is not theirs", function()
+    -- A table raised by the caller's own metamethod was read as save's own
+    -- {message} error: "attempt to concatenate a nil value".
+    local mine = {}
+    local net = setmetatable({}, {__index = function() error(mine) end})
+    local path = os.tmpname()
+    local ok, err = pcall(nn.save, net, path)
+    os.remove(path)
+    assert.is_false(ok)
+    assert.are.equal(mine, err)
+    local real = nn.Sequential({nn.Linear(1, 1)}, nn.Squared())
+    local opts = setmetatable({}, {__index = function() error(mine) end})
+    ok, err = pcall(real.fit, real, matrix.ones(1, 2), matrix.ones(1, 2), opts)
+    assert.is_false(ok)
+    assert.are.equal(mine, err)
+  end)
 end)

@@ -177,7 +177,9 @@ function M.save(net, path, opt)
   if opt == nil and type(net) == 'table' then opt = rawget(net, 'optimizer') end
   local ok, err = pcall(function() write_file(path, serialize(net, opt)) end)
   if not ok then
-    if type(err) == 'table' then error('nn.save: ' .. err[1], 2) end
+    if type(err) == 'table' and type(rawget(err, 1)) == 'string' then  -- ours (save_error)
+      error('nn.save: ' .. err[1], 2)
+    end
     error(err, 0)
   end
   return true

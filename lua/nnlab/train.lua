@@ -412,7 +412,9 @@ end
 function M.fit(net, X, Y, opts)
   local ok, cfg = pcall(configure, net, X, Y, opts)
   if not ok then
-    if type(cfg) == 'table' then error('fit: ' .. cfg[1], 2) end
+    if type(cfg) == 'table' and type(rawget(cfg, 1)) == 'string' then  -- ours (fail)
+      error('fit: ' .. cfg[1], 2)
+    end
     error(cfg, 0)
   end
   local N, epochs, total_steps, batch = cfg.N, cfg.epochs, cfg.total_steps, cfg.batch
