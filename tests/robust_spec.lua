@@ -158,4 +158,13 @@ describe('robustness regressions', function()
     assert.is_false(ok)
     assert.are.equal(mine, err)
   end)
+
+  it('data.permutation checks n', function()
+    -- permutation(2^63) filled a list until memory ran out; 'x' failed inside.
+    assert.has_error(function() nnlab.data.permutation(2^63) end,
+      'data.permutation: n must be in 0 .. 2^31-1, got 9.2233720368548e+18')
+    assert.has_error(function() nnlab.data.permutation('x') end,
+      'data.permutation: n must be an integer, got x')
+    assert.are.equal(0, #nnlab.data.permutation(0))
+  end)
 end)

@@ -247,7 +247,17 @@ local function permutation(n)
   end
   return p
 end
-M.permutation = permutation
+-- data.permutation(n): n at most a matrix's number of columns (2^63 never
+-- returned).
+function M.permutation(n)
+  if math.type(n) ~= 'integer' and not (type(n) == 'number' and n == math.floor(n)) then
+    fail('permutation', 'n must be an integer, got %s', tostring(n))
+  end
+  if n < 0 or n > 0x7fffffff then
+    fail('permutation', 'n must be in 0 .. 2^31-1, got %s', fmtnum(n))
+  end
+  return permutation(math.tointeger(n))
+end
 
 local function seedarg(seed, fname)
   if seed == nil then return end
