@@ -167,4 +167,10 @@ describe('robustness regressions', function()
       'data.permutation: n must be an integer, got x')
     assert.are.equal(0, #nnlab.data.permutation(0))
   end)
+
+  it('nn.jacobian names a function that returns nil', function()
+    -- ipairs{fp, fm} stopped at a nil fp: "attempt to index a nil value"
+    assert.has_error(function() nn.jacobian(function() end, matrix.ones(2, 1)) end,
+      'jacobian: f must return a matrix, got nil')
+  end)
 end)

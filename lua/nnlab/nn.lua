@@ -294,7 +294,9 @@ function nn.jacobian(f, u, h)
     x:set(j, 1, um)
     local fm = f(x:copy())
     x:set(j, 1, uj)
-    for _, v in ipairs{fp, fm} do
+    local both = {fp, fm}
+    for k = 1, 2 do  -- (ipairs would stop at a nil fp)
+      local v = both[k]
       if not matrix.is(v) then
         error(fmt('jacobian: f must return a matrix, got %s', type(v)), 2)
       end
