@@ -173,4 +173,12 @@ describe('robustness regressions', function()
     assert.has_error(function() nn.jacobian(function() end, matrix.ones(2, 1)) end,
       'jacobian: f must return a matrix, got nil')
   end)
+
+  it('fit names labels without rows', function()
+    -- Y 0 x n reached argmax inside the accuracy measurement
+    local net = nn.Sequential({nn.Linear(3, 2), nn.SoftMax()}, nn.NLLM())
+    assert.has_error(function()
+      net:fit(matrix.ones(3, 1), matrix.zeros(0, 1), {verbose = false})
+    end, 'fit: Y has no rows')
+  end)
 end)

@@ -267,6 +267,7 @@ local function check_xy(X, Y, what)
       what[1], shape(X), what[2], shape(Y), what[2], what[1])
   end
   if n == 0 then fail('%s has no columns', what[1]) end
+  if Y:shape() == 0 then fail('%s has no rows', what[2]) end
   return n
 end
 
