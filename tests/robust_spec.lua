@@ -181,4 +181,15 @@ describe('robustness regressions', function()
       net:fit(matrix.ones(3, 1), matrix.zeros(0, 1), {verbose = false})
     end, 'fit: Y has no rows')
   end)
+
+  it('data.one_hot uses the labels it checked', function()
+    -- The check counted #labels (0 here) but the work ran ipairs, which saw
+    -- what __index made up: matrices, then "attempt to compare two matrix values".
+    local labels = setmetatable({}, {__index = function(_, i)
+      if i <= 3 then return matrix.eye(1) end
+    end})
+    local Y, classes = nnlab.data.one_hot(labels)
+    assert.are.same({0, 0}, {Y:shape()})
+    assert.are.same({}, classes)
+  end)
 end)

@@ -42,12 +42,15 @@ local function tolist(v, fname, what)
     for i = 1, r * c do t[i] = v:get(i) end
     return t
   elseif type(v) == 'table' then
+    local t = {}  -- a copy: the values checked are the values used
     for i = 1, #v do
-      if type(v[i]) ~= 'number' then
-        fail(fname, '%s[%d] is a %s, expected a number', what, i, type(v[i]))
+      local x = v[i]
+      if type(x) ~= 'number' then
+        fail(fname, '%s[%d] is a %s, expected a number', what, i, type(x))
       end
+      t[i] = x
     end
-    return v
+    return t
   end
   fail(fname, '%s must be a matrix or a table, got %s', what, type(v))
 end
