@@ -114,9 +114,11 @@ describe('robustness regressions', function()
     -- 10^11 rows; a table title failed inside the drawing.
     local plot = nnlab.plot
     assert.has_error(function() plot.line({1, 2}, {1, 2}, {width = 1e9}) end,
-      'plot.line: width must be at most 1000, got 1000000000.0')
+      'plot.line: width must be between 1 and 1000, got 1000000000.0')
+    assert.has_error(function() plot.line({1, 2}, {1, 2}, {height = -2^63}) end,
+      'plot.line: height must be between 1 and 1000, got -9.2233720368548e+18')
     assert.has_error(function() plot.svg('line', {1, 2}, {1, 2}, {svg_height = 1e12}) end,
-      'plot.svg: svg height must be at most 20000, got 1000000000000.0')
+      'plot.svg: svg height must be between 1 and 20000, got 1000000000000.0')
     assert.has_error(function() plot.line({1, 2}, {1, 2}, {title = {}}) end,
       'plot.line: title must be a string, got table')
     local net = nn.Sequential({nn.Linear(2, 2), nn.SoftMax()}, nn.NLLM())

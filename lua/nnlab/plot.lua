@@ -105,7 +105,9 @@ local function checksize(v, what, most, fname)
   if math.type(v) ~= 'integer' and not (type(v) == 'number' and v == math.floor(v)) then
     fail(fname, '%s must be an integer, got %s', what, tostring(v))
   end
-  if v > most then fail(fname, '%s must be at most %d, got %s', what, most, tostring(v)) end
+  if v < 1 or v > most then
+    fail(fname, '%s must be between 1 and %d, got %s', what, most, tostring(v))
+  end
   return math.tointeger(v)
 end
 
