@@ -194,4 +194,14 @@ describe('robustness regressions', function()
     assert.are.same({0, 0}, {Y:shape()})
     assert.are.same({}, classes)
   end)
+
+  it('plot uses the labels it checked', function()
+    -- as data.one_hot: #labels was checked, ipairs(labels) was used
+    local labels = setmetatable({}, {__index = function(_, i)
+      if i <= 3 then return matrix.eye(1) end
+    end})
+    local net = nn.Sequential({nn.Linear(2, 2), nn.SoftMax()}, nn.NLLM())
+    local p = nnlab.plot.boundary(net, matrix.zeros(2, 0), labels, {width = 40, height = 20})
+    assert.is_string(tostring(p))
+  end)
 end)

@@ -74,12 +74,15 @@ local function numbers(v, fname, what)
   if type(v) ~= 'table' then
     fail(fname, '%s must be a matrix or a table of numbers, got %s', what, type(v))
   end
+  local t = {}  -- a copy: the values checked are the values used
   for i = 1, #v do
-    if type(v[i]) ~= 'number' then
-      fail(fname, '%s[%d] is a %s, expected a number', what, i, type(v[i]))
+    local x = v[i]
+    if type(x) ~= 'number' then
+      fail(fname, '%s[%d] is a %s, expected a number', what, i, type(x))
     end
+    t[i] = x
   end
-  return v
+  return t
 end
 
 local function checkopts(opts, fname)
