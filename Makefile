@@ -24,7 +24,9 @@ LUA_SRC = lua/nnlab.lua $(wildcard lua/nnlab/*.lua)
 SETS = $(wildcard exercises/*.lua)
 MODULE = $(BUILD)/nnlab/core.so
 
-.PHONY: all run test deps deps-test asan test-asan install uninstall clean check-warnings
+.PHONY: all run test deps deps-test asan test-asan install uninstall clean check-warnings \
+  deps-fuzz deps-valgrind fuzz fuzz-long fuzz-asan libfuzzer fuzz-libfuzzer fuzz-merge \
+  faultinject valgrind
 
 all: $(BIN) $(MODULE)
 
@@ -33,6 +35,12 @@ deps:
 
 deps-test:
 	@sh tools/deps.sh test
+
+deps-fuzz:
+	@sh tools/deps.sh fuzz
+
+deps-valgrind:
+	@sh tools/deps.sh valgrind
 
 $(BUILD)/.dir:
 	@mkdir -p $(BUILD)/nnlab && touch $@
@@ -62,22 +70,96 @@ $(BUILD)/ptydrive: tests/ptydrive.c | deps $(BUILD)/.dir
 	$(CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE -o $@ $< -lutil
 
 TEST_ENV = NNLAB_BIN=$(abspath $(BIN)) NNLAB_PTYDRIVE=$(abspath $(BUILD)/ptydrive) \
-  NNLAB_ROOT=$(CURDIR) \
+  NNLAB_ROOT=$(CURDIR) NNLAB_BUILD=$(abspath $(BUILD)) \
   LUA_PATH='$(CURDIR)/lua/?.lua;$(CURDIR)/tests/?.lua;;' \
   LUA_CPATH='$(CURDIR)/$(BUILD)/?.so;;'
 BUSTED = lua5.4 /usr/bin/busted --helper=tests/helper.lua -o tests/summary.lua
 
-test: deps-test all $(BUILD)/ptydrive
+test: deps-test all $(BUILD)/ptydrive $(TOOLS)
 	$(TEST_ENV) $(TEST_PRELOAD) $(BUSTED) tests
 
 # AddressSanitizer + UBSan build in build-asan/, and the test suite under it.
 # The module is loaded into stock lua5.4, so libasan is preloaded there.
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+ASAN_MAKE = $(MAKE) BUILD=build-asan BIN=build-asan/nnlab-asan EXTRA_CFLAGS="$(ASAN_FLAGS)"
+ASAN_PRELOAD = LD_PRELOAD=$$($(CC) -print-file-name=libasan.so)
 asan:
-	$(MAKE) BUILD=build-asan BIN=build-asan/nnlab-asan EXTRA_CFLAGS="$(ASAN_FLAGS)" all
+	$(ASAN_MAKE) all
 test-asan: asan
-	$(MAKE) BUILD=build-asan BIN=build-asan/nnlab-asan EXTRA_CFLAGS="$(ASAN_FLAGS)" \
-	  TEST_PRELOAD="LD_PRELOAD=$$($(CC) -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0" test
+	$(ASAN_MAKE) TEST_PRELOAD="$(ASAN_PRELOAD) ASAN_OPTIONS=detect_leaks=0" test
+
+# --- Reliability: the API fuzzer, fault injection, libFuzzer, valgrind -----
+# (README, "Reliability")
+
+# Test hosts link the core, the grader's sandbox and the embedded library.
+TOOL_OBJ = $(CORE_OBJ) $(BUILD)/lsandbox.o $(BUILD)/marshal.o $(BUILD)/embedded.o
+FUZZ_TARGETS = textio netfile data repl
+TOOLS = $(BUILD)/faultinject $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%_replay)
+
+# Fails each allocation of tests/faultinject.lua in turn (and of loading
+# the library); run by tests/reliability_spec.lua.
+$(BUILD)/faultinject: tests/faultinject.c $(TOOL_OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/faultinject.c $(TOOL_OBJ) $(LDLIBS)
+
+faultinject: $(BUILD)/faultinject
+	@mkdir -p $(BUILD)/faultinject.d
+	$(BUILD)/faultinject -q tests/faultinject.lua $(BUILD)/faultinject.d
+	$(BUILD)/faultinject -q -n 1000000 tests/faultinject.lua $(BUILD)/faultinject.d
+
+# The fuzz harnesses, each linked with replay.c (it runs them over files:
+# make test replays the corpora) or with libFuzzer.
+HARNESS_textio = tests/fuzz/textio_fuzz.c
+HARNESS_netfile = tests/fuzz/loader_fuzz.c -DFUZZ_LOADER='"netfile"'
+HARNESS_data = tests/fuzz/loader_fuzz.c -DFUZZ_LOADER='"data"'
+HARNESS_repl = tests/fuzz/repl_fuzz.c
+$(BUILD)/fuzz/.dir:
+	@mkdir -p $(BUILD)/fuzz && touch $@
+$(BUILD)/fuzz/%_replay: tests/fuzz/*.c src/*.c src/*.h $(TOOL_OBJ) | $(BUILD)/fuzz/.dir
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(HARNESS_$*) tests/fuzz/replay.c $(TOOL_OBJ) $(LDLIBS)
+$(BUILD)/fuzz/%_fuzz: tests/fuzz/*.c src/*.c src/*.h $(TOOL_OBJ) | $(BUILD)/fuzz/.dir
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $(HARNESS_$*) $(TOOL_OBJ) $(LDLIBS)
+
+# The Lua API fuzzer (tests/fuzz/api_fuzz.lua), seeded and bounded, in the
+# normal build (under an 8 GiB address-space limit: a huge matrix fails to
+# allocate instead of filling the machine) and under AddressSanitizer
+# (allocations over 4 GiB fail there).  fuzz-long: a long run.
+FUZZ_SEED ?= 1
+FUZZ_ITERS ?= 100000
+FUZZ_LIMIT = ulimit -v 8388608;
+FUZZ_RUN = $(TEST_ENV) $(FUZZ_PRELOAD) lua5.4 tests/fuzz/api_fuzz.lua $(FUZZ_SEED) $(FUZZ_ITERS)
+fuzz: deps-test all
+	$(FUZZ_LIMIT) $(FUZZ_RUN)
+	$(ASAN_MAKE) FUZZ_LIMIT= FUZZ_PRELOAD="$(ASAN_PRELOAD) \
+	  ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:max_allocation_size_mb=4096" fuzz-asan
+fuzz-asan: deps-test all
+	$(FUZZ_LIMIT) $(FUZZ_RUN)
+fuzz-long:
+	$(MAKE) FUZZ_ITERS=$(or $(LONG_ITERS),3000000) FUZZ_SEED=$(or $(LONG_SEED),$$(date +%s)) fuzz
+
+# libFuzzer (clang) builds of the harnesses in build-fuzz/, and a run of each
+# for FUZZ_SECONDS: new inputs go to build-fuzz/corpus/, crashes to
+# build-fuzz/crashes/ (keep them under tests/fuzz/corpus/ once fixed).
+# fuzz-merge adds the inputs that reach new code to tests/fuzz/corpus/.
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+  -fno-sanitize-recover=undefined -fsanitize=fuzzer-no-link -DFUZZ_LUA_COVERAGE
+LIBFUZZER_MAKE = $(MAKE) BUILD=build-fuzz BIN=build-fuzz/nnlab CC=clang EXTRA_CFLAGS="$(FUZZ_CFLAGS)"
+libfuzzer: deps-fuzz
+	$(LIBFUZZER_MAKE) $(FUZZ_TARGETS:%=build-fuzz/fuzz/%_fuzz)
+fuzz-libfuzzer: libfuzzer
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build-fuzz/corpus/$$t build-fuzz/crashes || exit 1; \
+	  echo "libfuzzer: $$t for $(FUZZ_SECONDS) s"; \
+	  ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:max_allocation_size_mb=2048 \
+	    build-fuzz/fuzz/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -artifact_prefix=build-fuzz/crashes/$$t- build-fuzz/corpus/$$t tests/fuzz/corpus/$$t \
+	    2>build-fuzz/$$t.log || { tail -40 build-fuzz/$$t.log; exit 1; }; \
+	  grep -E '^stat::number_of_executed_units|^stat::new_units_added' build-fuzz/$$t.log; \
+	done
+fuzz-merge: libfuzzer
+	@for t in $(FUZZ_TARGETS); do \
+	  build-fuzz/fuzz/$${t}_fuzz -merge=1 tests/fuzz/corpus/$$t build-fuzz/corpus/$$t || exit 1; \
+	done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/lua/5.4/nnlab/sets \
@@ -96,4 +178,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/lua/5.4/nnlab
 
 clean:
-	rm -rf build build-asan $(BIN)
+	rm -rf build build-asan build-fuzz $(BIN)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Make sure the Debian packages nnlab needs are installed.
-# usage: tools/deps.sh build|test
+# usage: tools/deps.sh build|test|fuzz|valgrind
 # As root, missing packages are installed with apt-get; otherwise the one
 # apt-get line to run is printed and the script fails.
 set -e
@@ -9,7 +9,9 @@ test="lua5.4 lua-busted lua-dkjson"
 case "$1" in
   build) want="$build" ;;
   test) want="$build $test" ;;
-  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+  fuzz) want="$build $test clang libclang-rt-dev" ;;  # libFuzzer's runtime is only recommended by clang
+  valgrind) want="$build $test valgrind" ;;
+  *) echo "usage: $0 build|test|fuzz|valgrind" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want; do

@@ -1,0 +1,158 @@
+/*
+ * repl_fuzz.c -- libFuzzer harness for the REPL's handling of what is typed:
+ * compiling an entry (as "return <entry>" or as statements, "expr;" and
+ * "expr;  -- comment" quiet, continuation lines while the chunk is
+ * incomplete, the error of an entry cut short by end of input), Tab
+ * completion at every place in a line, and the shortening of tracebacks.
+ *
+ * It includes src/repl.c itself, so that it drives the REPL's own static
+ * functions (compile, push_unfinished_error, complete, trivial_traceback)
+ * without a terminal; nothing is run.  The input is split into lines, fed
+ * to the entry reader's logic one by one; at each line every cursor
+ * position at the end of a word is completed against the globals of a state
+ * with the nnlab library loaded, as the REPL has them.
+ *
+ * Checks: no crash or sanitizer report; the Lua stack is as the functions
+ * promise (a function or a message on success or error, nothing while
+ * incomplete); an entry ending in ';' is never shown; completions are names.
+ */
+#include <stdint.h>
+
+#include "../../src/repl.c"
+#include "embedded.h"
+#include "lcore.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static lua_State *FL;
+
+static int load_embedded(lua_State *L) {
+  const EmbeddedModule *m = (const EmbeddedModule *)lua_touserdata(L, lua_upvalueindex(1));
+  if (luaL_loadbuffer(L, m->src, m->len, m->chunkname) != LUA_OK)
+    return lua_error(L);
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
+static void setup(void) {
+  const EmbeddedModule *m;
+  FL = luaL_newstate();
+  if (FL == NULL)
+    abort();
+  luaL_openlibs(FL);
+  luaL_getsubtable(FL, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+  for (m = embedded_modules; m->name != NULL; m++) {
+    lua_pushlightuserdata(FL, (void *)m);
+    lua_pushcclosure(FL, load_embedded, 1);
+    lua_setfield(FL, -2, m->name);
+  }
+  lua_pushcfunction(FL, luaopen_nnlab_core);
+  lua_setfield(FL, -2, "nnlab.core");
+  lua_pop(FL, 1);
+  if (luaL_dostring(FL, "for k, v in pairs(require 'nnlab') do _G[k] = v end\n"
+                        "A = matrix.eye(2); net = nn.Sequential({nn.Linear(2, 2)}, nn.Squared())\n"
+                        "t = setmetatable({x = 1}, {__index = function() error('no') end})") != LUA_OK) {
+    fprintf(stderr, "%s\n", lua_tostring(FL, -1));
+    abort();
+  }
+  setenv("NNLAB_HISTORY", "", 1);  /* no history file */
+  readline_open(FL);
+}
+
+/* Complete at every position of line where a word ends. */
+static void complete_line(char *line, size_t len) {
+  size_t end;
+  int top = lua_gettop(FL);  /* an unfinished entry may be there */
+  rl_line_buffer = line;
+  for (end = 0; end <= len; end++) {
+    size_t start = end;
+    char **matches, **p;
+    char *text;
+    if (end < len && strchr(rl_basic_word_break_characters, line[end]) == NULL)
+      continue;  /* not the end of a word */
+    while (start > 0 && strchr(rl_basic_word_break_characters, line[start - 1]) == NULL)
+      start--;
+    text = strndup(line + start, end - start);
+    if (text == NULL)
+      abort();
+    matches = complete(text, (int)start, (int)end);
+    if (lua_gettop(FL) != top)
+      abort();
+    for (p = matches; p != NULL && *p != NULL; p++) {
+      if (p != matches && strncmp(*p, text, strlen(text)) != 0)
+        abort();  /* a completion of something else */
+      free(*p);
+    }
+    free(matches);
+    free(text);
+  }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  const char *s = (const char *)data, *end = s + size;
+  int pending = 0;  /* an incomplete entry is on the stack */
+  char *copy;
+  if (FL == NULL)
+    setup();
+  lua_settop(FL, 0);
+  while (s < end) {
+    const char *nl = memchr(s, '\n', (size_t)(end - s));
+    size_t len = nl ? (size_t)(nl - s) : (size_t)(end - s);
+    int show, c, top;
+    char *line = strndup(s, len);  /* a line stops at a NUL, as getline's C string does */
+    if (line == NULL)
+      abort();
+    s += len + (nl != NULL);
+    if (pending) {
+      lua_pushliteral(FL, "\n");
+      lua_pushstring(FL, line);
+      lua_concat(FL, 3);
+    } else {
+      lua_pushstring(FL, line);
+    }
+    top = lua_gettop(FL);
+    c = compile(FL, &show);
+    if (c == CHUNK_INCOMPLETE) {
+      if (lua_gettop(FL) != top)
+        abort();
+      pending = 1;
+    } else {
+      size_t n;
+      const char *entry = lua_tolstring(FL, -2, &n);
+      if (lua_gettop(FL) != top + 1)
+        abort();
+      if (c == CHUNK_OK ? !lua_isfunction(FL, -1) : !lua_isstring(FL, -1))
+        abort();
+      while (n > 0 && isspace((unsigned char)entry[n - 1]))
+        n--;
+      if (show && n > 0 && entry[n - 1] == ';' && c == CHUNK_OK)
+        abort();  /* "expr;" is quiet */
+      lua_settop(FL, 0);
+      pending = 0;
+    }
+    complete_line(line, strlen(line));
+    free(line);
+  }
+  if (pending) {  /* end of input inside an entry */
+    push_unfinished_error(FL);
+    if (lua_gettop(FL) != 2 || !lua_isstring(FL, -1))
+      abort();
+  }
+  lua_settop(FL, 0);
+  /* The input as an error message with a traceback to shorten. */
+  copy = malloc(size + 1);
+  if (copy == NULL)
+    abort();
+  memcpy(copy, data, size);
+  copy[size] = '\0';
+  {
+    static const char header[] = "\nstack traceback:\n";
+    const char *tb = strstr(copy, header);
+    if (tb != NULL)
+      trivial_traceback(tb + sizeof header - 1, copy + strlen(copy));
+  }
+  free(copy);
+  lua_gc(FL, LUA_GCSTEP, 0);
+  return 0;
+}
