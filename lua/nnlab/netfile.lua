@@ -390,7 +390,9 @@ local function parse(text, path)
   if w[1] ~= 'end' or #w ~= 1 then
     R.fail("expected 'end', got %s", show(R.line))
   end
-  if pcall(R.next, '') then R.fail("unexpected text after 'end': %s", show(R.line)) end
+  local more, e = pcall(R.next, '')
+  if more then R.fail("unexpected text after 'end': %s", show(R.line)) end
+  if type(e) ~= 'table' then error(e, 0) end  -- not the end of the file: out of memory
   return net, opt
 end
 

@@ -26,10 +26,12 @@ local function callable(x)
   return mt ~= nil and type(mt) == 'table' and mt.__call ~= nil
 end
 
--- obj[k], or nil when obj cannot be indexed
+-- obj[k], or nil when obj cannot be indexed (running out of memory is not
+-- a missing field: that error goes on)
 local function field(obj, k)
   local ok, v = pcall(function() return obj[k] end)
   if ok then return v end
+  if v == 'not enough memory' then error(v, 0) end
 end
 
 local function has_method(obj, name)

@@ -207,8 +207,10 @@ end
 local function classifier(net, fname)
   if type(net) == 'function' then return net end
   local ok, classify = pcall(function() return net.classify end)
+  if classify == 'not enough memory' then error(classify, 0) end
   if ok and classify then return function(G) return net:classify(G) end end
   local ok2, forward = pcall(function() return net.forward end)
+  if forward == 'not enough memory' then error(forward, 0) end
   if ok2 and forward then
     return function(G)
       local A = net:forward(G)

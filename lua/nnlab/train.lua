@@ -12,6 +12,7 @@ local M = {}
 local function field(obj, k)
   local ok, v = pcall(function() return obj[k] end)
   if ok then return v end
+  if v == 'not enough memory' then error(v, 0) end  -- not a missing field
 end
 
 local function callable(x)
