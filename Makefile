@@ -126,7 +126,10 @@ $(BUILD)/fuzz/%_fuzz: tests/fuzz/*.c src/*.c src/*.h $(TOOL_OBJ) | $(BUILD)/fuzz
 FUZZ_SEED ?= 1
 FUZZ_ITERS ?= 100000
 FUZZ_LIMIT = ulimit -v 8388608;
-FUZZ_RUN = $(TEST_ENV) $(FUZZ_PRELOAD) lua5.4 tests/fuzz/api_fuzz.lua $(FUZZ_SEED) $(FUZZ_ITERS)
+# It runs in a scratch directory: hostile paths (numbers) make files.
+FUZZ_RUN = mkdir -p $(BUILD)/fuzz.d && cd $(BUILD)/fuzz.d && \
+  $(TEST_ENV) $(FUZZ_PRELOAD) lua5.4 $(CURDIR)/tests/fuzz/api_fuzz.lua $(FUZZ_SEED) $(FUZZ_ITERS); \
+  s=$$?; cd $(CURDIR) && rm -rf $(BUILD)/fuzz.d; exit $$s
 fuzz: deps-test all
 	$(FUZZ_LIMIT) $(FUZZ_RUN)
 	$(ASAN_MAKE) FUZZ_LIMIT= FUZZ_PRELOAD="$(ASAN_PRELOAD) \
