@@ -139,6 +139,31 @@ fuzz-asan: deps-test all
 fuzz-long:
 	$(MAKE) FUZZ_ITERS=$(or $(LONG_ITERS),3000000) FUZZ_SEED=$(or $(LONG_SEED),$$(date +%s)) fuzz
 
+# The test suite under valgrind (memcheck): the specs that use the module
+# run in a busted under valgrind; the program itself runs under valgrind
+# (tools/valgrind-nnlab as NNLAB_BIN) for the README tour, the grader, the
+# REPL and the command line; and the corpus replays and a sample of the
+# fault injection (every 25th allocation) run under it.  Left out: the
+# memory spec (it measures the collector and the resident size, which
+# valgrind changes), the hostile submissions (their time limits), and three
+# tests that see the wrapper (arg[0], and Ctrl-Z stopping valgrind).
+# Suppressions (tests/valgrind.supp) are only for what is provably not ours.
+VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite \
+  --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp
+VALGRIND_BIN_SPECS = tests/readme_spec.lua tests/grader_spec.lua tests/repl_spec.lua \
+  tests/cli_spec.lua
+VALGRIND_SPECS = $(filter-out $(VALGRIND_BIN_SPECS) tests/memory_spec.lua \
+  tests/hostile_spec.lua tests/reliability_spec.lua, $(wildcard tests/*_spec.lua))
+valgrind: deps-valgrind all $(BUILD)/ptydrive $(TOOLS)
+	$(TEST_ENV) $(VALGRIND) $(BUSTED) $(VALGRIND_SPECS)
+	$(TEST_ENV) NNLAB_VALGRIND_BIN=$(abspath $(BIN)) NNLAB_BIN=$(CURDIR)/tools/valgrind-nnlab \
+	  $(BUSTED) --filter-out='job control' --filter-out='sets arg as lua does' \
+	  --filter-out='arg%[0%] is the program' $(VALGRIND_BIN_SPECS)
+	@for t in $(FUZZ_TARGETS); do \
+	  $(VALGRIND) $(BUILD)/fuzz/$${t}_replay tests/fuzz/corpus/$$t || exit 1; done
+	@mkdir -p $(BUILD)/faultinject.d
+	$(VALGRIND) $(BUILD)/faultinject -q -s 25 tests/faultinject.lua $(BUILD)/faultinject.d
+
 # libFuzzer (clang) builds of the harnesses in build-fuzz/, and a run of each
 # for FUZZ_SECONDS: new inputs go to build-fuzz/corpus/, crashes to
 # build-fuzz/crashes/ (keep them under tests/fuzz/corpus/ once fixed).
