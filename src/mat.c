@@ -10,8 +10,6 @@
 
 volatile sig_atomic_t mat_interrupted = 0;
 
-/* Products smaller than this many multiply-adds skip BLAS's call overhead. */
-#define SMALL_MATMUL 4096
 /* Large products run as row panels of about this many multiply-adds, so
    that an interrupt is seen within a fraction of a second. */
 #define PANEL_WORK ((size_t)1 << 27)
@@ -48,20 +46,14 @@ int mat_transpose(Mat *dst, const Mat *src) {
   return MAT_OK;
 }
 
-static double apply(double x, double y, MatOp op) {
-  switch (op) {
-  case MAT_ADD: return x + y;
-  case MAT_SUB: return x - y;
-  case MAT_MUL: return x * y;
-  default: return x / y;
-  }
-}
+/* The elementwise loops below are written out once per operation, with
+   the operation outside the loop, so that each one vectorises. */
 
 void mat_binop(Mat *dst, const Mat *a, const Mat *b, MatOp op) {
   size_t i, n = mat_len(a);
   double *d = dst->v;
   const double *x = a->v, *y = b->v;
-  switch (op) {  /* one loop per operation, so that each vectorises */
+  switch (op) {
   case MAT_ADD: for (i = 0; i < n; i++) d[i] = x[i] + y[i]; break;
   case MAT_SUB: for (i = 0; i < n; i++) d[i] = x[i] - y[i]; break;
   case MAT_MUL: for (i = 0; i < n; i++) d[i] = x[i] * y[i]; break;
@@ -69,73 +61,228 @@ void mat_binop(Mat *dst, const Mat *a, const Mat *b, MatOp op) {
   }
 }
 
-void mat_binop_col(Mat *dst, const Mat *a, const Mat *col, MatOp op) {
-  int i, j, c = a->cols;
-  for (i = 0; i < a->rows; i++) {
-    double y = col->v[i];
-    const double *x = a->v + (size_t)i * c;
-    double *d = dst->v + (size_t)i * c;
-    for (j = 0; j < c; j++)
-      d[j] = apply(x[j], y, op);
+/* d[j] = x[j] op s (left == 0) or s op x[j] (left != 0), j < n. */
+static void rowop(double *d, const double *x, double s, size_t n, MatOp op, int left) {
+  size_t j;
+  switch (op) {
+  case MAT_ADD: for (j = 0; j < n; j++) d[j] = x[j] + s; break;
+  case MAT_MUL: for (j = 0; j < n; j++) d[j] = x[j] * s; break;
+  case MAT_SUB:
+    if (left) for (j = 0; j < n; j++) d[j] = s - x[j];
+    else for (j = 0; j < n; j++) d[j] = x[j] - s;
+    break;
+  case MAT_DIV:
+    if (left) for (j = 0; j < n; j++) d[j] = s / x[j];
+    else for (j = 0; j < n; j++) d[j] = x[j] / s;
+    break;
   }
+}
+
+void mat_binop_col(Mat *dst, const Mat *a, const Mat *col, MatOp op) {
+  int i;
+  size_t c = (size_t)a->cols;
+  for (i = 0; i < a->rows; i++)
+    rowop(dst->v + i * c, a->v + i * c, col->v[i], c, op, 0);
 }
 
 void mat_col_binop(Mat *dst, const Mat *col, const Mat *a, MatOp op) {
-  int i, j, c = a->cols;
-  for (i = 0; i < a->rows; i++) {
-    double y = col->v[i];
-    const double *x = a->v + (size_t)i * c;
-    double *d = dst->v + (size_t)i * c;
-    for (j = 0; j < c; j++)
-      d[j] = apply(y, x[j], op);
-  }
+  int i;
+  size_t c = (size_t)a->cols;
+  for (i = 0; i < a->rows; i++)
+    rowop(dst->v + i * c, a->v + i * c, col->v[i], c, op, 1);
 }
 
 void mat_binop_scalar(Mat *dst, const Mat *a, double s, MatOp op, int scalar_left) {
-  size_t i, n = mat_len(a);
-  for (i = 0; i < n; i++)
-    dst->v[i] = scalar_left ? apply(s, a->v[i], op) : apply(a->v[i], s, op);
+  rowop(dst->v, a->v, s, mat_len(a), op, scalar_left);
 }
 
 void mat_axpy(Mat *dst, const Mat *a, double alpha, const Mat *b) {
   size_t i, n = mat_len(a);
+  double *d = dst->v;
+  const double *x = a->v, *y = b->v;
   for (i = 0; i < n; i++)
-    dst->v[i] = a->v[i] + alpha * b->v[i];
+    d[i] = x[i] + alpha * y[i];
 }
 
-/* The plain loop for small products: i-p-j order reads b and dst by rows. */
-static void matmul_small(Mat *dst, const Mat *a, int ta, const Mat *b, int tb, int k) {
-  int i, j, p, m = dst->rows, n = dst->cols;
-  mat_fill(dst, 0.0);
+/*
+ * Small products run as plain loops: for the homework's layers (a 10 x 10
+ * weight matrix times one column) and up to about 16 x 16 x 16, BLAS's call
+ * overhead costs more than the arithmetic.  Every case below sums over p in
+ * increasing order starting from the first product, one multiply and one add
+ * at a time (C11 forbids contracting them into fused multiply-adds), so all
+ * of them, vectorised or not, give the same bits.
+ */
+
+/* d (m x n) = X Y, where X(i, p) = x[i*si + p*sp] and row p of Y is the n
+   contiguous numbers at y + p*ldb: row i of d accumulates x(i, p) times row
+   p of Y, an innermost loop along contiguous rows. */
+static void rows_plain(double *restrict d, const double *x, size_t si, size_t sp,
+                       const double *y, size_t ldb, int m, int n, int k) {
+  int i, j, p;
   for (i = 0; i < m; i++) {
-    double *d = dst->v + (size_t)i * n;
-    for (p = 0; p < k; p++) {
-      double x = ta ? a->v[(size_t)p * a->cols + i] : a->v[(size_t)i * a->cols + p];
-      if (tb)
-        for (j = 0; j < n; j++)
-          d[j] += x * b->v[(size_t)j * b->cols + p];
-      else {
-        const double *y = b->v + (size_t)p * b->cols;
-        for (j = 0; j < n; j++)
-          d[j] += x * y[j];
-      }
+    double *restrict di = d + (size_t)i * n;
+    const double *xi = x + i * si;
+    for (j = 0; j < n; j++)
+      di[j] = xi[0] * y[j];
+    for (p = 1; p < k; p++) {
+      const double *yp = y + p * ldb;
+      double s = xi[p * sp];
+      for (j = 0; j < n; j++)
+        di[j] += s * yp[j];
     }
   }
 }
 
-int mat_matmul(Mat *dst, const Mat *a, int ta, const Mat *b, int tb) {
-  int m = dst->rows, n = dst->cols, k = ta ? a->rows : a->cols;
-  size_t work = (size_t)m * n * k, panel;
-  int i0;
+#if defined(__GNUC__) && defined(__x86_64__)
+/* The same loops on x86-64 processors with AVX2 (nearly all since 2013), in
+   tiles of 2 rows x 8 columns held in registers as GCC vector types.  Chosen
+   at run time, so the build runs on any x86-64. */
+#define HAVE_AVX2_ROWS 1
+typedef double v4 __attribute__((vector_size(32)));
+
+__attribute__((target("avx2")))
+static inline v4 load4(const double *p) {
+  v4 v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+__attribute__((target("avx2")))
+static inline void store4(double *p, v4 v) {
+  memcpy(p, &v, sizeof v);
+}
+
+__attribute__((target("avx2")))
+static void rows_avx2(double *restrict d, const double *x, size_t si, size_t sp,
+                      const double *y, size_t ldb, int m, int n, int k) {
+  int i, j, p;
+  for (i = 0; i < m; i += 2) {
+    /* A lone last row is computed twice and stored once. */
+    int two = i + 1 < m;
+    const double *x0 = x + i * si, *x1 = two ? x0 + si : x0;
+    double *d0 = d + (size_t)i * n, *d1 = two ? d0 + n : d0;
+    for (j = 0; j + 8 <= n; j += 8) {
+      v4 b0 = load4(y + j), b1 = load4(y + j + 4);
+      v4 c00 = x0[0] * b0, c01 = x0[0] * b1, c10 = x1[0] * b0, c11 = x1[0] * b1;
+      for (p = 1; p < k; p++) {
+        const double *yp = y + p * ldb + j;
+        double s0 = x0[p * sp], s1 = x1[p * sp];
+        b0 = load4(yp);
+        b1 = load4(yp + 4);
+        c00 += s0 * b0; c01 += s0 * b1;
+        c10 += s1 * b0; c11 += s1 * b1;
+      }
+      store4(d1 + j, c10); store4(d1 + j + 4, c11);
+      store4(d0 + j, c00); store4(d0 + j + 4, c01);
+    }
+    for (; j + 4 <= n; j += 4) {
+      v4 b0 = load4(y + j), c0 = x0[0] * b0, c1 = x1[0] * b0;
+      for (p = 1; p < k; p++) {
+        b0 = load4(y + p * ldb + j);
+        c0 += x0[p * sp] * b0;
+        c1 += x1[p * sp] * b0;
+      }
+      store4(d1 + j, c1);
+      store4(d0 + j, c0);
+    }
+    for (; j < n; j++) {
+      double c0 = x0[0] * y[j], c1 = x1[0] * y[j];
+      for (p = 1; p < k; p++) {
+        c0 += x0[p * sp] * y[p * ldb + j];
+        c1 += x1[p * sp] * y[p * ldb + j];
+      }
+      d1[j] = c1;
+      d0[j] = c0;
+    }
+  }
+}
+
+static int have_avx2(void) {
+  static int have = -1;
+  if (have < 0) {
+    __builtin_cpu_init();
+    have = __builtin_cpu_supports("avx2") != 0;
+  }
+  return have;
+}
+#endif
+
+/* Room for packing op(b) when it is transposed (k x n numbers at most). */
+#define PACK 1024
+
+void mat_matmul_small(Mat *dst, const Mat *a, int ta, const Mat *b, int tb) {
+  int i, j, p, m = dst->rows, n = dst->cols, k = ta ? a->rows : a->cols;
+  size_t lda = (size_t)a->cols, ldb = (size_t)b->cols;
+  size_t si = ta ? 1 : lda, sp = ta ? lda : 1;  /* op(a)(i, p) = x[i*si + p*sp] */
+  double *restrict d = dst->v;
+  const double *x = a->v, *y = b->v;
+  double packed[PACK];
+  if (m == 0 || n == 0)
+    return;
+  if (k == 0) {
+    mat_fill(dst, 0.0);
+    return;
+  }
+  if (n == 1) {  /* times a vector: y holds its k numbers contiguously either way */
+    if (ta) {  /* d = sum over p of y[p] times row p of a */
+      for (i = 0; i < m; i++)
+        d[i] = x[i] * y[0];
+      for (p = 1; p < k; p++) {
+        const double *xp = x + p * lda;
+        double yp = y[p];
+        for (i = 0; i < m; i++)
+          d[i] += xp[i] * yp;
+      }
+    } else {  /* d[i] = row i of a . y */
+      for (i = 0; i < m; i++) {
+        const double *xi = x + i * lda;
+        double s = xi[0] * y[0];
+        for (p = 1; p < k; p++)
+          s += xi[p] * y[p];
+        d[i] = s;
+      }
+    }
+    return;
+  }
+  if (tb) {  /* the rows of op(b) are the columns of b: pack them */
+    if ((size_t)k * (size_t)n > PACK) {  /* only when called directly for big work */
+      for (i = 0; i < m; i++)
+        for (j = 0; j < n; j++) {
+          const double *yj = y + j * ldb;
+          double s = x[i * si] * yj[0];
+          for (p = 1; p < k; p++)
+            s += x[i * si + p * sp] * yj[p];
+          d[(size_t)i * n + j] = s;
+        }
+      return;
+    }
+    for (p = 0; p < k; p++)
+      for (j = 0; j < n; j++)
+        packed[(size_t)p * n + j] = y[j * ldb + p];
+    y = packed;
+    ldb = (size_t)n;
+  }
+#ifdef HAVE_AVX2_ROWS
+  if (have_avx2()) {
+    rows_avx2(d, x, si, sp, y, ldb, m, n, k);
+    return;
+  }
+#endif
+  rows_plain(d, x, si, sp, y, ldb, m, n, k);
+}
+
+int mat_matmul_blas(Mat *dst, const Mat *a, int ta, const Mat *b, int tb) {
+  int m = dst->rows, n = dst->cols, k = ta ? a->rows : a->cols, i0;
+  size_t panel;
   if (m == 0 || n == 0)
     return MAT_OK;
-  if (k == 0 || work <= SMALL_MATMUL) {
-    matmul_small(dst, a, ta, b, tb, k);
+  if (k == 0) {
+    mat_fill(dst, 0.0);
     return MAT_OK;
   }
-  panel = PANEL_WORK / ((size_t)n * k);
-  if (panel < 16)
-    panel = 16;
+  panel = PANEL_WORK / ((size_t)n * (size_t)k);
+  if (panel < 64)
+    panel = 64;
   for (i0 = 0; i0 < m; i0 += (int)panel) {
     int rows = m - i0 < (int)panel ? m - i0 : (int)panel;
     /* Row i of op(a) starts at row i of a, or at column i when transposed. */
@@ -148,6 +295,22 @@ int mat_matmul(Mat *dst, const Mat *a, int ta, const Mat *b, int tb) {
                 0.0, dst->v + (size_t)i0 * n, n);
   }
   return MAT_OK;
+}
+
+int mat_matmul(Mat *dst, const Mat *a, int ta, const Mat *b, int tb) {
+  int k = ta ? a->rows : a->cols;
+  if ((size_t)dst->rows * (size_t)dst->cols * (size_t)k <= MAT_SMALL_MATMUL) {
+    mat_matmul_small(dst, a, ta, b, tb);
+    return MAT_OK;
+  }
+  return mat_matmul_blas(dst, a, ta, b, tb);
+}
+
+int mat_threads(int n) {
+  int old = openblas_get_num_threads();
+  if (n > 0)
+    openblas_set_num_threads(n);
+  return old;
 }
 
 static double reduce(const double *x, size_t n, size_t stride, MatReduce r) {

@@ -52,9 +52,23 @@ void mat_axpy(Mat *dst, const Mat *a, double alpha, const Mat *b);
 /*
  * dst = op(a) * op(b) where op transposes when ta / tb is nonzero.
  * Shapes must agree; dst must not alias a or b.  Returns MAT_EINTR if
- * interrupted (dst then holds partial results).
+ * interrupted (dst then holds partial results).  Products of at most
+ * MAT_SMALL_MATMUL multiply-adds run as plain loops (mat_matmul_small),
+ * larger ones through BLAS (mat_matmul_blas); both are exported so that
+ * tests can hold one against the other.
  */
+#define MAT_SMALL_MATMUL 4096
 int mat_matmul(Mat *dst, const Mat *a, int ta, const Mat *b, int tb);
+void mat_matmul_small(Mat *dst, const Mat *a, int ta, const Mat *b, int tb);
+int mat_matmul_blas(Mat *dst, const Mat *a, int ta, const Mat *b, int tb);
+
+/*
+ * Threads: nnlab starts none of its own.  Large products use BLAS's thread
+ * pool (OpenBLAS: as many threads as cores unless OPENBLAS_NUM_THREADS says
+ * otherwise); everything else runs on the calling thread.  mat_threads(n)
+ * sets the pool's size when n > 0 and returns the size it had.
+ */
+int mat_threads(int n);
 
 /* Reductions.  axis 0: over all elements; 1: down each column (result 1 x cols);
    2: along each row (result rows x 1).  Empty reductions: sum 0, mean NaN. */

@@ -1,0 +1,122 @@
+/*
+ * net.c -- training a chain of layers entirely in C (see net.h).
+ */
+#include <string.h>
+
+#include "net.h"
+
+size_t net_memsize(const Net *net, int b) {
+  size_t doubles = (size_t)net->in * 2, i;  /* A[0] and D[0] */
+  for (i = 0; i < (size_t)net->n; i++)
+    doubles += (size_t)net->layer[i].out * 2;
+  doubles += (size_t)net->layer[net->n - 1].out;  /* Y */
+  return 2 * ((size_t)net->n + 1) * sizeof(Mat) + doubles * (size_t)b * sizeof(double);
+}
+
+static double *carve(Mat *m, int rows, int b, double *v) {
+  m->rows = rows;
+  m->cols = b;
+  m->v = v;
+  return v + (size_t)rows * (size_t)b;
+}
+
+void net_bind(Net *net, int b, void *mem) {
+  int i;
+  double *v;
+  net->b = b;
+  net->A = (Mat *)mem;
+  net->D = net->A + net->n + 1;
+  v = (double *)(net->D + net->n + 1);
+  v = carve(&net->A[0], net->in, b, v);
+  v = carve(&net->D[0], net->in, b, v);
+  for (i = 0; i < net->n; i++) {
+    v = carve(&net->A[i + 1], net->layer[i].out, b, v);
+    v = carve(&net->D[i + 1], net->layer[i].out, b, v);
+  }
+  carve(&net->Y, net->layer[net->n - 1].out, b, v);
+}
+
+static void gather(Mat *dst, const Mat *src, const size_t *idx) {
+  int r, j;
+  for (r = 0; r < dst->rows; r++) {
+    const double *s = src->v + (size_t)r * (size_t)src->cols;
+    double *d = dst->v + (size_t)r * (size_t)dst->cols;
+    for (j = 0; j < dst->cols; j++)
+      d[j] = s[idx[j]];
+  }
+}
+
+void net_gather(Net *net, const Mat *X, const Mat *Y, const size_t *idx) {
+  gather(&net->A[0], X, idx);
+  gather(&net->Y, Y, idx);
+}
+
+/* The lowest Linear: backward has nothing to do below it. */
+static int lowest_linear(const Net *net) {
+  int i;
+  for (i = 0; i < net->n; i++)
+    if (net->layer[i].linear)
+      return i;
+  return net->n;
+}
+
+int net_backprop(Net *net, double *loss) {
+  int i, n = net->n, top = net->fused ? n - 1 : n, low = lowest_linear(net);
+  Mat *A = net->A, *D = net->D;
+  for (i = 0; i < top; i++) {
+    NetLayer *l = &net->layer[i];
+    int rc = l->linear ? nn_linear_forward(&A[i + 1], l->W, l->W0, &A[i])
+                       : nn_act_forward(l->act, l->alpha, &A[i + 1], &A[i]);
+    if (rc != MAT_OK)
+      return rc;
+  }
+  if (net->fused) {
+    if (nn_loss_logits(net->loss.kind, &A[n - 1], &net->Y, loss, NULL, &D[n - 1]) != MAT_OK)
+      return MAT_EINTR;
+  } else if (nn_loss_forward(&net->loss, &A[n], &net->Y, loss) != MAT_OK ||
+             nn_loss_backward(&net->loss, &D[n], &A[n], &net->Y) != MAT_OK) {
+    return MAT_EINTR;
+  }
+  for (i = top - 1; i >= low; i--) {
+    NetLayer *l = &net->layer[i];
+    int rc = l->linear
+      ? nn_linear_backward(l->dW, l->dW0, i > low ? &D[i] : NULL, l->W, &A[i], &D[i + 1])
+      : nn_act_backward(l->act, l->alpha, &D[i], &A[i], &A[i + 1], &D[i + 1]);
+    if (rc != MAT_OK)
+      return rc;
+  }
+  return MAT_OK;
+}
+
+int net_sgd_update(Net *net, double lr) {
+  int i;
+  for (i = 0; i < net->n; i++) {
+    NetLayer *l = &net->layer[i];
+    if (l->linear && (nn_sgd_update(l->W, l->dW, lr) != MAT_OK ||
+                      nn_sgd_update(l->W0, l->dW0, lr) != MAT_OK))
+      return MAT_EINTR;
+  }
+  return MAT_OK;
+}
+
+int net_sgd(Net *net, const Mat *X, const Mat *Y, long iters, double lr, Rng *rng,
+            double *sum, long *done) {
+  long t;
+  double s = 0.0, loss;
+  int rc = MAT_OK;
+  for (t = 0; t < iters && rc == MAT_OK; t++) {
+    size_t i = (size_t)rng_randint(rng, (uint64_t)X->cols);
+    net_gather(net, X, Y, &i);
+    rc = net_backprop(net, &loss);
+    if (rc == MAT_OK)
+      rc = net_sgd_update(net, lr);
+    if (rc != MAT_OK)
+      break;
+    s += loss;
+    if (mat_interrupted)  /* after a whole step, so that the state is one */
+      rc = MAT_EINTR;
+  }
+  *sum = s;
+  *done = t;
+  return rc;
+}
