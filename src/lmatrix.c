@@ -321,6 +321,16 @@ static int m_diag(lua_State *L) {
   return 1;
 }
 
+/* matrix.threads([n]) -> the number of threads large products use (the
+   BLAS pool); with n, sets it first and returns the old number. */
+static int m_threads(lua_State *L) {
+  lua_Integer n = luaL_optinteger(L, 1, 0);
+  luaL_argcheck(L, lua_isnoneornil(L, 1) || (n >= 1 && n <= 1024), 1,
+                "thread count must be between 1 and 1024");
+  lua_pushinteger(L, mat_threads((int)n));
+  return 1;
+}
+
 static int m_is(lua_State *L) {
   lua_pushboolean(L, tomat(L, 1) != NULL);
   return 1;
@@ -834,7 +844,7 @@ static int mm_tostring(lua_State *L) {
 static const luaL_Reg functions[] = {
   {"new", m_new}, {"zeros", m_zeros}, {"ones", m_ones}, {"fill", m_fill},
   {"eye", m_eye}, {"col", m_col}, {"row", m_row}, {"diag", m_diag}, {"is", m_is},
-  {"seed", m_seed}, {"rand", m_rand}, {"randn", m_randn}, {"randint", m_randint},
+  {"threads", m_threads}, {"seed", m_seed}, {"rand", m_rand}, {"randn", m_randn}, {"randint", m_randint},
   {"shape", m_shape}, {"get", m_get}, {"set", m_set}, {"copy", m_copy},
   {"reshape", m_reshape}, {"T", m_transpose}, {"transpose", m_transpose},
   {"totable", m_totable},

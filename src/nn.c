@@ -113,6 +113,66 @@ static double softmax_col(double *a, const double *z, int n, size_t s, double *m
   return sum;
 }
 
+/* a[i] = f(z[i]) for i < n: act() written out once per kind, so that the
+   loops of the piecewise-linear ones vectorise.  a may alias z. */
+static void act_block(NnAct k, double alpha, double *a, const double *z, size_t n) {
+  size_t i;
+  switch (k) {
+    case NN_STEP:
+      for (i = 0; i < n; i++) a[i] = z[i] >= 0 ? 1.0 : z[i] < 0 ? 0.0 : z[i];
+      break;
+    case NN_SIGMOID:
+      for (i = 0; i < n; i++) a[i] = sigmoid(z[i]);
+      break;
+    case NN_TANH:
+      for (i = 0; i < n; i++) a[i] = tanh(z[i]);
+      break;
+    case NN_RELU:
+      for (i = 0; i < n; i++) a[i] = z[i] > 0 ? z[i] : z[i] <= 0 ? 0.0 : z[i];
+      break;
+    case NN_LEAKYRELU:
+      for (i = 0; i < n; i++) a[i] = z[i] > 0 ? z[i] : alpha * z[i];
+      break;
+    case NN_IDENTITY: case NN_SOFTMAX:
+      for (i = 0; i < n; i++) a[i] = z[i];
+      break;
+  }
+}
+
+/* The gradient through an elementwise activation with derivative d and
+   incoming gradient g: where d is 0 the result is +0 (not -0, and not NaN
+   for an infinite g), but a NaN g stays NaN. */
+static double through(double d, double g) {
+  return d == 0 ? (g != g ? g : 0.0) : g * d;
+}
+
+/* dz[i] = through(f'(z[i]), g[i]) for i < n, deriv() written out once per
+   kind.  dz may alias g. */
+static void grad_block(NnAct k, double alpha, double *dz, const double *z, const double *a,
+                       const double *g, size_t n) {
+  size_t i;
+  switch (k) {
+    case NN_STEP:
+      for (i = 0; i < n; i++) dz[i] = through(z[i] == z[i] ? 0.0 : z[i], g[i]);
+      break;
+    case NN_SIGMOID:
+      for (i = 0; i < n; i++) dz[i] = through(a[i] * (1.0 - a[i]), g[i]);
+      break;
+    case NN_TANH:
+      for (i = 0; i < n; i++) dz[i] = through(1.0 - a[i] * a[i], g[i]);
+      break;
+    case NN_RELU:
+      for (i = 0; i < n; i++) dz[i] = through(z[i] > 0 ? 1.0 : z[i] <= 0 ? 0.0 : z[i], g[i]);
+      break;
+    case NN_LEAKYRELU:
+      for (i = 0; i < n; i++) dz[i] = through(z[i] > 0 ? 1.0 : z[i] <= 0 ? alpha : z[i], g[i]);
+      break;
+    case NN_IDENTITY: case NN_SOFTMAX:
+      for (i = 0; i < n; i++) dz[i] = through(z[i] == z[i] ? 1.0 : z[i], g[i]);
+      break;
+  }
+}
+
 int nn_act_forward(NnAct k, double alpha, Mat *A, const Mat *Z) {
   if (k == NN_SOFTMAX) {
     size_t b = (size_t)Z->cols;
@@ -127,7 +187,7 @@ int nn_act_forward(NnAct k, double alpha, Mat *A, const Mat *Z) {
   for (size_t start = 0; start < n; start += BLOCK) {
     size_t end = n - start > BLOCK ? start + BLOCK : n;
     if (mat_interrupted) return MAT_EINTR;
-    for (size_t i = start; i < end; i++) A->v[i] = act(k, alpha, Z->v[i]);
+    act_block(k, alpha, A->v + start, Z->v + start, end - start);
   }
   return MAT_OK;
 }
@@ -151,12 +211,8 @@ int nn_act_backward(NnAct k, double alpha, Mat *dLdZ, const Mat *Z, const Mat *A
   for (size_t start = 0; start < n; start += BLOCK) {
     size_t end = n - start > BLOCK ? start + BLOCK : n;
     if (mat_interrupted) return MAT_EINTR;
-    for (size_t i = start; i < end; i++) {
-      double d = deriv(k, alpha, Z->v[i], A->v[i]), g = dLdA->v[i];
-      /* where f' is 0 the gradient is +0 (not -0, and not NaN for an
-         infinite g); a NaN g stays NaN */
-      dLdZ->v[i] = d == 0 ? (g != g ? g : 0.0) : g * d;
-    }
+    grad_block(k, alpha, dLdZ->v + start, Z->v + start, A->v + start, dLdA->v + start,
+               end - start);
   }
   return MAT_OK;
 }
