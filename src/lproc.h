@@ -1,0 +1,10 @@
+/* lproc.h -- child processes for grading (see lproc.c). */
+#ifndef NNLAB_LPROC_H
+#define NNLAB_LPROC_H
+
+#include <lua.h>
+
+/* The table {spawn =, poll =}. */
+int luaopen_nnlab_proc(lua_State *L);
+
+#endif
