@@ -83,6 +83,7 @@ Mat *lmat_push_raw(lua_State *L, int rows, int cols) {
   m->rows = rows;
   m->cols = cols;
   m->v = (double *)(m + 1);
+  mat_advise(m->v, n * sizeof(double));
   lua_rawgetp(L, LUA_REGISTRYINDEX, &mt_key);
   lua_setmetatable(L, -2);
   return m;
@@ -476,6 +477,56 @@ static int copy_part(lua_State *L, int byrow) {
   return 1;
 }
 
+/* m:columns(idx [, dst]) -> the columns idx of m (r x #idx), into dst when
+   given: idx is a list of 1-based column indices, or a vector matrix of
+   them.  For minibatches: X:columns(batch, Xb). */
+static int m_columns(lua_State *L) {
+  Mat *m = checkmat(L, 1), *iv = tomat(L, 2), *d, *t;
+  size_t small[256], *idx = small, i, n;
+  char s[32], num[32];
+  lua_settop(L, 3);
+  if (iv != NULL) {
+    luaL_argcheck(L, isvector(iv), 2, "vector expected (a 1xn or nx1 matrix of indices)");
+    n = mat_len(iv);
+  } else {
+    luaL_checktype(L, 2, LUA_TTABLE);
+    n = (size_t)lua_rawlen(L, 2);
+  }
+  if (n > MAT_MAXDIM)
+    return luaL_error(L, "columns: too many indices");
+  if (n > sizeof small / sizeof small[0])
+    idx = (size_t *)lua_newuserdatauv(L, n * sizeof(size_t), 0);
+  for (i = 0; i < n; i++) {
+    double j;
+    if (iv != NULL) {
+      j = iv->v[i];
+    } else {
+      int isnum;
+      lua_rawgeti(L, 2, (lua_Integer)i + 1);
+      j = lua_tonumberx(L, -1, &isnum);
+      if (!isnum)
+        return luaL_error(L, "columns: index %d is a %s, expected a number", (int)i + 1,
+                          luaL_typename(L, -1));
+      lua_pop(L, 1);
+    }
+    if (!(j >= 1 && j <= m->cols && j == floor(j))) {
+      snprintf(num, sizeof num, "%.14g", j);
+      return luaL_error(L, "columns: index %d is %s, not a column of a %s matrix",
+                        (int)i + 1, num, lmat_shapestr(s, m));
+    }
+    idx[i] = (size_t)j - 1;
+  }
+  d = optdest(L, 3, "columns", m->rows, (int)n);
+  t = d != NULL && d->v != m->v ? d : lmat_push_raw(L, m->rows, (int)n);
+  mat_gather_cols(t, m, idx);
+  if (d != NULL) {
+    if (d != t)  /* dst was m itself */
+      mat_copy(d, t);
+    lua_pushvalue(L, 3);
+  }
+  return 1;
+}
+
 /* m:copy() -> a new copy; matrix.copy(src, dst) copies into dst. */
 static int m_copy(lua_State *L) {
   Mat *a = checkmat(L, 1);
@@ -846,6 +897,7 @@ static const luaL_Reg functions[] = {
   {"eye", m_eye}, {"col", m_col}, {"row", m_row}, {"diag", m_diag}, {"is", m_is},
   {"threads", m_threads}, {"seed", m_seed}, {"rand", m_rand}, {"randn", m_randn}, {"randint", m_randint},
   {"shape", m_shape}, {"get", m_get}, {"set", m_set}, {"copy", m_copy},
+  {"columns", m_columns},
   {"reshape", m_reshape}, {"T", m_transpose}, {"transpose", m_transpose},
   {"totable", m_totable},
   {"add", m_add}, {"sub", m_sub}, {"mul", m_mul}, {"div", m_div},

@@ -2,7 +2,9 @@
  * mat.c -- dense double-precision matrix kernels (see mat.h).
  */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <cblas.h>
 
@@ -306,11 +308,44 @@ int mat_matmul(Mat *dst, const Mat *a, int ta, const Mat *b, int tb) {
   return mat_matmul_blas(dst, a, ta, b, tb);
 }
 
+void mat_advise(void *p, size_t bytes) {
+#ifdef MADV_HUGEPAGE
+  const uintptr_t huge = (uintptr_t)1 << 21;  /* 2 MiB, x86-64's huge page */
+  uintptr_t start = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+  uintptr_t end = ((uintptr_t)p + bytes) & ~(huge - 1);
+  if (bytes >= MAT_HUGE && end > start)
+    madvise((void *)start, (size_t)(end - start), MADV_HUGEPAGE);  /* a hint: errors do not matter */
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
+
 int mat_threads(int n) {
   int old = openblas_get_num_threads();
   if (n > 0)
     openblas_set_num_threads(n);
   return old;
+}
+
+/* Rows ahead that mat_gather_cols asks the memory for: in a big data set
+   each row is far from the last, and without this every row waits. */
+#define AHEAD 8
+
+void mat_gather_cols(Mat *dst, const Mat *src, const size_t *idx) {
+  int r, j;
+  size_t ld = (size_t)src->cols;
+  for (r = 0; r < dst->rows; r++) {
+    const double *s = src->v + (size_t)r * ld;
+    double *d = dst->v + (size_t)r * (size_t)dst->cols;
+#ifdef __GNUC__
+    if (r + AHEAD < dst->rows)
+      for (j = 0; j < dst->cols; j++)
+        __builtin_prefetch(s + AHEAD * ld + idx[j]);
+#endif
+    for (j = 0; j < dst->cols; j++)
+      d[j] = s[idx[j]];
+  }
 }
 
 static double reduce(const double *x, size_t n, size_t stride, MatReduce r) {

@@ -63,12 +63,25 @@ void mat_matmul_small(Mat *dst, const Mat *a, int ta, const Mat *b, int tb);
 int mat_matmul_blas(Mat *dst, const Mat *a, int ta, const Mat *b, int tb);
 
 /*
+ * Memory of big matrices (at least MAT_HUGE bytes, just allocated and not yet
+ * written): asks Linux for transparent huge pages where it gives them on
+ * request ("madvise" mode), so that walking a big data set does not miss the
+ * TLB at every row.  Only a hint; does nothing elsewhere.
+ */
+#define MAT_HUGE ((size_t)8 << 20)
+void mat_advise(void *p, size_t bytes);
+
+/*
  * Threads: nnlab starts none of its own.  Large products use BLAS's thread
  * pool (OpenBLAS: as many threads as cores unless OPENBLAS_NUM_THREADS says
  * otherwise); everything else runs on the calling thread.  mat_threads(n)
  * sets the pool's size when n > 0 and returns the size it had.
  */
 int mat_threads(int n);
+
+/* dst (rows x k) = the columns idx[0 .. k-1] (0-based, < src->cols) of src;
+   dst must not alias src.  A minibatch out of a data set. */
+void mat_gather_cols(Mat *dst, const Mat *src, const size_t *idx);
 
 /* Reductions.  axis 0: over all elements; 1: down each column (result 1 x cols);
    2: along each row (result rows x 1).  Empty reductions: sum 0, mean NaN. */

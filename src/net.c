@@ -36,19 +36,9 @@ void net_bind(Net *net, int b, void *mem) {
   carve(&net->Y, net->layer[net->n - 1].out, b, v);
 }
 
-static void gather(Mat *dst, const Mat *src, const size_t *idx) {
-  int r, j;
-  for (r = 0; r < dst->rows; r++) {
-    const double *s = src->v + (size_t)r * (size_t)src->cols;
-    double *d = dst->v + (size_t)r * (size_t)dst->cols;
-    for (j = 0; j < dst->cols; j++)
-      d[j] = s[idx[j]];
-  }
-}
-
 void net_gather(Net *net, const Mat *X, const Mat *Y, const size_t *idx) {
-  gather(&net->A[0], X, idx);
-  gather(&net->Y, Y, idx);
+  mat_gather_cols(&net->A[0], X, idx);
+  mat_gather_cols(&net->Y, Y, idx);
 }
 
 /* The lowest Linear: backward has nothing to do below it. */

@@ -67,6 +67,37 @@ describe('the matrix product', function()
   end)
 end)
 
+describe('matrix.columns', function()
+  it('gathers columns by index (a list or a vector of indices), into dst when given', function()
+    matrix.seed(2)
+    local X = matrix.randn(5, 300)
+    local idx = {}
+    for k = 1, 280 do idx[k] = (k * 37) % 300 + 1 end  -- more than fit on the C stack
+    local want = matrix.zeros(5, #idx)
+    for i = 1, 5 do for k, j in ipairs(idx) do want:set(i, k, X:get(i, j)) end end
+    assert.is_true(X:columns(idx) == want)
+    local d = matrix.zeros(5, #idx)
+    assert.is_true(rawequal(d, X:columns(idx, d)) and d == want)
+    assert.is_true(X:columns(matrix.row{3, 1, 3}) == X:columns{3, 1, 3})
+    assert.is_true(X:columns(matrix.col{3, 1}) == X:columns{3, 1})
+    assert.are.equal('5x0', U.shape(X:columns{}))
+    local sq = matrix{{1, 2}, {3, 4}}
+    assert.is_true(sq:columns({2, 1}, sq) == matrix{{2, 1}, {4, 3}})  -- into itself
+  end)
+
+  it('names a bad index and a wrong destination', function()
+    local X = matrix.zeros(2, 4)
+    U.fails_with('columns: index 2 is 5, not a column of a 2x4 matrix', function() return X:columns{1, 5} end)
+    U.fails_with('columns: index 1 is 0, not a column of a 2x4 matrix', function() return X:columns{0} end)
+    U.fails_with('columns: index 1 is 1.5, not a column of a 2x4 matrix', function() return X:columns{1.5} end)
+    U.fails_with('columns: index 1 is a string, expected a number', function() return X:columns{'one'} end)
+    U.fails_with('columns: destination is 3x3 but the result is 2x1',
+      function() return X:columns({1}, matrix.zeros(3, 3)) end)
+    U.fails_with("bad argument #2 to 'columns' (vector expected (a 1xn or nx1 matrix of indices))",
+      function() return X:columns(matrix.zeros(2, 2)) end)
+  end)
+end)
+
 describe('matrix.threads', function()
   it('reports the BLAS pool and sets it, returning the old size', function()
     local n = matrix.threads()
