@@ -94,7 +94,7 @@ describe('matrix.columns', function()
     U.fails_with('columns: destination is 3x3 but the result is 2x1',
       function() return X:columns({1}, matrix.zeros(3, 3)) end)
     U.fails_with("bad argument #2 to 'columns' (vector expected (a 1xn or nx1 matrix of indices))",
-      function() return X:columns(matrix.zeros(2, 2)) end)
+      function() return matrix.columns(X, matrix.zeros(2, 2)) end)
   end)
 end)
 
