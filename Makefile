@@ -24,7 +24,7 @@ LUA_SRC = lua/nnlab.lua $(wildcard lua/nnlab/*.lua)
 SETS = $(wildcard exercises/*.lua)
 MODULE = $(BUILD)/nnlab/core.so
 
-.PHONY: all run test deps deps-test asan test-asan install uninstall clean check-warnings
+.PHONY: all run test deps deps-test asan test-asan install uninstall clean check-warnings bench
 
 all: $(BIN) $(MODULE)
 
@@ -79,6 +79,17 @@ BUSTED = lua5.4 /usr/bin/busted --helper=tests/helper.lua -o tests/summary.lua
 
 test: deps-test all $(BUILD)/ptydrive $(BUILD)/kernels-test
 	$(TEST_ENV) $(TEST_PRELOAD) $(BUSTED) tests
+
+# The benchmark against OpenBLAS, numpy and PyTorch (tests/bench/): a table
+# of medians and ratios on this machine.  BENCH_ARGS: --quick, --only 3,4,
+# --wait-quiet 300 (see tests/bench/bench.py --help).
+$(BUILD)/bench-blas: tests/bench/blas.c | deps $(BUILD)/.dir
+	$(CC) $(WARN) $(CFLAGS) $(shell pkg-config --cflags openblas) -D_POSIX_C_SOURCE=200809L \
+	  -o $@ $< $(shell pkg-config --libs openblas)
+
+bench: all $(BUILD)/bench-blas
+	@sh tools/deps.sh bench
+	/usr/bin/python3 tests/bench/bench.py --nnlab ./$(BIN) --blas $(BUILD)/bench-blas $(BENCH_ARGS)
 
 # AddressSanitizer + UBSan build in build-asan/, and the test suite under it.
 # The module is loaded into stock lua5.4, so libasan is preloaded there.

@@ -12,9 +12,10 @@
 
 volatile sig_atomic_t mat_interrupted = 0;
 
-/* Large products run as row panels of about this many multiply-adds, so
-   that an interrupt is seen within a fraction of a second. */
-#define PANEL_WORK ((size_t)1 << 27)
+/* Large products run as row panels of about this many multiply-adds (some
+   10 ms on one core), so that an interrupt is seen soon, while each panel
+   is still big enough for BLAS to run at full speed on every thread. */
+#define PANEL_WORK ((size_t)1 << 29)
 
 void mat_fill(Mat *dst, double x) {
   size_t i, n = mat_len(dst);

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Make sure the Debian packages nnlab needs are installed.
-# usage: tools/deps.sh build|test
+# usage: tools/deps.sh build|test|bench
 # As root, missing packages are installed with apt-get; otherwise the one
 # apt-get line to run is printed and the script fails.
 set -e
@@ -9,7 +9,8 @@ test="lua5.4 lua-busted lua-dkjson"
 case "$1" in
   build) want="$build" ;;
   test) want="$build $test" ;;
-  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+  bench) want="$build python3 python3-numpy python3-torch" ;;  # make bench's references
+  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want; do
