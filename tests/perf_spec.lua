@@ -243,6 +243,32 @@ describe('Sequential:sgd in C', function()
       function() nn.Sequential({nn.Linear(2, 1)}, nn.Squared()):sgd(X, X, 1, 0.1) end)
   end)
 
+  it('stops at Ctrl-C in the REPL after a whole step, leaving a usable net', function()
+    local history = os.tmpname()
+    local script = [[
+timeout 30
+wait > 
+line net = nn.Sequential({nn.Linear(2, 50), nn.Tanh(), nn.Linear(50, 2), nn.SoftMax()}, nn.NLLM())
+wait > 
+line X, Y = matrix.randn(2, 10), matrix.eye(2, 10)
+wait > 
+line net:sgd(X, Y, 1000000000, 0.01)
+sleep 500
+ctrl-c
+wait sgd: interrupted
+wait > 
+line print(net:backprop(X, Y) > 0, net.modules[1].W:norm() == net.modules[1].W:norm())
+wait true	true
+wait > 
+ctrl-d
+]]
+    local cmd = string.format('env TERM=xterm NO_COLOR=1 NNLAB_HISTORY=%s %s -t 90 %s',
+      H.quote(history), H.quote(H.ptydrive), H.quote(H.bin))
+    local out, err, code = H.sh(cmd, script)
+    os.remove(history)
+    assert(code == 0 and err == '', 'ptydrive status ' .. code .. ': ' .. err .. '\n' .. out)
+  end)
+
   it('returns 0 for no steps and changes nothing', function()
     local net = nn.Sequential({nn.Linear(1, 1)}, nn.Squared())
     local W = net.modules[1].W:copy()
