@@ -103,7 +103,11 @@ static void child_main(lua_State *L, int wfd) {
   openblas_set_num_threads(1);
   setlimit(RLIMIT_CORE, 0);
   setlimit(RLIMIT_CPU, cpu);
+#ifndef __SANITIZE_ADDRESS__  /* ASan reserves terabytes of address space */
   setlimit(RLIMIT_AS, as);
+#else
+  (void)as;
+#endif
   setlimit(RLIMIT_FSIZE, fsize);
   setlimit(RLIMIT_NOFILE, files);
   setlimit(RLIMIT_NPROC, nproc);
