@@ -11,6 +11,8 @@
  * the gradients, the batch size.
  */
 #include <limits.h>
+#include <string.h>
+#include <time.h>
 
 #include <lua.h>
 #include <lauxlib.h>
@@ -87,15 +89,16 @@ static int describe(lua_State *L, Net *net, const Mat *X, const Mat *Y) {
   return 1;
 }
 
-/* Leave every module (and the loss) as the Lua loop would after the step
-   whose numbers are in the buffers. */
-static void sync(lua_State *L, Net *net) {
+/* Leave every module (in the list at index mods) and the loss (at index
+   lidx) as the Lua loop would after the step whose numbers are in the
+   buffers. */
+static void sync(lua_State *L, Net *net, int mods, int lidx) {
   int i, n = net->n, b = net->b;
-  LLoss *loss = (LLoss *)lua_touserdata(L, 2);
+  LLoss *loss = (LLoss *)lua_touserdata(L, lidx);
   Mat *G = NULL;
   for (i = 0; i < n; i++) {
     NetLayer *l = &net->layer[i];
-    lua_rawgeti(L, 1, i + 1);
+    lua_rawgeti(L, mods, i + 1);
     if (l->linear) {
       LLinear *lin = (LLinear *)lua_touserdata(L, -1);
       if (lin->A == NULL || lin->A->cols != b)
@@ -118,8 +121,8 @@ static void sync(lua_State *L, Net *net) {
     lua_pop(L, 1);
   }
   if (loss->G == NULL || loss->G->rows != net->Y.rows || loss->G->cols != b) {
-    loss->G = lnn_buffer(L, 2, LLOSS_UV_G, net->Y.rows, b);
-    loss->Y = lnn_buffer(L, 2, LLOSS_UV_Y, net->Y.rows, b);
+    loss->G = lnn_buffer(L, lidx, LLOSS_UV_G, net->Y.rows, b);
+    loss->Y = lnn_buffer(L, lidx, LLOSS_UV_Y, net->Y.rows, b);
   }
   mat_copy(loss->G, net->fused ? G : &net->A[n]);
   mat_copy(loss->Y, &net->Y);
@@ -148,17 +151,335 @@ static int l_sgd(lua_State *L) {
     lua_pushinteger(L, 0);
     return 1;
   }
-  net_bind(&net, 1, lua_newuserdatauv(L, net_memsize(&net, 1), 0));
+  net_bind(&net, 1, 1, lua_newuserdatauv(L, net_memsize(&net, 1, 1), 0));
   rc = net_sgd(&net, X, Y, (long)iters, lr, lmat_rng(L), &sum, &done);
   if (done > 0 || rc != MAT_OK)
-    sync(L, &net);
+    sync(L, &net, 1, 2);
   if (rc != MAT_OK)
     return lmat_interrupted(L, "sgd");
   lua_pushnumber(L, sum / (double)iters);
   return 1;
 }
 
+/*
+ * fit's inner loop.  _fit_begin(modules, loss, X, Y, opt, batch, shuffle),
+ * called at the start of every epoch, returns a job for the epoch (or
+ * nothing: the Lua loop runs the epoch): it draws the epoch's permutation
+ * when shuffle is true, as the Lua loop does, and takes the optimizer's
+ * state of every parameter (made when missing, as opt:step makes it).
+ * _fit_run(job, s, nsteps) then runs steps s + 1 .. nsteps of the epoch
+ * (each: the batch, backprop, the optimizer's step with scale 1/b) and
+ * returns after about a tenth of a second, so that fit can show progress:
+ * the steps done, the sum of their losses and the samples they saw.  Ctrl-C
+ * stops it after a whole step (fit then polls and stops).
+ */
+
+enum { JOB_LAYERS = 1, JOB_ORDER, JOB_WORK, JOB_TAIL, JOB_MODULES, JOB_LOSS, JOB_X, JOB_Y,
+       JOB_OPT, JOB_STATES, JOB_NUV = JOB_STATES };
+
+#define JOB_TNAME "nn.FitJob"
+
+typedef struct Job {
+  Net net;
+  OptConf conf;
+  Mat *X, *Y;
+  size_t n, *order;  /* order: the epoch's columns, 0-based */
+  int batch, mode;   /* mode: 0 in order, 1 shuffled, 2 drawn with replacement */
+  void *work[2];     /* buffers for full batches and for the last, shorter one */
+  int wb[2];         /* the batch sizes they are for */
+} Job;
+
+/* The state tables' names of the optimizers' matrices, as opt:state has them. */
+static const char *const statenames[4][2] = {
+  {NULL, NULL}, {"M", NULL}, {"G", NULL}, {"m", "v"}
+};
+
+/* The C optimizer at index idx: its configuration, read through its fields. */
+static int optconf(lua_State *L, int idx, OptConf *c) {
+  static const char *const hyper[] = {"lr", "gamma", "beta1", "beta2", "eps", "weight_decay"};
+  double *dst[6];
+  int k;
+  const char *kind;
+  if (!luaL_testudata(L, idx, LOPTIM_TNAME))
+    return 0;
+  lua_getfield(L, idx, "kind");
+  kind = lua_tostring(L, -1);
+  for (k = 0; k < 4 && (kind == NULL || strcmp(kind, optim_name((OptKind)k)) != 0); k++)
+    ;
+  lua_pop(L, 1);
+  if (k == 4)
+    return 0;
+  memset(c, 0, sizeof *c);
+  c->kind = (OptKind)k;
+  dst[0] = &c->lr; dst[1] = &c->gamma; dst[2] = &c->beta1; dst[3] = &c->beta2;
+  dst[4] = &c->eps; dst[5] = &c->weight_decay;
+  for (k = 0; k < 6; k++) {
+    if (lua_getfield(L, idx, hyper[k]) == LUA_TNUMBER)
+      *dst[k] = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+  }
+  return 1;
+}
+
+/* The optimizer's state of parameter P (at index p), made when missing as
+   opt:step makes it, into S and t; the state table is left on the stack.
+   Returns 0, with nothing left, when the state is not as opt:step wants it
+   (opt:step will then say what is wrong). */
+static int paramstate(lua_State *L, int opt, int p, const OptConf *c, Mat **S, double *t) {
+  const Mat *P = (const Mat *)lua_touserdata(L, p);
+  int k, nstate = optim_nstate(c->kind);
+  lua_getfield(L, opt, "state");
+  lua_pushvalue(L, opt);
+  lua_pushvalue(L, p);
+  lua_call(L, 2, 1);
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    lua_createtable(L, 0, 3);
+    lua_pushinteger(L, 0);
+    lua_setfield(L, -2, "t");
+    for (k = 0; k < nstate; k++) {
+      lmat_push(L, P->rows, P->cols);
+      lua_setfield(L, -2, statenames[c->kind][k]);
+    }
+    lua_getfield(L, opt, "state");
+    lua_pushvalue(L, opt);
+    lua_pushvalue(L, p);
+    lua_pushvalue(L, -4);
+    lua_call(L, 3, 0);
+  }
+  if (!lua_istable(L, -1))
+    return lua_pop(L, 1), 0;
+  lua_getfield(L, -1, "t");
+  if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0)
+    return lua_pop(L, 2), 0;
+  *t = (double)lua_tointeger(L, -1);
+  lua_pop(L, 1);
+  S[0] = S[1] = NULL;
+  for (k = 0; k < nstate; k++) {
+    lua_getfield(L, -1, statenames[c->kind][k]);
+    S[k] = lmat_test(L, -1);
+    lua_pop(L, 1);
+    if (S[k] == NULL || S[k]->rows != P->rows || S[k]->cols != P->cols)
+      return lua_pop(L, 1), 0;
+  }
+  return 1;
+}
+
+static int l_fit_begin(lua_State *L) {
+  Job *job;
+  Net net;
+  OptConf conf;
+  Mat *X = lmat_check(L, 3), *Y = lmat_check(L, 4);
+  lua_Integer batch = luaL_checkinteger(L, 6);
+  int mode = lua_isstring(L, 7) ? 2 : lua_toboolean(L, 7), i, states;
+  size_t j;
+  lua_settop(L, 7);
+  luaL_checktype(L, 1, LUA_TTABLE);
+  if (X->cols != Y->cols || X->cols == 0 || batch < 1 || batch > X->cols ||
+      !optconf(L, 5, &conf) || !describe(L, &net, X, Y))
+    return 0;
+  /* 8: the layers.  Every parameter's state, in a table (9). */
+  lua_createtable(L, 2 * net.n, 0);
+  states = lua_gettop(L);
+  for (i = 0; i < net.n; i++) {
+    NetLayer *l = &net.layer[i];
+    int w;
+    if (!l->linear)
+      continue;
+    for (w = 0; w < 2; w++) {
+      lua_rawgeti(L, 1, i + 1);  /* the module, for its matrix W or W0 */
+      lua_getfield(L, -1, w == 0 ? "W" : "W0");
+      lua_remove(L, -2);
+      if (!paramstate(L, 5, lua_gettop(L), &conf, l->S[w], &l->t[w]))
+        return 0;
+      lua_rawseti(L, states, 2 * i + w + 1);
+      lua_pop(L, 1);  /* the matrix */
+    }
+  }
+  job = (Job *)lua_newuserdatauv(L, sizeof(Job), JOB_NUV);
+  memset(job, 0, sizeof *job);
+  luaL_setmetatable(L, JOB_TNAME);
+  job->net = net;
+  job->conf = conf;
+  job->X = X;
+  job->Y = Y;
+  job->n = (size_t)X->cols;
+  job->batch = (int)batch;
+  job->mode = mode;
+  lua_pushvalue(L, 8);
+  lua_setiuservalue(L, -2, JOB_LAYERS);
+  lua_pushvalue(L, states);
+  lua_setiuservalue(L, -2, JOB_STATES);
+  for (i = 1; i <= 5; i++) {  /* modules, loss, X, Y, opt */
+    lua_pushvalue(L, i);
+    lua_setiuservalue(L, -2, JOB_MODULES + i - 1);
+  }
+  job->order = (size_t *)lua_newuserdatauv(L, job->n * sizeof(size_t), 0);
+  lua_setiuservalue(L, -2, JOB_ORDER);
+  for (j = 0; j < job->n; j++)
+    job->order[j] = j;
+  if (mode == 1) {  /* np.random.permutation, as fit draws it: j = randint(i) */
+    Rng *rng = lmat_rng(L);
+    for (j = job->n - 1; j >= 1; j--) {
+      size_t k = (size_t)rng_randint(rng, (uint64_t)j + 1), t = job->order[j];
+      job->order[j] = job->order[k];
+      job->order[k] = t;
+    }
+  }
+  return 1;
+}
+
+static double seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* The buffers for batches of b columns. */
+static void bind(lua_State *L, Job *job, int b) {
+  int which = b == job->batch ? 0 : 1;
+  if (job->net.b == b && job->net.A != NULL)
+    return;
+  if (job->work[which] == NULL || job->wb[which] != b) {
+    job->work[which] = lua_newuserdatauv(L, net_memsize(&job->net, b, 1), 0);
+    job->wb[which] = b;
+    lua_setiuservalue(L, 1, which == 0 ? JOB_WORK : JOB_TAIL);
+  }
+  net_bind(&job->net, b, 1, job->work[which]);
+}
+
+static int l_fit_run(lua_State *L) {
+  Job *job = (Job *)luaL_checkudata(L, 1, JOB_TNAME);
+  lua_Integer s = luaL_checkinteger(L, 2), nsteps = luaL_checkinteger(L, 3), done = 0;
+  double sum = 0.0, seen = 0.0, until = seconds() + 0.1;
+  Rng *rng = lmat_rng(L);
+  int i, rc = MAT_OK;
+  lua_settop(L, 3);
+  job->net.layer = (NetLayer *)(lua_getiuservalue(L, 1, JOB_LAYERS), lua_touserdata(L, -1));
+  lua_pop(L, 1);
+  for (; s < nsteps; s++) {
+    size_t *idx;
+    int b = job->batch;
+    double loss;
+    if (job->mode == 2) {
+      idx = job->order;
+      for (i = 0; i < b; i++)
+        idx[i] = (size_t)rng_randint(rng, (uint64_t)job->n);
+    } else {
+      size_t first = (size_t)s * (size_t)job->batch;
+      if (first >= job->n)
+        break;
+      if (job->n - first < (size_t)b)
+        b = (int)(job->n - first);
+      idx = job->order + first;
+    }
+    bind(L, job, b);
+    net_gather(&job->net, job->X, job->Y, idx);
+    rc = net_backprop(&job->net, &loss);
+    if (rc != MAT_OK)
+      break;
+    net_optim_update(&job->net, &job->conf, b == 1 ? 1.0 : 1.0 / b);
+    done++;
+    sum += loss;
+    seen += b;
+    if (mat_interrupted || seconds() > until)
+      break;
+  }
+  if (done > 0 || rc != MAT_OK) {  /* leave everything as the Lua loop would */
+    lua_getiuservalue(L, 1, JOB_MODULES);
+    lua_getiuservalue(L, 1, JOB_LOSS);
+    sync(L, &job->net, 4, 5);
+    lua_settop(L, 3);
+  }
+  /* the step counts into the state tables, and into opt.steps */
+  lua_getiuservalue(L, 1, JOB_STATES);
+  for (i = 0; i < job->net.n; i++) {
+    NetLayer *l = &job->net.layer[i];
+    int w;
+    for (w = 0; l->linear && w < 2; w++) {
+      lua_rawgeti(L, 4, 2 * i + w + 1);
+      lua_pushinteger(L, (lua_Integer)l->t[w]);
+      lua_setfield(L, -2, "t");
+      lua_pop(L, 1);
+    }
+  }
+  lua_getiuservalue(L, 1, JOB_OPT);
+  lua_getfield(L, -1, "steps");
+  lua_pushinteger(L, lua_tointeger(L, -1) + done);
+  lua_setfield(L, -3, "steps");
+  lua_pushinteger(L, done);
+  lua_pushnumber(L, sum);
+  lua_pushnumber(L, seen);
+  return 3;
+}
+
+/* _evaluate(modules, loss, X, Y, threshold, chunk) -> the loss (the sum of
+   Sequential:evaluate's losses over the chunks of chunk columns, in order)
+   and a 1 x n matrix of the predicted classes, as fit's measure makes them
+   from the outputs (one row: 2 where >= threshold, 1 elsewhere, 0 for NaN;
+   more rows: the row of the column's first maximum); or nothing when the Lua
+   path must run.  The modules are left as after the last chunk. */
+static int l_evaluate(lua_State *L) {
+  Net net;
+  Mat *X = lmat_check(L, 3), *Y = lmat_check(L, 4), *P;
+  double threshold = luaL_checknumber(L, 5), sum = 0.0;
+  lua_Integer chunk = luaL_checkinteger(L, 6);
+  size_t first, n = (size_t)X->cols, *idx, j;
+  int pidx;
+  lua_settop(L, 6);
+  luaL_checktype(L, 1, LUA_TTABLE);
+  if (X->cols != Y->cols || X->cols == 0 || chunk < 1 || !describe(L, &net, X, Y))
+    return 0;
+  if ((size_t)chunk > n)
+    chunk = (lua_Integer)n;
+  net_bind(&net, (int)chunk, 0, lua_newuserdatauv(L, net_memsize(&net, (int)chunk, 0), 0));
+  idx = (size_t *)lua_newuserdatauv(L, (size_t)chunk * sizeof(size_t), 0);
+  P = lmat_push_raw(L, 1, (int)n);
+  pidx = lua_gettop(L);
+  for (first = 0; first < n; first += (size_t)chunk) {
+    int b = n - first < (size_t)chunk ? (int)(n - first) : (int)chunk, r = net.layer[net.n - 1].out;
+    double loss;
+    Mat *A, pred;
+    if (b != net.b)  /* the last, shorter chunk */
+      net_bind(&net, b, 0, lua_newuserdatauv(L, net_memsize(&net, b, 0), 0));
+    A = &net.A[net.n];
+    for (j = 0; j < (size_t)b; j++)
+      idx[j] = first + j;
+    net_gather(&net, X, Y, idx);
+    if (net_evaluate(&net, &loss) != MAT_OK) {
+      sync(L, &net, 1, 2);
+      return lmat_interrupted(L, "evaluate");
+    }
+    sum += loss;
+    pred.rows = 1;
+    pred.cols = b;
+    pred.v = P->v + first;
+    if (r == 1) {
+      for (j = 0; j < (size_t)b; j++) {
+        double a = A->v[j];
+        pred.v[j] = a != a ? 0.0 : a >= threshold ? 2.0 : 1.0;
+      }
+    } else {
+      mat_argmax_axis(&pred, A, 1);
+      for (j = 0; j < (size_t)b; j++)
+        pred.v[j] += 1.0;
+    }
+  }
+  sync(L, &net, 1, 2);
+  lua_pushnumber(L, sum);
+  lua_pushvalue(L, pidx);
+  return 2;
+}
+
 void lnet_register(lua_State *L) {
+  lua_pushcfunction(L, l_evaluate);
+  lua_setfield(L, -2, "_evaluate");
   lua_pushcfunction(L, l_sgd);
   lua_setfield(L, -2, "_sgd");
+  luaL_newmetatable(L, JOB_TNAME);
+  lua_pop(L, 1);
+  lua_pushcfunction(L, l_fit_begin);
+  lua_setfield(L, -2, "_fit_begin");
+  lua_pushcfunction(L, l_fit_run);
+  lua_setfield(L, -2, "_fit_run");
 }

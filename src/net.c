@@ -5,10 +5,12 @@
 
 #include "net.h"
 
-size_t net_memsize(const Net *net, int b) {
-  size_t doubles = (size_t)net->in * 2, i;  /* A[0] and D[0] */
+size_t net_memsize(const Net *net, int b, int grads) {
+  size_t doubles = (size_t)net->in, i;  /* A[0] (and D[0]) */
   for (i = 0; i < (size_t)net->n; i++)
-    doubles += (size_t)net->layer[i].out * 2;
+    doubles += (size_t)net->layer[i].out;
+  if (grads)
+    doubles *= 2;
   doubles += (size_t)net->layer[net->n - 1].out;  /* Y */
   return 2 * ((size_t)net->n + 1) * sizeof(Mat) + doubles * (size_t)b * sizeof(double);
 }
@@ -17,23 +19,24 @@ static double *carve(Mat *m, int rows, int b, double *v) {
   m->rows = rows;
   m->cols = b;
   m->v = v;
-  return v + (size_t)rows * (size_t)b;
+  return v == NULL ? NULL : v + (size_t)rows * (size_t)b;
 }
 
-void net_bind(Net *net, int b, void *mem) {
+void net_bind(Net *net, int b, int grads, void *mem) {
   int i;
-  double *v;
+  double *v, *dv;
   net->b = b;
   net->A = (Mat *)mem;
   net->D = net->A + net->n + 1;
   v = (double *)(net->D + net->n + 1);
   v = carve(&net->A[0], net->in, b, v);
-  v = carve(&net->D[0], net->in, b, v);
-  for (i = 0; i < net->n; i++) {
+  for (i = 0; i < net->n; i++)
     v = carve(&net->A[i + 1], net->layer[i].out, b, v);
-    v = carve(&net->D[i + 1], net->layer[i].out, b, v);
-  }
-  carve(&net->Y, net->layer[net->n - 1].out, b, v);
+  v = carve(&net->Y, net->layer[net->n - 1].out, b, v);
+  dv = grads ? v : NULL;  /* without gradients D[i] has no numbers */
+  dv = carve(&net->D[0], net->in, b, dv);
+  for (i = 0; i < net->n; i++)
+    dv = carve(&net->D[i + 1], net->layer[i].out, b, dv);
 }
 
 void net_gather(Net *net, const Mat *X, const Mat *Y, const size_t *idx) {
@@ -78,6 +81,21 @@ int net_backprop(Net *net, double *loss) {
   return MAT_OK;
 }
 
+int net_evaluate(Net *net, double *loss) {
+  int i, n = net->n;
+  Mat *A = net->A;
+  for (i = 0; i < n; i++) {
+    NetLayer *l = &net->layer[i];
+    int rc = l->linear ? nn_linear_forward(&A[i + 1], l->W, l->W0, &A[i])
+                       : nn_act_forward(l->act, l->alpha, &A[i + 1], &A[i]);
+    if (rc != MAT_OK)
+      return rc;
+  }
+  if (net->fused)
+    return nn_loss_logits(net->loss.kind, &A[n - 1], &net->Y, loss, NULL, NULL);
+  return nn_loss_forward(&net->loss, &A[n], &net->Y, loss);
+}
+
 int net_sgd_update(Net *net, double lr) {
   int i;
   for (i = 0; i < net->n; i++) {
@@ -87,6 +105,19 @@ int net_sgd_update(Net *net, double lr) {
       return MAT_EINTR;
   }
   return MAT_OK;
+}
+
+void net_optim_update(Net *net, const OptConf *c, double scale) {
+  int i;
+  for (i = 0; i < net->n; i++) {
+    NetLayer *l = &net->layer[i];
+    if (!l->linear)
+      continue;
+    l->t[0] += 1;
+    optim_update(c, l->W, l->dW, scale, l->S[0][0], l->S[0][1], l->t[0], 1);
+    l->t[1] += 1;
+    optim_update(c, l->W0, l->dW0, scale, l->S[1][0], l->S[1][1], l->t[1], 0);
+  }
 }
 
 int net_sgd(Net *net, const Mat *X, const Mat *Y, long iters, double lr, Rng *rng,

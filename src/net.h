@@ -16,6 +16,7 @@
 
 #include "mat.h"
 #include "nn.h"
+#include "optim.h"
 #include "rng.h"
 
 typedef struct NetLayer {
@@ -24,6 +25,8 @@ typedef struct NetLayer {
   NnAct act;                /* an activation's kind and LeakyReLU's slope */
   double alpha;
   int out;                  /* rows of the layer's output */
+  Mat *S[2][2];             /* for net_optim_update: the optimizer's state */
+  double t[2];              /* matrices and step counts of W ([0]) and W0 ([1]) */
 } NetLayer;
 
 typedef struct Net {
@@ -39,11 +42,12 @@ typedef struct Net {
   Mat *A, *D, Y;
 } Net;
 
-/* Bytes of memory net_bind needs for batches of b columns. */
-size_t net_memsize(const Net *net, int b);
+/* Bytes of memory net_bind needs for batches of b columns, with the
+   gradients D (grads, for net_backprop) or without (net_evaluate). */
+size_t net_memsize(const Net *net, int b, int grads);
 /* Lay the buffers for batches of b columns out in mem (net_memsize bytes,
    aligned for doubles and pointers). */
-void net_bind(Net *net, int b, void *mem);
+void net_bind(Net *net, int b, int grads, void *mem);
 
 /* The input and labels of a batch: columns idx[0 .. b-1] of X and Y. */
 void net_gather(Net *net, const Mat *X, const Mat *Y, const size_t *idx);
@@ -54,8 +58,17 @@ void net_gather(Net *net, const Mat *X, const Mat *Y, const size_t *idx);
    logits A[n - 1], and dL/dA[n - 1] = G - Y). */
 int net_backprop(Net *net, double *loss);
 
+/* Forward through every layer and the loss on the batch in A[0] and Y, as
+   Sequential:evaluate computes it (the loss from the logits when fused);
+   nothing else changes. */
+int net_evaluate(Net *net, double *loss);
+
 /* W = W - lr dW and W0 = W0 - lr dW0 for every Linear. */
 int net_sgd_update(Net *net, double lr);
+
+/* One optimizer step (optim.h) on every Linear, with gradient scale * dW:
+   W with weight decay, W0 without, each after counting the step in its t. */
+void net_optim_update(Net *net, const OptConf *c, double scale);
 
 /* The homework's stochastic gradient descent, as Sequential:sgd: iters
    steps, each on column randint(N) of X and Y (drawn from rng exactly as

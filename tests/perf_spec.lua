@@ -279,6 +279,101 @@ ctrl-d
   end)
 end)
 
+describe('fit in C', function()
+  -- An optimizer written in Lua around a C one: fit then runs its Lua loop,
+  -- with the same updates.
+  local function in_lua(opt)
+    return {step = function(_, params, scale) return opt:step(params, scale) end}
+  end
+
+  local function net3()
+    return nn.Sequential({nn.Linear(3, 6), nn.ReLU(), nn.Linear(6, 4), nn.Tanh(), nn.Linear(4, 2),
+      nn.SoftMax()}, nn.NLLM())
+  end
+
+  local cases = {
+    {batch = 5, shuffle = true, opt = function() return nn.SGD{lr = 0.1, weight_decay = 0.01} end},
+    {batch = 1, shuffle = 'replace', opt = function() return nn.Momentum{lr = 0.05} end},
+    {batch = 7, shuffle = false, opt = function() return nn.Adadelta{lr = 0.5} end},
+    {batch = 4, shuffle = 'replace', opt = function() return nn.Adam{lr = 0.01, weight_decay = 0.001} end},
+    {batch = 23, shuffle = true, opt = function() return nn.Adam() end},
+  }
+  for _, c in ipairs(cases) do
+    it(string.format('gives the Lua loop\'s weights, history and optimizer state to the bit: batch %d, shuffle %s, %s',
+      c.batch, tostring(c.shuffle), tostring(c.opt())), function()
+      matrix.seed(12)
+      local X, Y = matrix.randn(3, 23), U.onehot(2, 23)
+      matrix.seed(13)
+      local a, b = net3(), nil
+      matrix.seed(13)
+      b = net3()
+      local oa, ob = c.opt(), c.opt()
+      local opts = {epochs = 3, batch = c.batch, shuffle = c.shuffle, seed = 5, verbose = 0}
+      opts.optimizer = oa
+      local ha = a:fit(X, Y, opts)
+      local after = matrix.randint(1000)
+      opts.optimizer = in_lua(ob)
+      local hb = b:fit(X, Y, opts)
+      assert.are.equal(matrix.randint(1000), after)
+      assert.are.same(hb.loss, ha.loss)
+      assert.are.same(hb.accuracy, ha.accuracy)
+      assert.are.equal(hb.steps, ha.steps)
+      assert.are.equal(ob.steps, oa.steps)
+      for i, m in ipairs(a.modules) do
+        if nn.kind(m) == 'Linear' then
+          for _, f in ipairs{'W', 'W0', 'dLdW', 'dLdW0'} do
+            assert(m[f] == b.modules[i][f], string.format('module %d %s differs', i, f))
+          end
+          for _, f in ipairs{'W', 'W0'} do
+            local sa, sb = oa:state(m[f]), ob:state(b.modules[i][f])
+            assert.are.equal(sb.t, sa.t)
+            for k, v in pairs(sb) do
+              if matrix.is(v) then assert(v == sa[k], 'optimizer state ' .. k .. ' differs') end
+            end
+          end
+        end
+      end
+    end)
+  end
+
+  it('measures a big set in chunks, in C as in Lua: a module written in Lua changes nothing', function()
+    matrix.seed(21)
+    local X = matrix.randn(3, 4100)  -- four chunks of 1024 and one of 4
+    local Y = U.onehot(3, 4100)
+    local pass = {forward = function(_, A) return A end, backward = function(_, d) return d end}
+    local hs, nets = {}, {}
+    for k, with_lua in ipairs{false, true} do
+      matrix.seed(22)
+      local mods = {nn.Linear(3, 5), nn.Tanh(), nn.Linear(5, 3), nn.SoftMax()}
+      if with_lua then table.insert(mods, 2, pass) end
+      nets[k] = nn.Sequential(mods, nn.NLLM())
+      hs[k] = nets[k]:fit(X, Y, {epochs = 2, batch = 500, seed = 4, lr = 0.01, verbose = 0})
+    end
+    assert.are.same(hs[2].loss, hs[1].loss)
+    assert.are.same(hs[2].accuracy, hs[1].accuracy)
+    assert.is_true(nets[1].modules[3].W == nets[2].modules[4].W)
+    -- and it is the loss evaluate gives, to rounding (one sum against three)
+    local l, A = nets[1]:evaluate(X, Y)
+    U.close_num(hs[1].loss[2], l / 4100, 1e-12, 0)
+    local cls, right = nets[1]:classify(X), 0
+    for j = 1, 4100 do if cls:get(1, j) == Y:argmax(1):get(1, j) then right = right + 1 end end
+    assert.are.equal(right / 4100, hs[1].accuracy[2])
+    assert.is_true(matrix.is(A))
+  end)
+
+  it('runs the Lua loop for a net with Dropout or a module written in Lua', function()
+    matrix.seed(3)
+    local X, Y = matrix.randn(2, 10), U.onehot(2, 10)
+    local pass = {forward = function(_, A) return A end, backward = function(_, d) return d end}
+    for _, mods in ipairs{{nn.Linear(2, 4), nn.Dropout(0.5), nn.Linear(4, 2)},
+                          {nn.Linear(2, 4), pass, nn.Linear(4, 2)}} do
+      local h = nn.Sequential(mods, nn.Squared()):fit(X, Y, {epochs = 2, batch = 3, verbose = 0})
+      assert.are.equal(2, #h.loss)
+      assert.is_true(h.loss[2] == h.loss[2])
+    end
+  end)
+end)
+
 describe('the layers\' buffers', function()
   it('are reused, but forward and backward return new matrices a student can keep', function()
     local l, t, loss = nn.Linear(2, 3), nn.Tanh(), nn.Squared()
