@@ -4,14 +4,17 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = lua5.4 readline openblas
+PKGS = lua5.4 readline
+# OpenBLAS: its headers at build time; the library is loaded on first use
+# (src/mat.c), not linked, so that starting nnlab does not pay for it.
+BLAS = openblas
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
        -Wpedantic -Wno-overlength-strings
 # Recursive (=) so that pkg-config runs when a recipe needs it, after `deps`.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(BLAS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -D_POSIX_C_SOURCE=200809L -Isrc $(PKG_CFLAGS)
-LDLIBS = $(PKG_LIBS) -lm
+LDLIBS = $(PKG_LIBS) -ldl -lm
 
 BUILD ?= build
 BIN ?= nnlab
@@ -57,8 +60,7 @@ $(BIN): $(HOST_OBJ) $(CORE_OBJ)
 
 # The Lua C module for stock lua5.4: liblua's symbols come from the interpreter.
 $(MODULE): $(CORE_OBJ)
-	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(LDFLAGS) -shared -o $@ $^ \
-	  $(shell pkg-config --libs openblas) -lm
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(LDFLAGS) -shared -o $@ $^ -ldl -lm
 
 run: all
 	./$(BIN)
@@ -69,7 +71,7 @@ $(BUILD)/ptydrive: tests/ptydrive.c | deps $(BUILD)/.dir
 
 # The matrix product's paths against each other (includes src/mat.c whole).
 $(BUILD)/kernels-test: tests/kernels.c src/mat.c src/mat.h | deps $(BUILD)/.dir
-	$(CC) $(ALL_CFLAGS) -O3 -o $@ tests/kernels.c $(shell pkg-config --libs openblas) -lm
+	$(CC) $(ALL_CFLAGS) -O3 -o $@ tests/kernels.c -ldl -lm
 
 TEST_ENV = NNLAB_BIN=$(abspath $(BIN)) NNLAB_PTYDRIVE=$(abspath $(BUILD)/ptydrive) \
   NNLAB_KERNELS_TEST=$(abspath $(BUILD)/kernels-test) \

@@ -328,6 +328,8 @@ static int m_threads(lua_State *L) {
   lua_Integer n = luaL_optinteger(L, 1, 0);
   luaL_argcheck(L, lua_isnoneornil(L, 1) || (n >= 1 && n <= 1024), 1,
                 "thread count must be between 1 and 1024");
+  if (!mat_blas())  /* no pool: everything runs on this thread */
+    return lua_pushinteger(L, 1), 1;
   lua_pushinteger(L, mat_threads((int)n));
   return 1;
 }

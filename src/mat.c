@@ -1,12 +1,15 @@
 /*
  * mat.c -- dense double-precision matrix kernels (see mat.h).
  */
+#include <dlfcn.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
-#include <cblas.h>
+#include <cblas.h>  /* the types; OpenBLAS itself is loaded on first use */
 
 #include "mat.h"
 
@@ -274,6 +277,54 @@ void mat_matmul_small(Mat *dst, const Mat *a, int ta, const Mat *b, int tb) {
   rows_plain(d, x, si, sp, y, ldb, m, n, k);
 }
 
+/*
+ * OpenBLAS is loaded when the first product needs it (dlopen), not when the
+ * program starts: loading it (a 36 MB library with its relocations, and its
+ * threads) would otherwise be most of nnlab's start-up, for the many runs
+ * that never multiply anything big.
+ */
+typedef void Dgemm(enum CBLAS_ORDER, enum CBLAS_TRANSPOSE, enum CBLAS_TRANSPOSE, blasint,
+                   blasint, blasint, double, const double *, blasint, const double *, blasint,
+                   double, double *, blasint);
+static Dgemm *blas_dgemm;
+static void (*blas_set_threads)(int);
+static int (*blas_get_threads)(void);
+static int blas_state;  /* 0: not tried yet, 1: loaded, -1: not available */
+static int blas_want;   /* threads asked for before loading (0: the default) */
+
+int mat_blas(void) {
+  static const char *const names[] = {"libopenblas.so.0", "libopenblas.so", NULL};
+  const char *const *name;
+  void *h = NULL;
+  int setenv_done = 0;
+  if (blas_state != 0)
+    return blas_state > 0;
+  blas_state = -1;
+  /* A pool size asked for already: OpenBLAS starts its threads as it loads,
+     so it is told by the environment variable it reads then. */
+  if (blas_want > 0 && getenv("OPENBLAS_NUM_THREADS") == NULL) {
+    char num[16];
+    snprintf(num, sizeof num, "%d", blas_want);
+    setenv_done = setenv("OPENBLAS_NUM_THREADS", num, 1) == 0;
+  }
+  for (name = names; *name != NULL && h == NULL; name++)
+    h = dlopen(*name, RTLD_NOW | RTLD_LOCAL);
+  if (setenv_done)
+    unsetenv("OPENBLAS_NUM_THREADS");
+  if (h == NULL)
+    return 0;
+  /* POSIX's way to turn dlsym's object pointer into a function pointer */
+  *(void **)&blas_dgemm = dlsym(h, "cblas_dgemm");
+  *(void **)&blas_set_threads = dlsym(h, "openblas_set_num_threads");
+  *(void **)&blas_get_threads = dlsym(h, "openblas_get_num_threads");
+  if (blas_dgemm == NULL)
+    return 0;
+  blas_state = 1;
+  if (blas_want > 0 && blas_set_threads != NULL)
+    blas_set_threads(blas_want);
+  return 1;
+}
+
 int mat_matmul_blas(Mat *dst, const Mat *a, int ta, const Mat *b, int tb) {
   int m = dst->rows, n = dst->cols, k = ta ? a->rows : a->cols, i0;
   size_t panel;
@@ -281,6 +332,10 @@ int mat_matmul_blas(Mat *dst, const Mat *a, int ta, const Mat *b, int tb) {
     return MAT_OK;
   if (k == 0) {
     mat_fill(dst, 0.0);
+    return MAT_OK;
+  }
+  if (!mat_blas()) {  /* no OpenBLAS on this system: slower, but right */
+    mat_matmul_small(dst, a, ta, b, tb);
     return MAT_OK;
   }
   panel = PANEL_WORK / ((size_t)n * (size_t)k);
@@ -292,7 +347,7 @@ int mat_matmul_blas(Mat *dst, const Mat *a, int ta, const Mat *b, int tb) {
     const double *ap = ta ? a->v + i0 : a->v + (size_t)i0 * a->cols;
     if (mat_interrupted)
       return MAT_EINTR;
-    cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans,
+    blas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans,
                 tb ? CblasTrans : CblasNoTrans, rows, n, k, 1.0,
                 ap, a->cols > 0 ? a->cols : 1, b->v, b->cols > 0 ? b->cols : 1,
                 0.0, dst->v + (size_t)i0 * n, n);
@@ -323,9 +378,16 @@ void mat_advise(void *p, size_t bytes) {
 }
 
 int mat_threads(int n) {
-  int old = openblas_get_num_threads();
+  int old;
+  if (blas_state <= 0 || blas_set_threads == NULL || blas_get_threads == NULL) {
+    old = blas_want;  /* kept for the load */
+    if (n > 0)
+      blas_want = n;
+    return old;
+  }
+  old = blas_get_threads();
   if (n > 0)
-    openblas_set_num_threads(n);
+    blas_set_threads(n);
   return old;
 }
 

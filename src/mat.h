@@ -72,11 +72,19 @@ int mat_matmul_blas(Mat *dst, const Mat *a, int ta, const Mat *b, int tb);
 void mat_advise(void *p, size_t bytes);
 
 /*
+ * BLAS (OpenBLAS) is loaded on first use, by the first product big enough to
+ * need it; mat_blas() loads it now and says whether it is there (without it
+ * big products run as plain loops: right, but slower).
+ *
  * Threads: nnlab starts none of its own.  Large products use BLAS's thread
  * pool (OpenBLAS: as many threads as cores unless OPENBLAS_NUM_THREADS says
- * otherwise); everything else runs on the calling thread.  mat_threads(n)
- * sets the pool's size when n > 0 and returns the size it had.
+ * otherwise); everything else runs on the calling thread, so the pool is the
+ * only one and nothing competes with it.  mat_threads(n) sets the pool's
+ * size when n > 0 and returns the size it had; before BLAS is loaded it only
+ * remembers n for the load (and returns the size remembered, 0 for none):
+ * a forked grading child can ask for one thread without loading anything.
  */
+int mat_blas(void);
 int mat_threads(int n);
 
 /* dst (rows x k) = the columns idx[0 .. k-1] (0-based, < src->cols) of src;

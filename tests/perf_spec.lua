@@ -98,6 +98,37 @@ describe('matrix.columns', function()
   end)
 end)
 
+describe('OpenBLAS', function()
+  it('is loaded by the first product that needs it, not at start-up', function()
+    local f = io.open('/proc/self/maps')
+    if not f then return end  -- not Linux: nothing to look at
+    f:close()
+    local out, err, code = H.nnlab({'-e', [[
+      local function loaded()
+        for l in io.lines('/proc/self/maps') do
+          if l:find('openblas', 1, true) then return 'yes' end
+        end
+        return 'no'
+      end
+      io.write(loaded(), ' ')
+      local _ = matrix.randn(16, 16) * matrix.randn(16, 16)  -- the small path
+      io.write(loaded(), ' ')
+      _ = matrix.randn(64, 64) * matrix.randn(64, 64)
+      io.write(loaded(), '\n')]]})
+    assert.are.equal('', err)
+    assert.are.equal(0, code)
+    assert.are.equal('no no yes\n', out)
+  end)
+
+  it('takes its thread count from OPENBLAS_NUM_THREADS when it loads', function()
+    -- OPENBLAS_NUM_THREADS is how the count reaches a library that starts its threads as it loads
+    local out, err, code = H.nnlab({'-e', 'print(matrix.threads())'}, nil, {OPENBLAS_NUM_THREADS = '1'})
+    assert.are.equal('', err)
+    assert.are.equal(0, code)
+    assert.are.equal('1\n', out)
+  end)
+end)
+
 describe('matrix.threads', function()
   it('reports the BLAS pool and sets it, returning the old size', function()
     local n = matrix.threads()
