@@ -34,6 +34,7 @@ static int describe(lua_State *L, Net *net, const Mat *X, const Mat *Y) {
     lua_pop(L, 1);
     return 0;
   }
+  memset(net, 0, sizeof *net);
   k = loss->l.kind;
   if (k != NN_SQUARED && k != NN_NLL && k != NN_NLLM && k != NN_HINGE)
     return 0;
@@ -365,16 +366,20 @@ static int l_fit_run(lua_State *L) {
       idx = job->order;
       for (i = 0; i < b; i++)
         idx[i] = (size_t)rng_randint(rng, (uint64_t)job->n);
+      bind(L, job, b);
+      net_gather(&job->net, job->X, job->Y, idx);
     } else {
       size_t first = (size_t)s * (size_t)job->batch;
       if (first >= job->n)
         break;
       if (job->n - first < (size_t)b)
         b = (int)(job->n - first);
-      idx = job->order + first;
+      bind(L, job, b);
+      if (job->mode == 0)  /* in order: the columns are neighbours, read in place */
+        net_view(&job->net, job->X, job->Y, first);
+      else
+        net_gather(&job->net, job->X, job->Y, job->order + first);
     }
-    bind(L, job, b);
-    net_gather(&job->net, job->X, job->Y, idx);
     rc = net_backprop(&job->net, &loss);
     if (rc != MAT_OK)
       break;
@@ -386,6 +391,7 @@ static int l_fit_run(lua_State *L) {
       break;
   }
   if (done > 0 || rc != MAT_OK) {  /* leave everything as the Lua loop would */
+    net_unview(&job->net);
     lua_getiuservalue(L, 1, JOB_MODULES);
     lua_getiuservalue(L, 1, JOB_LOSS);
     sync(L, &job->net, 4, 5);
@@ -424,7 +430,7 @@ static int l_evaluate(lua_State *L) {
   Mat *X = lmat_check(L, 3), *Y = lmat_check(L, 4), *P;
   double threshold = luaL_checknumber(L, 5), sum = 0.0;
   lua_Integer chunk = luaL_checkinteger(L, 6);
-  size_t first, n = (size_t)X->cols, *idx, j;
+  size_t first, n = (size_t)X->cols, j;
   int pidx;
   lua_settop(L, 6);
   luaL_checktype(L, 1, LUA_TTABLE);
@@ -433,7 +439,6 @@ static int l_evaluate(lua_State *L) {
   if ((size_t)chunk > n)
     chunk = (lua_Integer)n;
   net_bind(&net, (int)chunk, 0, lua_newuserdatauv(L, net_memsize(&net, (int)chunk, 0), 0));
-  idx = (size_t *)lua_newuserdatauv(L, (size_t)chunk * sizeof(size_t), 0);
   P = lmat_push_raw(L, 1, (int)n);
   pidx = lua_gettop(L);
   for (first = 0; first < n; first += (size_t)chunk) {
@@ -443,10 +448,9 @@ static int l_evaluate(lua_State *L) {
     if (b != net.b)  /* the last, shorter chunk */
       net_bind(&net, b, 0, lua_newuserdatauv(L, net_memsize(&net, b, 0), 0));
     A = &net.A[net.n];
-    for (j = 0; j < (size_t)b; j++)
-      idx[j] = first + j;
-    net_gather(&net, X, Y, idx);
+    net_view(&net, X, Y, first);
     if (net_evaluate(&net, &loss) != MAT_OK) {
+      net_unview(&net);
       sync(L, &net, 1, 2);
       return lmat_interrupted(L, "evaluate");
     }
@@ -465,6 +469,7 @@ static int l_evaluate(lua_State *L) {
         pred.v[j] += 1.0;
     }
   }
+  net_unview(&net);
   sync(L, &net, 1, 2);
   lua_pushnumber(L, sum);
   lua_pushvalue(L, pidx);

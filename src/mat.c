@@ -110,6 +110,9 @@ void mat_axpy(Mat *dst, const Mat *a, double alpha, const Mat *b) {
     d[i] = x[i] + alpha * y[i];
 }
 
+/* Room for packing op(b) when it is transposed (k x n numbers at most). */
+#define PACK 1024
+
 /*
  * Small products run as plain loops: for the homework's layers (a 10 x 10
  * weight matrix times one column) and up to about 16 x 16 x 16, BLAS's call
@@ -119,14 +122,15 @@ void mat_axpy(Mat *dst, const Mat *a, double alpha, const Mat *b) {
  * of them, vectorised or not, give the same bits.
  */
 
-/* d (m x n) = X Y, where X(i, p) = x[i*si + p*sp] and row p of Y is the n
-   contiguous numbers at y + p*ldb: row i of d accumulates x(i, p) times row
-   p of Y, an innermost loop along contiguous rows. */
-static void rows_plain(double *restrict d, const double *x, size_t si, size_t sp,
+/* d (m x n, row i at d + i*ldd) = X Y, where X(i, p) = x[i*si + p*sp] and
+   row p of Y is the n contiguous numbers at y + p*ldb: row i of d
+   accumulates x(i, p) times row p of Y, an innermost loop along contiguous
+   rows. */
+static void rows_plain(double *restrict d, size_t ldd, const double *x, size_t si, size_t sp,
                        const double *y, size_t ldb, int m, int n, int k) {
   int i, j, p;
   for (i = 0; i < m; i++) {
-    double *restrict di = d + (size_t)i * n;
+    double *restrict di = d + (size_t)i * ldd;
     const double *xi = x + i * si;
     for (j = 0; j < n; j++)
       di[j] = xi[0] * y[j];
@@ -159,14 +163,14 @@ static inline void store4(double *p, v4 v) {
 }
 
 __attribute__((target("avx2")))
-static void rows_avx2(double *restrict d, const double *x, size_t si, size_t sp,
+static void rows_avx2(double *restrict d, size_t ldd, const double *x, size_t si, size_t sp,
                       const double *y, size_t ldb, int m, int n, int k) {
   int i, j, p;
   for (i = 0; i < m; i += 2) {
     /* A lone last row is computed twice and stored once. */
     int two = i + 1 < m;
     const double *x0 = x + i * si, *x1 = two ? x0 + si : x0;
-    double *d0 = d + (size_t)i * n, *d1 = two ? d0 + n : d0;
+    double *d0 = d + (size_t)i * ldd, *d1 = two ? d0 + ldd : d0;
     for (j = 0; j + 8 <= n; j += 8) {
       v4 b0 = load4(y + j), b1 = load4(y + j + 4);
       v4 c00 = x0[0] * b0, c01 = x0[0] * b1, c10 = x1[0] * b0, c11 = x1[0] * b1;
@@ -213,39 +217,38 @@ static int have_avx2(void) {
 }
 #endif
 
-/* Room for packing op(b) when it is transposed (k x n numbers at most). */
-#define PACK 1024
-
-void mat_matmul_small(Mat *dst, const Mat *a, int ta, const Mat *b, int tb) {
-  int i, j, p, m = dst->rows, n = dst->cols, k = ta ? a->rows : a->cols;
-  size_t lda = (size_t)a->cols, ldb = (size_t)b->cols;
+/* The small product on raw storage (see mat_gemm). */
+static void small(int m, int n, int k, const double *x, size_t lda, int ta, const double *y,
+                  size_t ldb, int tb, double *restrict d, size_t ldd) {
+  int i, j, p;
   size_t si = ta ? 1 : lda, sp = ta ? lda : 1;  /* op(a)(i, p) = x[i*si + p*sp] */
-  double *restrict d = dst->v;
-  const double *x = a->v, *y = b->v;
   double packed[PACK];
   if (m == 0 || n == 0)
     return;
   if (k == 0) {
-    mat_fill(dst, 0.0);
+    for (i = 0; i < m; i++)
+      for (j = 0; j < n; j++)
+        d[(size_t)i * ldd + j] = 0.0;
     return;
   }
-  if (n == 1) {  /* times a vector: y holds its k numbers contiguously either way */
+  if (n == 1) {  /* times a vector: its k numbers are y[p * sy] */
+    size_t sy = tb ? 1 : ldb;
     if (ta) {  /* d = sum over p of y[p] times row p of a */
       for (i = 0; i < m; i++)
-        d[i] = x[i] * y[0];
+        d[i * ldd] = x[i] * y[0];
       for (p = 1; p < k; p++) {
         const double *xp = x + p * lda;
-        double yp = y[p];
+        double yp = y[p * sy];
         for (i = 0; i < m; i++)
-          d[i] += xp[i] * yp;
+          d[i * ldd] += xp[i] * yp;
       }
     } else {  /* d[i] = row i of a . y */
       for (i = 0; i < m; i++) {
         const double *xi = x + i * lda;
         double s = xi[0] * y[0];
         for (p = 1; p < k; p++)
-          s += xi[p] * y[p];
-        d[i] = s;
+          s += xi[p] * y[p * sy];
+        d[i * ldd] = s;
       }
     }
     return;
@@ -258,7 +261,7 @@ void mat_matmul_small(Mat *dst, const Mat *a, int ta, const Mat *b, int tb) {
           double s = x[i * si] * yj[0];
           for (p = 1; p < k; p++)
             s += x[i * si + p * sp] * yj[p];
-          d[(size_t)i * n + j] = s;
+          d[(size_t)i * ldd + j] = s;
         }
       return;
     }
@@ -270,11 +273,16 @@ void mat_matmul_small(Mat *dst, const Mat *a, int ta, const Mat *b, int tb) {
   }
 #ifdef HAVE_AVX2_ROWS
   if (have_avx2()) {
-    rows_avx2(d, x, si, sp, y, ldb, m, n, k);
+    rows_avx2(d, ldd, x, si, sp, y, ldb, m, n, k);
     return;
   }
 #endif
-  rows_plain(d, x, si, sp, y, ldb, m, n, k);
+  rows_plain(d, ldd, x, si, sp, y, ldb, m, n, k);
+}
+
+void mat_matmul_small(Mat *dst, const Mat *a, int ta, const Mat *b, int tb) {
+  small(dst->rows, dst->cols, ta ? a->rows : a->cols, a->v, (size_t)a->cols, ta, b->v,
+        (size_t)b->cols, tb, dst->v, (size_t)dst->cols);
 }
 
 /*
@@ -325,17 +333,13 @@ int mat_blas(void) {
   return 1;
 }
 
-int mat_matmul_blas(Mat *dst, const Mat *a, int ta, const Mat *b, int tb) {
-  int m = dst->rows, n = dst->cols, k = ta ? a->rows : a->cols, i0;
+/* The product through BLAS on raw storage (see mat_gemm), in row panels. */
+static int blas(int m, int n, int k, const double *a, size_t lda, int ta, const double *b,
+                size_t ldb, int tb, double *d, size_t ldd) {
+  int i0;
   size_t panel;
-  if (m == 0 || n == 0)
-    return MAT_OK;
-  if (k == 0) {
-    mat_fill(dst, 0.0);
-    return MAT_OK;
-  }
-  if (!mat_blas()) {  /* no OpenBLAS on this system: slower, but right */
-    mat_matmul_small(dst, a, ta, b, tb);
+  if (m == 0 || n == 0 || k == 0 || !mat_blas()) {  /* without OpenBLAS: slower, but right */
+    small(m, n, k, a, lda, ta, b, ldb, tb, d, ldd);
     return MAT_OK;
   }
   panel = PANEL_WORK / ((size_t)n * (size_t)k);
@@ -344,24 +348,33 @@ int mat_matmul_blas(Mat *dst, const Mat *a, int ta, const Mat *b, int tb) {
   for (i0 = 0; i0 < m; i0 += (int)panel) {
     int rows = m - i0 < (int)panel ? m - i0 : (int)panel;
     /* Row i of op(a) starts at row i of a, or at column i when transposed. */
-    const double *ap = ta ? a->v + i0 : a->v + (size_t)i0 * a->cols;
+    const double *ap = ta ? a + i0 : a + (size_t)i0 * lda;
     if (mat_interrupted)
       return MAT_EINTR;
-    blas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans,
-                tb ? CblasTrans : CblasNoTrans, rows, n, k, 1.0,
-                ap, a->cols > 0 ? a->cols : 1, b->v, b->cols > 0 ? b->cols : 1,
-                0.0, dst->v + (size_t)i0 * n, n);
+    blas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+               rows, n, k, 1.0, ap, (blasint)(lda > 0 ? lda : 1), b, (blasint)(ldb > 0 ? ldb : 1),
+               0.0, d + (size_t)i0 * ldd, (blasint)(ldd > 0 ? ldd : 1));
   }
   return MAT_OK;
 }
 
-int mat_matmul(Mat *dst, const Mat *a, int ta, const Mat *b, int tb) {
-  int k = ta ? a->rows : a->cols;
-  if ((size_t)dst->rows * (size_t)dst->cols * (size_t)k <= MAT_SMALL_MATMUL) {
-    mat_matmul_small(dst, a, ta, b, tb);
+int mat_matmul_blas(Mat *dst, const Mat *a, int ta, const Mat *b, int tb) {
+  return blas(dst->rows, dst->cols, ta ? a->rows : a->cols, a->v, (size_t)a->cols, ta, b->v,
+              (size_t)b->cols, tb, dst->v, (size_t)dst->cols);
+}
+
+int mat_gemm(int m, int n, int k, const double *a, size_t lda, int ta, const double *b,
+             size_t ldb, int tb, double *d, size_t ldd) {
+  if ((size_t)m * (size_t)n * (size_t)k <= MAT_SMALL_MATMUL) {
+    small(m, n, k, a, lda, ta, b, ldb, tb, d, ldd);
     return MAT_OK;
   }
-  return mat_matmul_blas(dst, a, ta, b, tb);
+  return blas(m, n, k, a, lda, ta, b, ldb, tb, d, ldd);
+}
+
+int mat_matmul(Mat *dst, const Mat *a, int ta, const Mat *b, int tb) {
+  return mat_gemm(dst->rows, dst->cols, ta ? a->rows : a->cols, a->v, (size_t)a->cols, ta,
+                  b->v, (size_t)b->cols, tb, dst->v, (size_t)dst->cols);
 }
 
 void mat_advise(void *p, size_t bytes) {

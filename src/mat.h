@@ -59,6 +59,13 @@ void mat_axpy(Mat *dst, const Mat *a, double alpha, const Mat *b);
  */
 #define MAT_SMALL_MATMUL 4096
 int mat_matmul(Mat *dst, const Mat *a, int ta, const Mat *b, int tb);
+/* The same on raw storage with row strides (BLAS's leading dimensions), for
+   views into a bigger matrix (a minibatch of neighbouring columns): d is
+   m x n with row i at d + i*ldd; a is stored as k x m when ta, else m x k,
+   with row stride lda; b as n x k when tb, else k x n, with row stride
+   ldb. */
+int mat_gemm(int m, int n, int k, const double *a, size_t lda, int ta, const double *b,
+             size_t ldb, int tb, double *d, size_t ldd);
 void mat_matmul_small(Mat *dst, const Mat *a, int ta, const Mat *b, int tb);
 int mat_matmul_blas(Mat *dst, const Mat *a, int ta, const Mat *b, int tb);
 

@@ -40,8 +40,44 @@ void net_bind(Net *net, int b, int grads, void *mem) {
 }
 
 void net_gather(Net *net, const Mat *X, const Mat *Y, const size_t *idx) {
+  net->X = NULL;
   mat_gather_cols(&net->A[0], X, idx);
   mat_gather_cols(&net->Y, Y, idx);
+}
+
+/* dst = the dst->cols neighbouring columns of src from first on */
+static void block(Mat *dst, const Mat *src, size_t first) {
+  int r;
+  for (r = 0; r < dst->rows; r++)
+    memcpy(dst->v + (size_t)r * (size_t)dst->cols, src->v + (size_t)r * (size_t)src->cols + first,
+           (size_t)dst->cols * sizeof(double));
+}
+
+void net_view(Net *net, const Mat *X, const Mat *Y, size_t first) {
+  block(&net->Y, Y, first);
+  net->X = NULL;
+  if (!net->layer[0].linear) {
+    block(&net->A[0], X, first);
+    return;
+  }
+  net->X = X;
+  net->first = first;
+}
+
+void net_unview(Net *net) {
+  if (net->X != NULL)
+    block(&net->A[0], net->X, net->first);
+  net->X = NULL;
+}
+
+/* Layer 0's input: A[0], or the view. */
+static const double *input(const Net *net, size_t *ld) {
+  if (net->X != NULL) {
+    *ld = (size_t)net->X->cols;
+    return net->X->v + net->first;
+  }
+  *ld = (size_t)net->A[0].cols;
+  return net->A[0].v;
 }
 
 /* The lowest Linear: backward has nothing to do below it. */
@@ -53,16 +89,30 @@ static int lowest_linear(const Net *net) {
   return net->n;
 }
 
-int net_backprop(Net *net, double *loss) {
-  int i, n = net->n, top = net->fused ? n - 1 : n, low = lowest_linear(net);
-  Mat *A = net->A, *D = net->D;
+/* Forward through layers 0 .. top-1. */
+static int forward(Net *net, int top) {
+  int i, rc;
+  Mat *A = net->A;
   for (i = 0; i < top; i++) {
     NetLayer *l = &net->layer[i];
-    int rc = l->linear ? nn_linear_forward(&A[i + 1], l->W, l->W0, &A[i])
-                       : nn_act_forward(l->act, l->alpha, &A[i + 1], &A[i]);
+    if (l->linear) {
+      size_t ld;
+      const double *in = i == 0 ? input(net, &ld) : A[i].v;
+      rc = nn_linear_forward_at(&A[i + 1], l->W, l->W0, in, i == 0 ? ld : (size_t)A[i].cols);
+    } else {
+      rc = nn_act_forward(l->act, l->alpha, &A[i + 1], &A[i]);
+    }
     if (rc != MAT_OK)
       return rc;
   }
+  return MAT_OK;
+}
+
+int net_backprop(Net *net, double *loss) {
+  int i, n = net->n, top = net->fused ? n - 1 : n, low = lowest_linear(net), rc;
+  Mat *A = net->A, *D = net->D;
+  if ((rc = forward(net, top)) != MAT_OK)
+    return rc;
   if (net->fused) {
     if (nn_loss_logits(net->loss.kind, &A[n - 1], &net->Y, loss, NULL, &D[n - 1]) != MAT_OK)
       return MAT_EINTR;
@@ -72,9 +122,13 @@ int net_backprop(Net *net, double *loss) {
   }
   for (i = top - 1; i >= low; i--) {
     NetLayer *l = &net->layer[i];
-    int rc = l->linear
-      ? nn_linear_backward(l->dW, l->dW0, i > low ? &D[i] : NULL, l->W, &A[i], &D[i + 1])
-      : nn_act_backward(l->act, l->alpha, &D[i], &A[i], &A[i + 1], &D[i + 1]);
+    if (l->linear) {
+      size_t ld = (size_t)A[i].cols;
+      const double *in = i == 0 ? input(net, &ld) : A[i].v;
+      rc = nn_linear_backward_at(l->dW, l->dW0, i > low ? &D[i] : NULL, l->W, in, ld, &D[i + 1]);
+    } else {
+      rc = nn_act_backward(l->act, l->alpha, &D[i], &A[i], &A[i + 1], &D[i + 1]);
+    }
     if (rc != MAT_OK)
       return rc;
   }
@@ -82,15 +136,11 @@ int net_backprop(Net *net, double *loss) {
 }
 
 int net_evaluate(Net *net, double *loss) {
-  int i, n = net->n;
+  int n = net->n;
   Mat *A = net->A;
-  for (i = 0; i < n; i++) {
-    NetLayer *l = &net->layer[i];
-    int rc = l->linear ? nn_linear_forward(&A[i + 1], l->W, l->W0, &A[i])
-                       : nn_act_forward(l->act, l->alpha, &A[i + 1], &A[i]);
-    if (rc != MAT_OK)
-      return rc;
-  }
+  int rc = forward(net, n);
+  if (rc != MAT_OK)
+    return rc;
   if (net->fused)
     return nn_loss_logits(net->loss.kind, &A[n - 1], &net->Y, loss, NULL, NULL);
   return nn_loss_forward(&net->loss, &A[n], &net->Y, loss);

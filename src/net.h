@@ -40,6 +40,10 @@ typedef struct Net {
      the output of layer i, D[i] = dL/dA[i]; Y the batch's labels. */
   int b;
   Mat *A, *D, Y;
+  /* Set by net_view: the batch's input is read where it is, b neighbouring
+     columns of X (A[0] is not filled). */
+  const Mat *X;
+  size_t first;
 } Net;
 
 /* Bytes of memory net_bind needs for batches of b columns, with the
@@ -51,6 +55,13 @@ void net_bind(Net *net, int b, int grads, void *mem);
 
 /* The input and labels of a batch: columns idx[0 .. b-1] of X and Y. */
 void net_gather(Net *net, const Mat *X, const Mat *Y, const size_t *idx);
+/* The same for the neighbouring columns first .. first+b-1, without copying
+   X's when the first layer is a Linear: it reads them in place (a product
+   with X's row stride), as numpy and PyTorch do with a slice.  Until the
+   next net_gather or net_view. */
+void net_view(Net *net, const Mat *X, const Mat *Y, size_t first);
+/* A[0] filled as the batch of net_view (for copying it out). */
+void net_unview(Net *net);
 
 /* Forward, loss and backward on the batch in A[0] and Y: every Linear's dW
    and dW0 are set, the loss is stored in *loss.  With the loss fused, the

@@ -12,18 +12,29 @@
 
 /* ---- linear layer ---- */
 
-int nn_linear_forward(Mat *Z, const Mat *W, const Mat *W0, const Mat *A) {
-  if (mat_matmul(Z, W, 1, A, 0) != MAT_OK) return MAT_EINTR;
+int nn_linear_forward_at(Mat *Z, const Mat *W, const Mat *W0, const double *A, size_t lda) {
+  if (mat_gemm(Z->rows, Z->cols, W->rows, W->v, (size_t)W->cols, 1, A, lda, 0, Z->v,
+               (size_t)Z->cols) != MAT_OK) return MAT_EINTR;
   mat_binop_col(Z, Z, W0, MAT_ADD);
+  return MAT_OK;
+}
+
+int nn_linear_forward(Mat *Z, const Mat *W, const Mat *W0, const Mat *A) {
+  return nn_linear_forward_at(Z, W, W0, A->v, (size_t)A->cols);
+}
+
+int nn_linear_backward_at(Mat *dLdW, Mat *dLdW0, Mat *dLdA, const Mat *W,
+                          const double *A, size_t lda, const Mat *dLdZ) {
+  if (mat_gemm(dLdW->rows, dLdW->cols, dLdZ->cols, A, lda, 0, dLdZ->v, (size_t)dLdZ->cols, 1,
+               dLdW->v, (size_t)dLdW->cols) != MAT_OK) return MAT_EINTR;
+  mat_reduce_axis(dLdW0, dLdZ, 2, MAT_SUM);
+  if (dLdA != NULL && mat_matmul(dLdA, W, 0, dLdZ, 0) != MAT_OK) return MAT_EINTR;
   return MAT_OK;
 }
 
 int nn_linear_backward(Mat *dLdW, Mat *dLdW0, Mat *dLdA, const Mat *W,
                        const Mat *A, const Mat *dLdZ) {
-  if (mat_matmul(dLdW, A, 0, dLdZ, 1) != MAT_OK) return MAT_EINTR;
-  mat_reduce_axis(dLdW0, dLdZ, 2, MAT_SUM);
-  if (dLdA != NULL && mat_matmul(dLdA, W, 0, dLdZ, 0) != MAT_OK) return MAT_EINTR;
-  return MAT_OK;
+  return nn_linear_backward_at(dLdW, dLdW0, dLdA, W, A->v, (size_t)A->cols, dLdZ);
 }
 
 int nn_sgd_update(Mat *P, const Mat *G, double lr) {

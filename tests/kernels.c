@@ -6,8 +6,9 @@
  * one: the plain loops and the AVX2 tiles must give exactly the bits of the
  * textbook sum (each entry summed over p in increasing order, one multiply
  * and one add at a time), for every transpose flag and odd shapes around
- * the tile sizes; BLAS agrees to rounding.  Prints one line per failure and
- * a summary; exits 1 on any failure.
+ * the tile sizes; BLAS agrees to rounding; the same on views with row
+ * strides (mat_gemm).  Prints one line per failure and a summary; exits 1
+ * on any failure.
  */
 #include <math.h>
 #include <stdio.h>
@@ -66,6 +67,38 @@ static void compare(const char *what, const Mat *got, const Mat *want, const Mat
     }
 }
 
+/* mat_gemm on views: a, b and the result inside wider matrices (row strides
+   beyond their columns); the numbers must be those of the dense product and
+   the padding around the result untouched. */
+static void strided(const Mat *a, int ta, const Mat *b, int tb, const Mat *want, unsigned *seed) {
+  size_t lda = (size_t)a->cols + 3, ldb = (size_t)b->cols + 5, ldd = (size_t)want->cols + 2;
+  int i, j, k = ta ? a->rows : a->cols;
+  double *wa = numbers((size_t)a->rows * lda, seed), *wb = numbers((size_t)b->rows * ldb, seed);
+  double *wd = malloc(((size_t)want->rows * ldd + 1) * sizeof(double));
+  Mat got = *want;
+  for (i = 0; i < a->rows; i++)
+    memcpy(wa + i * lda, a->v + (size_t)i * a->cols, (size_t)a->cols * sizeof(double));
+  for (i = 0; i < b->rows; i++)
+    memcpy(wb + i * ldb, b->v + (size_t)i * b->cols, (size_t)b->cols * sizeof(double));
+  for (i = 0; i < want->rows * (int)ldd; i++)
+    wd[i] = -7.0;
+  mat_gemm(want->rows, want->cols, k, wa, lda, ta, wb, ldb, tb, wd, ldd);
+  got.v = malloc(mat_len(want) * sizeof(double) + 1);
+  for (i = 0; i < want->rows; i++)
+    for (j = 0; j < (int)ldd; j++) {
+      if (j < want->cols)
+        got.v[(size_t)i * want->cols + j] = wd[i * ldd + j];
+      else if (wd[i * ldd + j] != -7.0) {
+        printf("FAIL gemm: %dx%dx%d ta=%d tb=%d wrote the padding at (%d, %d)\n", want->rows,
+               want->cols, k, ta, tb, i, j);
+        failures++;
+      }
+    }
+  compare("gemm on views", &got, want, a, ta, b, tb,
+          (size_t)want->rows * want->cols * k <= MAT_SMALL_MATMUL ? 0 : 1e-14);
+  free(wa); free(wb); free(wd); free(got.v);
+}
+
 static void one(int m, int n, int k, int ta, int tb, unsigned *seed) {
   Mat a, b, want, got;
   size_t rows_a = ta ? k : m, cols_a = ta ? m : k, rows_b = tb ? n : k, cols_b = tb ? k : n;
@@ -82,13 +115,13 @@ static void one(int m, int n, int k, int ta, int tb, unsigned *seed) {
     size_t si = ta ? 1 : (size_t)a.cols, sp = ta ? (size_t)a.cols : 1;
     free(got.v);
     got.v = numbers((size_t)m * n, seed);
-    rows_plain(got.v, a.v, si, sp, b.v, (size_t)b.cols, m, n, k);
+    rows_plain(got.v, (size_t)n, a.v, si, sp, b.v, (size_t)b.cols, m, n, k);
     compare("rows_plain", &got, &want, &a, ta, &b, tb, 0);
 #ifdef HAVE_AVX2_ROWS
     if (have_avx2()) {
       free(got.v);
       got.v = numbers((size_t)m * n, seed);
-      rows_avx2(got.v, a.v, si, sp, b.v, (size_t)b.cols, m, n, k);
+      rows_avx2(got.v, (size_t)n, a.v, si, sp, b.v, (size_t)b.cols, m, n, k);
       compare("rows_avx2", &got, &want, &a, ta, &b, tb, 0);
     }
 #endif
@@ -102,6 +135,7 @@ static void one(int m, int n, int k, int ta, int tb, unsigned *seed) {
   mat_matmul(&got, &a, ta, &b, tb);
   compare("matmul", &got, &want, &a, ta, &b, tb,
           (size_t)m * n * k <= MAT_SMALL_MATMUL ? 0 : 1e-14);
+  strided(&a, ta, &b, tb, &want, seed);
   free(a.v); free(b.v); free(want.v); free(got.v);
 }
 
