@@ -175,8 +175,12 @@ static int l_sgd(lua_State *L) {
  * stops it after a whole step (fit then polls and stops).
  */
 
+/* A job is also the cache of the buffers fit needs from epoch to epoch
+   (_cache() makes one): made once, they are reused while their sizes fit,
+   so that training a big data set for many epochs does not leave a trail
+   of garbage for the collector. */
 enum { JOB_LAYERS = 1, JOB_ORDER, JOB_WORK, JOB_TAIL, JOB_MODULES, JOB_LOSS, JOB_X, JOB_Y,
-       JOB_OPT, JOB_STATES, JOB_NUV = JOB_STATES };
+       JOB_OPT, JOB_STATES, JOB_EVAL, JOB_EVALTAIL, JOB_PRED, JOB_NUV = JOB_PRED };
 
 #define JOB_TNAME "nn.FitJob"
 
@@ -186,9 +190,32 @@ typedef struct Job {
   Mat *X, *Y;
   size_t n, *order;  /* order: the epoch's columns, 0-based */
   int batch, mode;   /* mode: 0 in order, 1 shuffled, 2 drawn with replacement */
-  void *work[2];     /* buffers for full batches and for the last, shorter one */
-  int wb[2];         /* the batch sizes they are for */
+  int ready;         /* _fit_begin has set up an epoch */
 } Job;
+
+/* User value uv of the job at index j: a userdata of at least size bytes,
+   the one there if it is big enough, else a new one. */
+static void *buffer(lua_State *L, int j, int uv, size_t size) {
+  void *p;
+  j = lua_absindex(L, j);
+  if (lua_getiuservalue(L, j, uv) == LUA_TUSERDATA && lua_rawlen(L, -1) >= size) {
+    p = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return p;
+  }
+  lua_pop(L, 1);
+  p = lua_newuserdatauv(L, size > 0 ? size : 1, 0);
+  lua_setiuservalue(L, j, uv);
+  return p;
+}
+
+/* _cache() -> a job, empty */
+static int l_cache(lua_State *L) {
+  Job *job = (Job *)lua_newuserdatauv(L, sizeof(Job), JOB_NUV);
+  memset(job, 0, sizeof *job);
+  luaL_setmetatable(L, JOB_TNAME);
+  return 1;
+}
 
 /* The state tables' names of the optimizers' matrices, as opt:state has them. */
 static const char *const statenames[4][2] = {
@@ -266,20 +293,24 @@ static int paramstate(lua_State *L, int opt, int p, const OptConf *c, Mat **S, d
   return 1;
 }
 
+/* _fit_begin(modules, loss, X, Y, opt, batch, shuffle, job) -> true when
+   the job is set up for an epoch in C, false when the Lua loop must run it. */
 static int l_fit_begin(lua_State *L) {
-  Job *job;
+  Job *job = (Job *)luaL_checkudata(L, 8, JOB_TNAME);
   Net net;
   OptConf conf;
   Mat *X = lmat_check(L, 3), *Y = lmat_check(L, 4);
   lua_Integer batch = luaL_checkinteger(L, 6);
   int mode = lua_isstring(L, 7) ? 2 : lua_toboolean(L, 7), i, states;
   size_t j;
-  lua_settop(L, 7);
+  lua_settop(L, 8);
   luaL_checktype(L, 1, LUA_TTABLE);
+  job->ready = 0;
+  lua_pushboolean(L, 0);
   if (X->cols != Y->cols || X->cols == 0 || batch < 1 || batch > X->cols ||
       !optconf(L, 5, &conf) || !describe(L, &net, X, Y))
-    return 0;
-  /* 8: the layers.  Every parameter's state, in a table (9). */
+    return 1;
+  /* 10: the layers.  Every parameter's state, in a table (11). */
   lua_createtable(L, 2 * net.n, 0);
   states = lua_gettop(L);
   for (i = 0; i < net.n; i++) {
@@ -292,14 +323,11 @@ static int l_fit_begin(lua_State *L) {
       lua_getfield(L, -1, w == 0 ? "W" : "W0");
       lua_remove(L, -2);
       if (!paramstate(L, 5, lua_gettop(L), &conf, l->S[w], &l->t[w]))
-        return 0;
+        return lua_settop(L, 9), 1;
       lua_rawseti(L, states, 2 * i + w + 1);
       lua_pop(L, 1);  /* the matrix */
     }
   }
-  job = (Job *)lua_newuserdatauv(L, sizeof(Job), JOB_NUV);
-  memset(job, 0, sizeof *job);
-  luaL_setmetatable(L, JOB_TNAME);
   job->net = net;
   job->conf = conf;
   job->X = X;
@@ -307,16 +335,15 @@ static int l_fit_begin(lua_State *L) {
   job->n = (size_t)X->cols;
   job->batch = (int)batch;
   job->mode = mode;
-  lua_pushvalue(L, 8);
-  lua_setiuservalue(L, -2, JOB_LAYERS);
+  lua_pushvalue(L, 10);
+  lua_setiuservalue(L, 8, JOB_LAYERS);
   lua_pushvalue(L, states);
-  lua_setiuservalue(L, -2, JOB_STATES);
+  lua_setiuservalue(L, 8, JOB_STATES);
   for (i = 1; i <= 5; i++) {  /* modules, loss, X, Y, opt */
     lua_pushvalue(L, i);
-    lua_setiuservalue(L, -2, JOB_MODULES + i - 1);
+    lua_setiuservalue(L, 8, JOB_MODULES + i - 1);
   }
-  job->order = (size_t *)lua_newuserdatauv(L, job->n * sizeof(size_t), 0);
-  lua_setiuservalue(L, -2, JOB_ORDER);
+  job->order = (size_t *)buffer(L, 8, JOB_ORDER, job->n * sizeof(size_t));
   for (j = 0; j < job->n; j++)
     job->order[j] = j;
   if (mode == 1) {  /* np.random.permutation, as fit draws it: j = randint(i) */
@@ -327,6 +354,8 @@ static int l_fit_begin(lua_State *L) {
       job->order[k] = t;
     }
   }
+  job->ready = 1;
+  lua_pushboolean(L, 1);
   return 1;
 }
 
@@ -336,17 +365,12 @@ static double seconds(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* The buffers for batches of b columns. */
+/* The buffers for batches of b columns (the job at index 1). */
 static void bind(lua_State *L, Job *job, int b) {
-  int which = b == job->batch ? 0 : 1;
   if (job->net.b == b && job->net.A != NULL)
     return;
-  if (job->work[which] == NULL || job->wb[which] != b) {
-    job->work[which] = lua_newuserdatauv(L, net_memsize(&job->net, b, 1), 0);
-    job->wb[which] = b;
-    lua_setiuservalue(L, 1, which == 0 ? JOB_WORK : JOB_TAIL);
-  }
-  net_bind(&job->net, b, 1, job->work[which]);
+  net_bind(&job->net, b, 1, buffer(L, 1, b == job->batch ? JOB_WORK : JOB_TAIL,
+                                   net_memsize(&job->net, b, 1)));
 }
 
 static int l_fit_run(lua_State *L) {
@@ -356,6 +380,9 @@ static int l_fit_run(lua_State *L) {
   Rng *rng = lmat_rng(L);
   int i, rc = MAT_OK;
   lua_settop(L, 3);
+  if (!job->ready)
+    return luaL_error(L, "_fit_run: the job has no epoch set up");
+  job->net.A = NULL;  /* the buffers may have moved: bind again */
   job->net.layer = (NetLayer *)(lua_getiuservalue(L, 1, JOB_LAYERS), lua_touserdata(L, -1));
   lua_pop(L, 1);
   for (; s < nsteps; s++) {
@@ -431,22 +458,30 @@ static int l_evaluate(lua_State *L) {
   double threshold = luaL_checknumber(L, 5), sum = 0.0;
   lua_Integer chunk = luaL_checkinteger(L, 6);
   size_t first, n = (size_t)X->cols, j;
-  int pidx;
-  lua_settop(L, 6);
+  luaL_checkudata(L, 7, JOB_TNAME);  /* the cache of buffers */
+  lua_settop(L, 7);
   luaL_checktype(L, 1, LUA_TTABLE);
   if (X->cols != Y->cols || X->cols == 0 || chunk < 1 || !describe(L, &net, X, Y))
     return 0;
   if ((size_t)chunk > n)
     chunk = (lua_Integer)n;
-  net_bind(&net, (int)chunk, 0, lua_newuserdatauv(L, net_memsize(&net, (int)chunk, 0), 0));
-  P = lmat_push_raw(L, 1, (int)n);
-  pidx = lua_gettop(L);
+  if (lua_getiuservalue(L, 7, JOB_PRED) == LUA_TUSERDATA &&
+      (P = lmat_test(L, -1)) != NULL && P->cols == (int)n) {
+    ;  /* the last call's, reused */
+  } else {
+    lua_pop(L, 1);
+    P = lmat_push_raw(L, 1, (int)n);
+    lua_pushvalue(L, -1);
+    lua_setiuservalue(L, 7, JOB_PRED);
+  }
+  /* 9: P */
   for (first = 0; first < n; first += (size_t)chunk) {
     int b = n - first < (size_t)chunk ? (int)(n - first) : (int)chunk, r = net.layer[net.n - 1].out;
     double loss;
     Mat *A, pred;
-    if (b != net.b)  /* the last, shorter chunk */
-      net_bind(&net, b, 0, lua_newuserdatauv(L, net_memsize(&net, b, 0), 0));
+    if (b != net.b || net.A == NULL)
+      net_bind(&net, b, 0, buffer(L, 7, b == chunk ? JOB_EVAL : JOB_EVALTAIL,
+                                  net_memsize(&net, b, 0)));
     A = &net.A[net.n];
     net_view(&net, X, Y, first);
     if (net_evaluate(&net, &loss) != MAT_OK) {
@@ -472,11 +507,13 @@ static int l_evaluate(lua_State *L) {
   net_unview(&net);
   sync(L, &net, 1, 2);
   lua_pushnumber(L, sum);
-  lua_pushvalue(L, pidx);
+  lua_pushvalue(L, 9);
   return 2;
 }
 
 void lnet_register(lua_State *L) {
+  lua_pushcfunction(L, l_cache);
+  lua_setfield(L, -2, "_cache");
   lua_pushcfunction(L, l_evaluate);
   lua_setfield(L, -2, "_evaluate");
   lua_pushcfunction(L, l_sgd);

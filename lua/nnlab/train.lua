@@ -107,9 +107,9 @@ end
 -- would be several times the data's size).
 local MEASURE = 1024
 
-local function measure(net, X, Y, classes, threshold)
+local function measure(net, X, Y, classes, threshold, cache)
   local _, n = X:shape()
-  local loss, P = C._evaluate(net.modules, net.loss, X, Y, threshold, MEASURE)
+  local loss, P = C._evaluate(net.modules, net.loss, X, Y, threshold, MEASURE, cache)
   if loss then  -- only C modules: the same chunks in C (src/lnet.c)
     local right = 0
     if classes then
@@ -465,6 +465,9 @@ function M.fit(net, X, Y, opts)
   end
   local epoch = 0
   local Xb, Yb  -- reused while the batch size stays the same
+  -- The C loops' buffers, kept from epoch to epoch (one for the validation
+  -- data, whose measure needs buffers of its own size).
+  local cache, vcache = C._cache(), Xv and C._cache()
 
   local function run()
     for e = 1, epochs do
@@ -476,10 +479,10 @@ function M.fit(net, X, Y, opts)
       -- (src/lnet.c: the same draws, kernels and updates as the loop below,
       -- to the bit), coming back to Lua about ten times a second for Ctrl-C
       -- and the progress display.
-      local job = C._fit_begin(net.modules, net.loss, X, Y, opt, batch, shuffle)
+      local job = C._fit_begin(net.modules, net.loss, X, Y, opt, batch, shuffle, cache)
       local s = 0
       while job and s < nsteps do
-        local k, lsum, lseen = C._fit_run(job, s, nsteps)
+        local k, lsum, lseen = C._fit_run(cache, s, nsteps)
         s, history.steps = s + k, history.steps + k
         seen, sum = seen + lseen, sum + lsum
         T.poll()
@@ -514,10 +517,10 @@ function M.fit(net, X, Y, opts)
         progress.step(history.steps, e, history, sum / seen)
       end
       net:eval()
-      local l, a = measure(net, X, Y, classes, threshold)
+      local l, a = measure(net, X, Y, classes, threshold, cache)
       history.loss[e], history.accuracy[e] = l, a
       if Xv then
-        history.val_loss[e], history.val_accuracy[e] = measure(net, Xv, Yv, vclasses, threshold)
+        history.val_loss[e], history.val_accuracy[e] = measure(net, Xv, Yv, vclasses, threshold, vcache)
       end
       history.epochs = e
       progress.epoch(history.steps, e, history)

@@ -151,6 +151,7 @@ elseif item == 'mnist' then
   collectgarbage()
   local out, loss = {}, nil
   for r = 1, reps do
+    collectgarbage()  -- the last repetition's net and buffers (numpy frees at once)
     matrix.seed(seed + 1)
     local net = nn.Sequential({nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(),
       nn.Linear(64, 10), nn.SoftMax()}, nn.NLLM())
