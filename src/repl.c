@@ -636,6 +636,30 @@ static int incomplete(lua_State *L, int status) {
 enum { CHUNK_OK, CHUNK_INCOMPLETE, CHUNK_ERROR };
 
 /*
+ * "expr;  -- a comment" is quiet too: when the last line ends in a comment
+ * with a ';' before it, and the text up to that ';' is an expression, clear
+ * *show and return the length up to and including the ';'; else return n.
+ */
+static size_t quiet_comment(lua_State *L, const char *s, size_t n, int *show) {
+  size_t i, m;
+  for (i = n; i >= 2 && s[i - 1] != '\n'; i--) {
+    if (s[i - 1] == '-' && s[i - 2] == '-') break;
+  }
+  if (i < 2 || s[i - 1] == '\n') return n;
+  for (m = i - 2; m > 0 && isspace((unsigned char)s[m - 1]); m--) {}
+  if (m == 0 || s[m - 1] != ';') return n;
+  lua_pushliteral(L, "return ");
+  lua_pushlstring(L, s, m - 1);
+  lua_concat(L, 2);
+  if (luaL_loadbuffer(L, lua_tostring(L, -1), lua_rawlen(L, -1), "=stdin") == LUA_OK) {
+    *show = 0;
+    n = m;
+  }
+  lua_pop(L, 2);
+  return n;
+}
+
+/*
  * Compile the chunk on the top of the stack, first as "return <chunk>",
  * then as it is.  Pushes the function (CHUNK_OK) or the error message
  * (CHUNK_ERROR), nothing when the chunk is incomplete.  *show tells whether
@@ -647,6 +671,7 @@ static int compile(lua_State *L, int *show) {
   int status, expr_incomplete;
   for (n = len; n > 0 && isspace((unsigned char)s[n - 1]); n--) {}
   *show = !(n > 0 && s[n - 1] == ';');
+  if (*show) n = quiet_comment(L, s, n, show);
   if (!*show) n--;
   if (s[0] == '=') { /* Lua 5.2's "=expr" */
     lua_pushfstring(L, "return %s", s + 1);
