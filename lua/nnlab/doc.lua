@@ -98,13 +98,14 @@ print(matrix.eye(3))
 print(matrix.eye(2, 3))
 ]] },
   { name = 'matrix.col', group = 'matrix.construction', also = { 'matrix.row' },
-    call = { 'matrix.col{1,2,3}', 'matrix.row{1,2,3}' },
-    shapes = 'n numbers -> n x 1 (col), 1 x n (row)',
-    desc = 'A column or a row vector from a table of numbers (or from a vector matrix of either orientation).',
+    call = { 'matrix.col{1,2,3}', 'matrix.row{1,2,3}', 'm:col(j)', 'm:row(i)' },
+    shapes = 'n numbers -> n x 1 (col), 1 x n (row); m r x c -> r x 1 (col j), 1 x c (row i)',
+    desc = 'A column or a row vector from a table of numbers (or from a vector matrix of either orientation); with a matrix m and an index, a copy of its column j or row i.',
     example = [[
 x = matrix.col{1, 2}       -- a data point: a 2 x 1 column
-print(x)
-print(matrix.row{1, 2, 3})
+print(x, matrix.row{1, 2, 3})
+X = matrix{{1, 2, 3}, {4, 5, 6}}
+print(X:col(2), X:row(1))  -- the second data point, 2 x 1; the first row, 1 x 3
 ]] },
   { name = 'matrix.diag', group = 'matrix.construction', call = 'matrix.diag(v)',
     shapes = 'n numbers or n x 1 -> n x n; r x c -> min(r, c) x 1',
@@ -167,15 +168,6 @@ print(d, n)
 m = matrix{{1, 2}, {3, 4}}
 m:set(1, 2, 20)
 print(m:get(1, 2), matrix.col{5, 6}:get(2))
-]] },
-  { name = 'matrix.row', group = 'matrix.access', also = { 'matrix.col' },
-    call = { 'm:row(i)', 'm:col(j)' },
-    shapes = 'r x c -> 1 x c (row), r x 1 (col)',
-    desc = 'A copy of row i or column j (with a table instead of a matrix: see matrix.col{...}).',
-    example = [[
-X = matrix{{1, 2, 3}, {4, 5, 6}}
-x2 = X:col(2)              -- the second data point, 2 x 1
-print(x2, X:row(1))
 ]] },
   { name = 'matrix.copy', group = 'matrix.access', call = { 'm:copy()', 'matrix.copy(src, dst)' },
     shapes = 'r x c -> r x c',
@@ -556,6 +548,12 @@ loss, dLdZ = nn.NLLM():forward_logits(matrix.col{1000, 0}, matrix.col{0, 1})
 print(loss, dLdZ)          -- 1000, where the probabilities underflow
 ]] },
 
+  { name = 'nn.kind', group = 'nn.losses', call = 'nn.kind(x)',
+    shapes = '', desc = 'The kind of a C module or loss ("Linear", "Tanh", "NLLM", ...), nil for anything else.',
+    example = [[
+print(nn.kind(nn.Linear(2, 3)), nn.kind(nn.SoftMax()), nn.kind({}))
+]] },
+
   { name = 'nn.Sequential', group = 'nn.sequential', call = 'nn.Sequential(modules, loss)',
     shapes = '',
     desc = 'A network: the modules run in order by forward, in reverse by backward. A module is anything with forward and backward methods (sgd_step, zero_grad, parameters are used when present), so Lua modules work next to the C ones.',
@@ -653,11 +651,6 @@ matrix.seed(1)
 net = nn.Sequential({nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 2), nn.SoftMax()}, nn.NLLM())
 r = nn.gradcheck(net, matrix.randn(2, 4), matrix{{1, 0, 1, 0}, {0, 1, 0, 1}})
 print(r.ok)
-]] },
-  { name = 'nn.kind', group = 'nn.derivatives', call = 'nn.kind(x)',
-    shapes = '', desc = 'The kind of a C module or loss ("Linear", "Tanh", "NLLM", ...), nil for anything else.',
-    example = [[
-print(nn.kind(nn.Linear(2, 3)), nn.kind(nn.SoftMax()), nn.kind({}))
 ]] },
 
   ---------------------------------------------------------------- data
@@ -905,9 +898,9 @@ ex.use('lecture')
 ]] },
 
   ---------------------------------------------------------------- help
-  { name = 'help', group = 'help', call = { 'help()', "help('topic')", 'help(x)', '?x at the prompt' },
+  { name = 'help', group = 'help', call = { 'help()', "help('topic')", 'help(x)', '?x' },
     shapes = '',
-    desc = "help() lists the topics; help('matrix') a topic's functions; help(f), help('matrix.zeros') or help(obj) one function or class: signature, shapes, description, example. At the prompt ?x is help(x), and ? alone help().",
+    desc = "help() lists the topics; help('matrix') a topic's functions; help(f), help('matrix.zeros') or help(obj) one function or class: signature, shapes, description, example. At the REPL's prompt ?x is help(x), and ? alone help().",
     example = [[
 help()
 help('nn')

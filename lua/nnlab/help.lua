@@ -83,6 +83,7 @@ function M.resolve(name)
     local t = methods_of(class)
     return t and rawget(t, method)
   end
+  if name:match('^%u[%w_]*$') then return methods_of(name) end
   local mod, field = name:match('^(%a+)%.([%w_]+)$')
   if mod == 'matrix' and field:match('^__') then
     return getmetatable(L.matrix.zeros(0, 0))[field]
@@ -273,12 +274,12 @@ end
 -- by its constructor ('Tanh:forward') or by a variable ('net:fit'), an aka.
 -- Returns the text, or nil.
 local function exact(s)
+  if byname[s] then return M.entry_text(byname[s]) end
   if topics[s] then return topic_text(s) end
   if groups[s] then return group_text(s) end
-  if byname[s] then return M.entry_text(byname[s]) end
   local obj, method = s:match('^([%a_][%w_.]*):([%a_][%w_]*)$')
   if obj then
-    local class = is_class(obj) and obj
+    local class = (obj == 'matrix' or is_class(obj)) and obj
     if not class then
       local ctor = byname[obj] or byname['nn.' .. obj]
       class = ctor and class_of(ctor)
