@@ -203,6 +203,20 @@ static int co_wrap(lua_State *L) {
   return 1;
 }
 
+/*
+ * Code that catches "interrupted!" to stop cleanly (nnlab's fit returns what
+ * it has learned) calls this from C, through the registry key
+ * "nnlab.interrupt.ack" (see ltrain.c): the Ctrl-C counts as answered and
+ * the hooks stop firing, so that the code can return normally.
+ */
+static int ack_interrupt(lua_State *L) {
+  if (lua_gethook(L) == stop_hook) lua_sethook(L, NULL, 0, 0);
+  interrupting = 0; /* hooks left on coroutines remove themselves */
+  unanswered = 0;
+  mat_interrupted = 0;
+  return 0;
+}
+
 void repl_opencoroutines(lua_State *L) {
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
   if (lua_getfield(L, -1, LUA_COLIBNAME) == LUA_TTABLE) {
@@ -212,6 +226,8 @@ void repl_opencoroutines(lua_State *L) {
     lua_setfield(L, -2, "wrap");
   }
   lua_pop(L, 2);
+  lua_pushcfunction(L, ack_interrupt);
+  lua_setfield(L, LUA_REGISTRYINDEX, "nnlab.interrupt.ack");
 }
 
 /* Error message plus traceback, as lua.c makes them. */

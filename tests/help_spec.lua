@@ -63,9 +63,10 @@ local function class_name(obj, ctor)
   return ctor
 end
 
--- Every public name of the library as it is now.
+-- Every public name of the library as it is now, and the names of the
+-- classes (which an entry may describe, as 'Optimizer').
 local function public_names()
-  local names = {}
+  local names, classes = {}, {}
   local function add(n) names[#names + 1] = n end
   for mod, t in pairs(nnlab) do
     if mod == 'help' then
@@ -87,6 +88,7 @@ local function public_names()
       assert(ok, 'cannot make an nn.' .. k .. ' to list its methods (add its arguments to ctor_args): '
         .. tostring(obj))
       local class = class_name(obj, k)
+      classes[class] = true
       for _, m in ipairs(methods(obj)) do add(class .. ':' .. m) end
     end
   end
@@ -95,7 +97,7 @@ local function public_names()
   add(class_name(p))
   for _, m in ipairs(methods(p)) do add(class_name(p) .. ':' .. m) end
   table.sort(names)
-  return names
+  return names, classes
 end
 
 describe('help: the entries', function()
@@ -122,8 +124,8 @@ describe('help: the entries', function()
   end)
 
   it('name only things that exist', function()
-    local public = {}
-    for _, n in ipairs(public_names()) do public[n] = true end
+    local names, public = public_names()
+    for _, n in ipairs(names) do public[n] = true end
     local stale = {}
     for _, e in ipairs(doc.entries) do
       for _, n in ipairs{ e.name, table.unpack(e.also or {}) } do

@@ -33,6 +33,7 @@ local D = {}
 D.topics = {
   { id = 'matrix', title = 'matrices: construction, access, arithmetic, files' },
   { id = 'nn', title = 'layers, activations, losses, Sequential, derivatives' },
+  { id = 'train', title = 'training: net:fit, optimizers, Dropout, save and load' },
   { id = 'data', title = 'data sets: built-in, files, generators, preparation' },
   { id = 'plot', title = 'plots in the terminal and as SVG' },
   { id = 'ex', title = 'exercises: list, show, hint, check' },
@@ -49,6 +50,10 @@ D.groups = {
   { id = 'nn.losses', topic = 'nn', title = 'Losses' },
   { id = 'nn.sequential', topic = 'nn', title = 'Sequential' },
   { id = 'nn.derivatives', topic = 'nn', title = 'Derivatives by differences' },
+  { id = 'train.fit', topic = 'train', title = 'Training' },
+  { id = 'train.optimizers', topic = 'train', title = 'Optimizers' },
+  { id = 'train.dropout', topic = 'train', title = 'Dropout' },
+  { id = 'train.save', topic = 'train', title = 'Save and load' },
   { id = 'data.sets', topic = 'data', title = 'Data sets' },
   { id = 'data.prepare', topic = 'data', title = 'Preparing data' },
   { id = 'data.generators', topic = 'data', title = 'Generators' },
@@ -589,8 +594,8 @@ X, Y = matrix{{1, 0}, {0, 1}}, matrix{{1, 0}, {0, 1}}
 print(net:backprop(X, Y), net.modules[1].dLdW)
 ]] },
   { name = 'Sequential:evaluate', group = 'nn.sequential', call = 'net:evaluate(X, Y)',
-    shapes = 'X d x b, Y k x b -> loss',
-    desc = 'The loss only (fused as in backprop); no gradients change.',
+    shapes = 'X d x b, Y k x b -> loss, output k x b',
+    desc = "The loss only (fused as in backprop), and the net's output as a second value; no gradients change.",
     example = [[
 net = nn.Sequential({nn.Linear(2, 2), nn.SoftMax()}, nn.NLLM())
 print(net:evaluate(matrix.col{1, 2}, matrix.col{0, 1}))
@@ -651,6 +656,167 @@ matrix.seed(1)
 net = nn.Sequential({nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 2), nn.SoftMax()}, nn.NLLM())
 r = nn.gradcheck(net, matrix.randn(2, 4), matrix{{1, 0, 1, 0}, {0, 1, 0, 1}})
 print(r.ok)
+]] },
+
+  ---------------------------------------------------------------- train
+  { name = 'Sequential:fit', group = 'train.fit', call = 'net:fit(X, Y [, opts])',
+    shapes = 'X d x N, Y k x N -> history',
+    desc = "Trains in mini-batches with an optimizer and measures loss (per point) and accuracy after every epoch. opts: epochs or iters, batch (1), shuffle, optimizer ('sgd', 'momentum', 'adadelta', 'adam' or an object), lr, weight_decay, seed, validation = {Xv, Yv}, callback(epoch, history, net), accuracy, threshold, verbose, output, tty. Ctrl-C stops cleanly and returns the history so far.",
+    fields = {
+      { 'history.loss, history.accuracy, history.val_loss, history.val_accuracy', '',
+        'one number per finished epoch (plot.curve(history) draws them)' },
+      { 'history.epochs, history.steps, history.seconds, history.stopped', '',
+        "epochs finished, optimizer steps taken, wall time, nil or 'interrupted' or 'callback'" },
+      { 'history.optimizer, net.optimizer', '', 'the optimizer used, with its state: pass optimizer = net.optimizer to go on' },
+    },
+    example = [[
+X, Y = data.hard()
+net = nn.Sequential({nn.Linear(2, 10), nn.ReLU(), nn.Linear(10, 2), nn.SoftMax()}, nn.NLLM())
+h = net:fit(X, Y, {epochs = 50, batch = 5, optimizer = 'adam', lr = 0.01, seed = 1})
+print(h.loss[#h.loss], h.accuracy[#h.accuracy])
+]] },
+  { name = 'Sequential:train', group = 'train.fit', also = { 'Sequential:eval' },
+    call = { 'net:train()', 'net:eval()' }, shapes = '',
+    desc = 'Training or evaluation mode: train() / eval() on every module that has them (Dropout, Lua modules); returns the net. fit leaves a net in evaluation mode.',
+    example = [[
+net = nn.Sequential({nn.Linear(2, 4), nn.Dropout(0.5), nn.Linear(4, 1)}, nn.Squared())
+net:eval()
+print(net.modules[2].training)   -- false
+]] },
+
+  { name = 'nn.SGD', group = 'train.optimizers', class = 'Optimizer', call = 'nn.SGD([opts | lr])',
+    shapes = '', desc = 'Plain gradient descent: W = W - lr g. lr (0.01), weight_decay (0).',
+    example = [[
+opt = nn.SGD(0.1)
+print(opt, opt.lr)
+]] },
+  { name = 'nn.Momentum', group = 'train.optimizers', class = 'Optimizer', call = 'nn.Momentum([opts | lr])',
+    shapes = '', desc = 'M = gamma M + lr g; W = W - M. lr (0.01), gamma (0.9), weight_decay (0).',
+    example = [[
+opt = nn.Momentum{lr = 0.05, gamma = 0.8}
+print(opt)
+]] },
+  { name = 'nn.Adadelta', group = 'train.optimizers', class = 'Optimizer', call = 'nn.Adadelta([opts | lr])',
+    shapes = '',
+    desc = "The course notes' Adadelta: G = gamma G + (1 - gamma) g^2; W = W - lr / sqrt(G + eps) g. lr (0.01), gamma (0.9), eps (1e-8), weight_decay (0).",
+    example = [[
+print(nn.Adadelta())
+]] },
+  { name = 'nn.Adam', group = 'train.optimizers', class = 'Optimizer', call = 'nn.Adam([opts | lr])',
+    shapes = '',
+    desc = 'm = beta1 m + (1 - beta1) g; v = beta2 v + (1 - beta2) g^2; W = W - lr / sqrt(v / (1 - beta2^t) + eps) m / (1 - beta1^t). lr (0.001), beta1 (0.9), beta2 (0.999), eps (1e-8), weight_decay (0).',
+    example = [[
+X, Y = data.xor()
+net = nn.Sequential({nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 2), nn.SoftMax()}, nn.NLLM())
+h = net:fit(X, Y, {epochs = 100, batch = 4, optimizer = nn.Adam{lr = 0.05}, seed = 0})
+print(h.optimizer.steps)   -- 100
+]] },
+  { name = 'Optimizer', group = 'train.optimizers', call = { 'opt = nn.Adam(...)', 'tostring(opt)' },
+    shapes = '',
+    desc = "What nn.SGD, nn.Momentum, nn.Adadelta and nn.Adam make. weight_decay (lambda) adds lambda W to the gradient of every parameter but the offsets W0. State is kept per parameter matrix.",
+    fields = {
+      { 'opt.lr, opt.gamma, opt.beta1, opt.beta2, opt.eps, opt.weight_decay', '',
+        'the hyperparameters; assigning one changes it (a schedule in a fit callback)' },
+      { 'opt.steps', '', 'calls of step so far' },
+      { 'opt.kind', '', '"SGD", "Momentum", "Adadelta" or "Adam"' },
+    },
+    example = [[
+opt = nn.Adam(0.01)
+opt.lr = opt.lr / 2
+print(opt, opt.kind, opt.steps)
+]] },
+  { name = 'Optimizer:step', group = 'train.optimizers', call = 'opt:step(params [, scale = 1])',
+    shapes = 'params: {{name, value, grad}, ...}',
+    desc = 'One update of every parameter in the list net:parameters() returns, with gradient scale * grad (fit passes 1/b); every entry is checked before any is changed.',
+    example = [[
+X, Y = data.xor()
+net = nn.Sequential({nn.Linear(2, 2), nn.SoftMax()}, nn.NLLM())
+opt = nn.Momentum(0.1)
+for i = 1, 10 do
+  net:backprop(X, Y)
+  opt:step(net:parameters(), 1 / 4)   -- the mean gradient over the 4 points
+end
+print(opt.steps)
+]] },
+  { name = 'Optimizer:state', group = 'train.optimizers', call = { 'opt:state(W)', 'opt:state(W, t)' },
+    shapes = '',
+    desc = 'The state kept for the parameter matrix W: {t} (SGD), {t, M} (Momentum), {t, G} (Adadelta), {t, m, v} (Adam), or nil; with t, replaces it.',
+    example = [[
+layer = nn.Linear(2, 1)
+opt = nn.Adam()
+layer:forward(matrix.col{1, 2}); layer:backward(matrix.col{1})
+opt:step(layer:parameters())
+print(opt:state(layer.W).t, opt:state(layer.W).m)
+]] },
+  { name = 'Optimizer:reset', group = 'train.optimizers', call = 'opt:reset()', shapes = '',
+    desc = 'Forgets all state (the next step is a first step again).',
+    example = [[
+opt = nn.Momentum()
+opt:reset()
+]] },
+
+  { name = 'nn.Dropout', group = 'train.dropout', call = 'nn.Dropout([p = 0.5])',
+    shapes = 'Z n x b -> n x b',
+    desc = "Inverted dropout, p in [0, 1) the probability of dropping a unit. In training mode (a new Dropout's) forward draws a mask from the matrix stream (numpy's np.random.random_sample(Z.shape) >= p) and returns Z .* mask / (1 - p); in evaluation mode it passes Z through and draws nothing.",
+    fields = {
+      { 'd.p, d.training, d.mask', '', 'the probability, the mode, the last mask' },
+      { 'tostring(d)', '', 'Dropout(p)' },
+    },
+    example = [[
+matrix.seed(0)
+d = nn.Dropout(0.5)
+print(d:forward(matrix.ones(2, 4)), d.mask)
+]] },
+  { name = 'Dropout:forward', group = 'train.dropout', call = 'd:forward(Z)',
+    shapes = 'Z n x b -> n x b',
+    desc = 'Z .* mask / (1 - p) with a new mask in training mode; Z in evaluation mode.',
+    example = [[
+d = nn.Dropout(0.2):eval()
+print(d:forward(matrix.col{1, 2}))   -- unchanged
+]] },
+  { name = 'Dropout:backward', group = 'train.dropout', call = 'd:backward(g)',
+    shapes = 'g n x b -> n x b',
+    desc = "g .* mask / (1 - p) for the last forward's mask (g in evaluation mode).",
+    example = [[
+d = nn.Dropout(0.5)
+d:forward(matrix.ones(2, 2))
+print(d:backward(matrix.ones(2, 2)))
+]] },
+  { name = 'Dropout:train', group = 'train.dropout', also = { 'Dropout:eval' },
+    call = { 'd:train()', 'd:eval()' }, shapes = '',
+    desc = 'Training or evaluation mode; returns d.',
+    example = [[
+d = nn.Dropout():eval()
+print(d.training)
+]] },
+  { name = 'Dropout:sgd_step', group = 'train.dropout',
+    also = { 'Dropout:zero_grad', 'Dropout:parameters' },
+    call = { 'd:sgd_step(lr)', 'd:zero_grad()', 'd:parameters()' }, shapes = '',
+    desc = 'Nothing to do (no parameters); parameters() returns {}.',
+    example = [[
+print(#nn.Dropout():parameters())
+]] },
+
+  { name = 'nn.save', group = 'train.save', call = 'nn.save(net, path [, optimizer])',
+    shapes = '',
+    desc = 'Writes the net (architecture and parameters) and its optimizer (net.optimizer when not given) with its state to a versioned text file, replaced whole or not at all; returns true.',
+    example = [[
+matrix.seed(0)
+net = nn.Sequential({nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 2), nn.SoftMax()}, nn.NLLM())
+nn.save(net, 'net.nn')
+net2 = nn.load('net.nn')
+print(net2.modules[1].W == net.modules[1].W)   -- true: exact
+]] },
+  { name = 'nn.load', group = 'train.save', call = 'nn.load(path)',
+    shapes = '-> net, optimizer',
+    desc = 'Reads a file written by nn.save (parsed, never run): the net and its optimizer (nil if none; also net.optimizer). Draws nothing from the random stream. Errors name the file, the line and what was expected.',
+    example = [[
+X, Y = data.xor()
+net = nn.Sequential({nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 2), nn.SoftMax()}, nn.NLLM())
+net:fit(X, Y, {epochs = 10, optimizer = 'adam', seed = 1})
+nn.save(net, 'xor.nn')
+net2, opt = nn.load('xor.nn')
+print(net2, opt)
 ]] },
 
   ---------------------------------------------------------------- data
