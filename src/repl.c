@@ -893,7 +893,7 @@ void repl_run(lua_State *L) {
   load_printer(L);
   if (interactive) {
     readline_open(L);
-    printf("%s  Tab completes, Ctrl-C interrupts, Ctrl-D exits\n", NNLAB_VERSION_LINE);
+    printf("%s  ?name or help() for help, Tab completes, Ctrl-D exits\n", NNLAB_VERSION_LINE);
   }
   for (;;) {
     int show = 1, base;

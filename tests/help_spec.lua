@@ -177,8 +177,8 @@ describe('help: the README', function()
   it('fails the check when a table is edited by hand, and regenerates it', function()
     local dir = tmpdir()
     local copy = dir .. '/README.md'
-    local text = H.slurp(H.root .. '/README.md')
-    local edited = text:gsub('| A matrix of zeros%. |', '| Zeros. |')
+    local readme = H.slurp(H.root .. '/README.md')
+    local edited = readme:gsub('| A matrix of zeros%. |', '| Zeros. |')
     local f = assert(io.open(copy, 'wb'))
     f:write(edited)
     f:close()
@@ -188,16 +188,16 @@ describe('help: the README', function()
     assert.matches('matrix%.construction', err)
     _, err, code = H.sh('lua5.4 ' .. tool .. ' ' .. H.quote(copy))
     assert.are.equal(0, code, err)
-    assert.are.equal(text, H.slurp(copy))
+    assert.are.equal(readme, H.slurp(copy))
     os.execute('rm -rf ' .. H.quote(dir))
   end)
 
   it('fails when a group has no place in the README', function()
     local dir = tmpdir()
     local copy = dir .. '/README.md'
-    local text = H.slurp(H.root .. '/README.md')
+    local readme = H.slurp(H.root .. '/README.md')
     local f = assert(io.open(copy, 'wb'))
-    f:write((text:gsub('<!%-%- reference: data%.generators %-%->.-<!%-%- end reference %-%->', '')))
+    f:write((readme:gsub('<!%-%- reference: data%.generators %-%->.-<!%-%- end reference %-%->', '')))
     f:close()
     local _, err, code = H.sh('lua5.4 ' .. H.quote(H.root .. '/tools/gen_reference.lua') .. ' --check '
       .. H.quote(copy))
@@ -209,8 +209,9 @@ end)
 
 describe('help: the examples', function()
   -- Each example runs in a fresh nnlab process (the program, as a student
-  -- would type it), in an empty directory of its own.
-  it('run without error, each in a fresh state', function()
+  -- would type it), in an empty directory of its own.  Returns the failures,
+  -- one "name: message" each.
+  local function run_examples(entries)
     local dir = tmpdir()
     local driver = dir .. '/run_example.lua'
     local f = assert(io.open(driver, 'w'))
@@ -224,7 +225,7 @@ if not ok then io.stderr:write(tostring(msg), '\n') os.exit(1) end
 ]])
     f:close()
     local lines = {}
-    for i, e in ipairs(doc.entries) do
+    for i, e in ipairs(entries) do
       local d = H.quote(dir .. '/' .. i)
       lines[#lines + 1] = string.format(
         'mkdir %s && (cd %s && NO_COLOR=1 timeout 60 %s %s %s >out 2>err) || '
@@ -234,7 +235,32 @@ if not ok then io.stderr:write(tostring(msg), '\n') os.exit(1) end
     local out, err = H.sh(table.concat(lines, '\n'))
     os.execute('rm -rf ' .. H.quote(dir))
     assert.are.equal('', err)
-    assert.are.equal('', out)
+    return out
+  end
+
+  local function entries(pred)
+    local list = {}
+    for _, e in ipairs(doc.entries) do
+      if pred(e.group) then list[#list + 1] = e end
+    end
+    return list
+  end
+
+  it('run without error, each in a fresh state', function()
+    assert.are.equal('', run_examples(entries(function(g) return g ~= 'ex' end)))
+  end)
+
+  -- The exercise functions need an exercise set: the course's, built in.
+  it("of the exercise functions run with the built-in 'lecture' set", function()
+    local list = entries(function(g) return g == 'ex' end)
+    assert.is_true(#list > 0)
+    for _, e in ipairs(list) do assert.is_not_nil(load(e.example), e.name) end
+    local _, _, code = H.nnlab({ '-e', "require('nnlab.grader').load_set('lecture')" })
+    if code ~= 0 then
+      pending("the built-in exercise set 'lecture' is not there yet: the ex examples only compile")
+      return
+    end
+    assert.are.equal('', run_examples(list))
   end)
 
   it('would report an example that fails', function()
@@ -374,6 +400,7 @@ describe('?x at the prompt', function()
 
   it('shows help on a terminal, and keeps the line in the history', function()
     local out, history = pty([[
+wait ?name or help() for help
 wait > 
 line ?matrix.zeros
 wait A matrix of zeros.

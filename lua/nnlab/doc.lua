@@ -411,7 +411,6 @@ end
   { name = 'nn.Sigmoid', group = 'nn.activations', class = 'Activation', call = 'nn.Sigmoid()',
     shapes = 'Z n x b -> A n x b',
     desc = 'A = 1 / (1 + e^-z) elementwise (computed as e^z / (1 + e^z) for z < 0: no overflow, no lost precision).',
-    fields = { { 'act.kind', '', '"Sigmoid" (every activation has its name as kind)' } },
     example = [[
 print(nn.Sigmoid():forward(matrix.col{-1000, 0, 1000}))
 ]] },
@@ -430,7 +429,6 @@ print(nn.ReLU():forward(matrix.col{-2, 0, 3}))
   { name = 'nn.LeakyReLU', group = 'nn.activations', class = 'Activation', call = 'nn.LeakyReLU([alpha = 0.01])',
     shapes = 'Z n x b -> A n x b',
     desc = 'A = z for z > 0, alpha z otherwise (derivative alpha at 0).',
-    fields = { { 'act.alpha', '', 'the slope for z <= 0' } },
     example = [[
 act = nn.LeakyReLU(0.1)
 print(act:forward(matrix.col{-2, 3}), act.alpha)
@@ -452,6 +450,18 @@ print(nn.Identity():forward(matrix.col{1, 2}))
     example = [[
 A = nn.SoftMax():forward(matrix{{1, 0}, {2, 0}})
 print(A, A:sum(1))         -- each column sums to 1
+]] },
+  { name = 'Activation', group = 'nn.activations', call = { 'act = nn.Tanh()', 'tostring(act)' },
+    shapes = '',
+    desc = 'What the activation constructors make: modules without parameters, one class for all of them.',
+    fields = {
+      { 'act.kind', '', 'the name: "Tanh", "SoftMax", ... (also nn.kind(act))' },
+      { 'act.alpha', '', "LeakyReLU's slope for z <= 0" },
+      { 'tostring(act)', '', 'Tanh(), LeakyReLU(0.01)' },
+    },
+    example = [[
+act = nn.LeakyReLU(0.1)
+print(act, act.kind, act.alpha)
 ]] },
   { name = 'Activation:forward', group = 'nn.activations', call = 'act:forward(Z)',
     shapes = 'Z n x b -> A n x b', desc = 'A = f(Z); keeps Z and A for backward.',
@@ -487,7 +497,6 @@ print(#act:parameters())   -- 0
   { name = 'nn.Squared', group = 'nn.losses', class = 'Loss', call = 'nn.Squared()',
     shapes = 'Ypred, Y k x b',
     desc = 'Loss sum (a - y)^2 over every entry; dL/dYpred = 2 (a - y).',
-    fields = { { 'loss.kind', '', '"Squared" (every loss has its name as kind; tostring gives "Squared()")' } },
     example = [[
 loss = nn.Squared()
 print(loss:forward(matrix.col{1, 2}, matrix.col{0, 2}), loss:backward())
@@ -517,7 +526,6 @@ print(loss:forward(matrix.row{2, 0.5, -1}, matrix.row{1, 1, 1}))   -- 0 + 0.5 + 
   { name = 'nn.ZeroOne', group = 'nn.losses', class = 'Loss', call = 'nn.ZeroOne([threshold = 0.5])',
     shapes = 'Ypred, Y k x b',
     desc = 'For evaluation only (backward is an error): the number of mistakes. One row: positive iff g >= threshold (use 0 for scores), true label positive iff y > 0; k >= 2 rows: the row of the maximum.',
-    fields = { { 'loss.threshold', '', 'the threshold' } },
     example = [[
 err = nn.ZeroOne()
 print(err:forward(matrix.row{0.9, 0.4, 0.6}, matrix.row{1, 1, 0}))   -- 2 mistakes
@@ -525,10 +533,21 @@ print(err:forward(matrix.row{0.9, 0.4, 0.6}, matrix.row{1, 1, 0}))   -- 2 mistak
   { name = 'nn.Asymmetric', group = 'nn.losses', class = 'Loss', call = 'nn.Asymmetric(c_fp, c_fn [, threshold = 0.5])',
     shapes = 'Ypred, Y 1 x b or 2 x b',
     desc = 'For evaluation only: c_fp per false positive (predicted positive, truly negative) plus c_fn per false negative; with 2 rows class 2 is the positive one.',
-    fields = { { 'loss.c_fp, loss.c_fn, loss.threshold', '', 'the costs and the threshold' } },
     example = [[
 cost = nn.Asymmetric(1, 5)
 print(cost, cost:forward(matrix.row{0.9, 0.1}, matrix.row{0, 1}))   -- 1 + 5
+]] },
+  { name = 'Loss', group = 'nn.losses', call = { 'loss = nn.NLLM()', 'tostring(loss)' },
+    shapes = '',
+    desc = 'What the loss constructors make, one class for all of them. Ypred and Y must have the same shape.',
+    fields = {
+      { 'loss.kind', '', 'the name: "NLLM", "ZeroOne", ... (also nn.kind(loss))' },
+      { 'loss.threshold, loss.c_fp, loss.c_fn', '', 'the parameters of ZeroOne and Asymmetric' },
+      { 'tostring(loss)', '', 'NLLM(), ZeroOne(0), Asymmetric(1, 5)' },
+    },
+    example = [[
+loss = nn.ZeroOne(0)
+print(loss, loss.kind, loss.threshold)
 ]] },
   { name = 'Loss:forward', group = 'nn.losses', call = 'loss:forward(Ypred, Y)',
     shapes = 'Ypred k x b, Y k x b -> a number',

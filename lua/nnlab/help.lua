@@ -15,7 +15,7 @@ local WIDTH = 78
 
 -- --- the index --------------------------------------------------------------
 
-local byname, bygroup, topic_of = {}, {}, {}
+local byname, bygroup = {}, {}
 local groups, topics = {}, {}
 for _, t in ipairs(doc.topics) do topics[t.id] = t end
 for _, g in ipairs(doc.groups) do
@@ -26,7 +26,6 @@ for _, e in ipairs(doc.entries) do
   byname[e.name] = e
   for _, a in ipairs(e.also or {}) do byname[a] = e end
   table.insert(bygroup[e.group], e)
-  topic_of[e] = groups[e.group].topic
 end
 
 local function calls(e)
@@ -166,6 +165,9 @@ function M.entry_text(e)
     end
   end
   local class = class_of(e)
+  if e.class and byname[e.class] then
+    out[#out + 1] = fmt("  class: %s (help('%s') for its fields)", e.class, e.class)
+  end
   if class and (e.name:find('^nn%.') or e.name == class) then
     local ms = methods_list(class)
     if #ms > 0 then
