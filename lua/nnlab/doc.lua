@@ -15,8 +15,10 @@
 -- An entry:
 --   name     the public name: 'matrix.zeros' (a field of a module), 'nn.Linear'
 --            (a constructor), 'Linear:forward' (a method of a class: Linear,
---            Activation, Loss, Sequential, Plot; a matrix's methods are the
---            module's functions, 'matrix.shape' is m:shape())
+--            Activation, Loss, Sequential, Optimizer, Dropout, Plot; a
+--            matrix's methods are the module's functions, 'matrix.shape' is
+--            m:shape(), and its operators its metamethods, 'matrix.__add'),
+--            'Optimizer' (a class shared by several constructors: its fields)
 --   also     other public names this entry covers (aliases, variants)
 --   group    the group (a README table; help(topic) lists a topic's groups)
 --   call     how it is called, one string or a list of forms
@@ -30,9 +32,11 @@
 --   aka      other words help('...') finds the entry by ('+', 'T')
 local D = {}
 
+-- help() lists the topics; help('topic') its groups' entries (and points to
+-- the topic named by see).
 D.topics = {
   { id = 'matrix', title = 'matrices: construction, access, arithmetic, files' },
-  { id = 'nn', title = 'layers, activations, losses, Sequential, derivatives' },
+  { id = 'nn', title = 'layers, activations, losses, Sequential, derivatives', see = 'train' },
   { id = 'train', title = 'training: net:fit, optimizers, Dropout, save and load' },
   { id = 'data', title = 'data sets: built-in, files, generators, preparation' },
   { id = 'plot', title = 'plots in the terminal and as SVG' },

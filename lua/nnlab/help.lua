@@ -39,13 +39,15 @@ local function class_of(e)
   return c
 end
 
--- The library, loaded when first needed (doc.lua alone needs no C).
+-- The library's modules (matrix, nn, ...), loaded when first needed: doc.lua
+-- alone needs no C.
 local lib
 local function library()
   if not lib then
-    local nnlab = require 'nnlab'
-    lib = { matrix = nnlab.matrix, nn = nnlab.nn, data = nnlab.data, plot = nnlab.plot,
-      ex = nnlab.ex }
+    lib = {}
+    for k, v in pairs(require 'nnlab') do
+      if type(v) == 'table' then lib[k] = v end
+    end
   end
   return lib
 end
@@ -223,6 +225,7 @@ local function topic_text(id)
   end
   out[#out + 1] = ''
   out[#out + 1] = fmt("help('%s') for one of them.", example or id)
+  if t.see then out[#out] = out[#out] .. fmt(" See also help('%s').", t.see) end
   return table.concat(out, '\n')
 end
 
@@ -372,7 +375,7 @@ local function by_value(v)
   local e = value_index()[v]
   if e then return M.entry_text(e) end
   for id, mod in pairs(L) do
-    if v == mod then return topic_text(id) end
+    if v == mod and topics[id] then return topic_text(id) end
   end
   local ok, class, ctor = pcall(class_of_value, v)
   if ok and class == 'matrix' then
