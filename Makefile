@@ -21,6 +21,7 @@ CORE_SRC = $(filter-out $(HOST_SRC), $(wildcard src/*.c))
 CORE_OBJ = $(CORE_SRC:src/%.c=$(BUILD)/%.o)
 HOST_OBJ = $(HOST_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/embedded.o
 LUA_SRC = lua/nnlab.lua $(wildcard lua/nnlab/*.lua)
+SETS = $(wildcard exercises/*.lua)
 MODULE = $(BUILD)/nnlab/core.so
 
 .PHONY: all run test deps deps-test asan test-asan install uninstall clean check-warnings
@@ -39,8 +40,8 @@ $(BUILD)/.dir:
 $(BUILD)/%.o: src/%.c src/*.h | deps $(BUILD)/.dir
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/embedded.c: $(LUA_SRC) tools/embed.sh | $(BUILD)/.dir
-	sh tools/embed.sh $(LUA_SRC) > $@
+$(BUILD)/embedded.c: $(LUA_SRC) $(SETS) tools/embed.sh | $(BUILD)/.dir
+	sh tools/embed.sh $(LUA_SRC) $(SETS) > $@
 
 $(BUILD)/embedded.o: $(BUILD)/embedded.c src/embedded.h | deps
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -79,12 +80,14 @@ test-asan: asan
 	  TEST_PRELOAD="LD_PRELOAD=$$($(CC) -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0" test
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/lua/5.4/nnlab \
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/lua/5.4/nnlab/sets \
 	  $(DESTDIR)$(PREFIX)/lib/lua/5.4/nnlab
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/nnlab
 	install -m 644 lua/nnlab.lua $(DESTDIR)$(PREFIX)/share/lua/5.4/nnlab.lua
 	for f in $(wildcard lua/nnlab/*.lua); do \
 	  install -m 644 $$f $(DESTDIR)$(PREFIX)/share/lua/5.4/nnlab/ || exit 1; done
+	for f in $(SETS); do \
+	  install -m 644 $$f $(DESTDIR)$(PREFIX)/share/lua/5.4/nnlab/sets/ || exit 1; done
 	install -m 755 $(MODULE) $(DESTDIR)$(PREFIX)/lib/lua/5.4/nnlab/core.so
 
 uninstall:

@@ -7,10 +7,17 @@
 -- library into one table and sets no globals.
 local core = require 'nnlab.core'
 
+-- matrix.load(path) and matrix.save(m, path) (also m:save(path)) live in core.io.
+core.matrix.load = core.io.load
+core.matrix.save = core.io.save
+
 local M = {
   version = core.version,
   matrix = core.matrix,
   nn = require 'nnlab.nn',
+  ex = require 'nnlab.ex',
+  data = require 'nnlab.data',
+  plot = require 'nnlab.plot',
 }
 
 return M

@@ -4,6 +4,7 @@
 #include <lua.h>
 #include <lauxlib.h>
 
+#include "lio.h"
 #include "lmatrix.h"
 #include "nn_lua.h"
 #include "version.h"
@@ -18,5 +19,7 @@ int luaopen_nnlab_core(lua_State *L) {
   lua_setfield(L, -2, "matrix");
   luaL_requiref(L, "nnlab.nncore", luaopen_nnlab_nncore, 0);
   lua_setfield(L, -2, "nn");
+  luaL_requiref(L, "nnlab.io", luaopen_nnlab_io, 0);
+  lua_setfield(L, -2, "io");
   return 1;
 }

@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cblas.h>
@@ -275,12 +277,34 @@ static int p_poll(lua_State *L) {
   return 1;
 }
 
+/* proc.mkdir(path) -> true, or nil and a message (an existing directory
+   is fine) */
+static int p_mkdir(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+    luaL_pushfail(L);
+    lua_pushfstring(L, "%s: %s", path, strerror(errno));
+    return 2;
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* proc.now() -> seconds on a monotonic clock */
+static int p_now(lua_State *L) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  lua_pushnumber(L, (lua_Number)ts.tv_sec + (lua_Number)ts.tv_nsec * 1e-9);
+  return 1;
+}
+
 static const luaL_Reg child_methods[] = {
   {"receive", c_receive}, {"kill", c_kill}, {"wait", c_wait}, {NULL, NULL}
 };
 
 static const luaL_Reg functions[] = {
-  {"spawn", p_spawn}, {"poll", p_poll}, {NULL, NULL}
+  {"spawn", p_spawn}, {"poll", p_poll}, {"now", p_now},
+  {"mkdir", p_mkdir}, {NULL, NULL}
 };
 
 int luaopen_nnlab_proc(lua_State *L) {

@@ -292,14 +292,22 @@ static int s_setup(lua_State *S) {
     lua_setfield(S, -2, embedded_modules[i].name);
   }
   lua_pop(S, 2);
+  /* The core without its file functions (every library below shares this
+     table through package.loaded). */
+  lua_getfield(S, g, "require");
+  lua_pushliteral(S, "nnlab.core");
+  lua_call(S, 1, 1);
+  lua_pushnil(S);
+  lua_setfield(S, -2, "io");
+  lua_getfield(S, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  lua_pushnil(S);
+  lua_setfield(S, -2, "nnlab.io");
+  lua_pop(S, 1);
   if (haslib(want, "matrix")) {
-    lua_getfield(S, g, "require");
-    lua_pushliteral(S, "nnlab.core");
-    lua_call(S, 1, 1);
     lua_getfield(S, -1, "matrix");
     lua_setfield(S, g, "matrix");
-    lua_pop(S, 1);
   }
+  lua_pop(S, 1);
   if (haslib(want, "nn")) {
     lua_getfield(S, g, "require");
     lua_pushliteral(S, "nnlab.nn");
@@ -396,9 +404,21 @@ typedef struct Job {
   lua_Integer seed;
 } Job;
 
+static int s_job(lua_State *S);
+
+/* The message handler: a traceback of the submission's frames, none when
+   the error comes from s_job itself (a syntax error). */
 static int msgh(lua_State *S) {
-  if (lua_type(S, 1) == LUA_TSTRING)
-    luaL_traceback(S, S, lua_tostring(S, 1), 1);
+  lua_Debug ar;
+  if (lua_type(S, 1) != LUA_TSTRING)
+    return 1;
+  if (lua_getstack(S, 1, &ar) && lua_getinfo(S, "f", &ar)) {
+    int direct = lua_tocfunction(S, -1) == s_job;
+    lua_pop(S, 1);
+    if (direct)
+      return 1;
+  }
+  luaL_traceback(S, S, lua_tostring(S, 1), 1);
   return 1;
 }
 

@@ -1,0 +1,636 @@
+-- nnlab.grader: exercise sets, checking submissions, and the `nnlab check`,
+-- `nnlab grade` and `nnlab strip` commands.
+--
+-- A submission never runs in this Lua state.  Each one is graded in a child
+-- process (nnlab.proc), and inside it each part loads the submission afresh
+-- into a sandbox (nnlab.sandbox): a Lua state of its own, under limits,
+-- from which only plain data comes back.  The verdicts travel to the parent
+-- over a pipe the submission cannot reach; the parent alone writes files.
+-- (The sandbox and child processes exist in the nnlab program only; from
+-- stock Lua this module can still load sets and check answers in-process.)
+local matrix = require('nnlab.core').matrix
+local report = require 'nnlab.report'
+
+local grader = {}
+local fmt = string.format
+
+-- Defaults for every part; a set's `limits` table and a part's own fields
+-- (seconds, instructions, memory) override them.
+grader.limits = {
+  seconds = 10,                  -- wall-clock seconds inside the submission, per part
+  instructions = 2e9,            -- Lua VM instructions, per part
+  memory = 256 * 1024 * 1024,    -- bytes the submission's Lua state may hold
+  output = 64 * 1024,            -- bytes of printed output kept, per part
+  process_memory = 4 * 1024 ^ 3, -- address space of the grading process
+  slack = 5,                     -- extra wall-clock seconds for a whole submission
+}
+
+local SEED = 20211  -- every random stream is seeded from this and the part's index
+
+---------------------------------------------------------------------------
+-- Exercise sets
+
+local function readfile(path)
+  local f, err = io.open(path, 'rb')
+  if not f then return nil, err end
+  local s = f:read('a')
+  f:close()
+  return s
+end
+
+-- The source of a set: a file path, or the name of a built-in set.
+local function set_source(spec)
+  if spec:find('[/\\]') or spec:find('%.lua$') then
+    local src, err = readfile(spec)
+    if not src then error(fmt('cannot read exercise set %s', err), 0) end
+    return src, '@' .. spec
+  end
+  local ok, embedded = pcall(require, 'nnlab.embedded')
+  if ok and embedded['nnlab.sets.' .. spec] then
+    return embedded['nnlab.sets.' .. spec], '@exercises/' .. spec .. '.lua'
+  end
+  for _, name in ipairs { 'nnlab.sets.' .. spec, 'exercises.' .. spec } do
+    local path = package.searchpath(name, package.path)
+    if path then return assert(readfile(path)), '@' .. path end
+  end
+  error(fmt("no exercise set '%s' (give a built-in name such as 'lecture' or a path)", spec), 0)
+end
+
+local function validate(set, where)
+  local function bad(msg, ...) error(fmt('%s: ' .. msg, where, ...), 0) end
+  if type(set) ~= 'table' then bad('the set file must return a table') end
+  if type(set.exercises) ~= 'table' then bad('the set has no exercises table') end
+  local seen = {}
+  for i, ex in ipairs(set.exercises) do
+    if type(ex.id) ~= 'string' or not ex.id:match('^[%a_][%w_]*$') then
+      bad('exercise %d has no valid id', i)
+    end
+    if type(ex.parts) ~= 'table' or #ex.parts == 0 then bad('exercise %s has no parts', ex.id) end
+    for j, part in ipairs(ex.parts) do
+      if type(part.id) ~= 'string' or not part.id:match('^[%a_][%w_]*$') then
+        bad('part %d of exercise %s has no valid id', j, ex.id)
+      end
+      local id = ex.id .. '.' .. part.id
+      if seen[id] then bad('%s appears twice', id) end
+      seen[id] = true
+      if type(part.check) ~= 'function' then bad('%s has no check function', id) end
+      if type(part.points) ~= 'number' or part.points < 0 then bad('%s has no points', id) end
+    end
+  end
+  return set
+end
+
+-- grader.load_set(spec) -> set, source: a set file's table, validated.
+function grader.load_set(spec)
+  local src, chunkname = set_source(spec)
+  local chunk, err = load(src, chunkname, 't')
+  if not chunk then error(err, 0) end
+  local set = validate(chunk(), spec)
+  set.source = src
+  return set
+end
+
+-- Every part of a set, in order, as {ex =, part =, id = 'ex.part', index =}.
+function grader.parts(set, only)
+  local list = {}
+  for _, ex in ipairs(set.exercises) do
+    for _, part in ipairs(ex.parts) do
+      local id = ex.id .. '.' .. part.id
+      if not only or only == ex.id or only == id then
+        list[#list + 1] = { ex = ex, part = part, id = id, index = #list + 1 }
+      end
+    end
+  end
+  return list
+end
+
+---------------------------------------------------------------------------
+-- The submission as the checkers see it
+
+local Sub = {}
+Sub.__index = Sub
+
+local function is_plain_table(v)
+  return type(v) == 'table' and getmetatable(v) == nil
+end
+
+-- sub:get(key, ...) -> the answer at that path, or nil and a message.
+function Sub:get(...)
+  local v, path = self.root, 'the submission'
+  for i = 1, select('#', ...) do
+    local k = select(i, ...)
+    if is_plain_table(v) then
+      v = v[k]
+    elseif type(v) == 'table' and self.index then  -- a reference into the sandbox
+      local ok, r = self:index(v, k)
+      if not ok then return nil, fmt('%s: %s', path, r) end
+      v = r
+    else
+      return nil, fmt('%s is a %s, expected a table with field %s', path, type(v), k)
+    end
+    path = path == 'the submission' and tostring(k) or path .. '.' .. tostring(k)
+    if v == nil then return nil, fmt('%s is missing', path) end
+  end
+  return v
+end
+
+local function sandbox_sub(sb, root)
+  return setmetatable({
+    root = root,
+    call = function(_, f, ...) return sb:call(f, ...) end,
+    method = function(_, obj, name, ...) return sb:method(obj, name, ...) end,
+    index = function(_, obj, k) return sb:index(obj, k) end,
+    seed = function(_, s) return sb:seed(s) end,
+  }, Sub)
+end
+
+-- In-process: answers from this very state (the REPL's ex.check).  Values
+-- are copied as plain data, as the sandbox would, so a checker sees the
+-- same kinds of values either way.
+local Ref = { __name = 'nnlab.local.ref' }
+Ref.__tostring = function(r) return fmt('<submission\'s %s>', r.type) end
+
+local function plain(v, depth)
+  depth = depth or 0
+  if depth > 64 then error('data nested too deeply (or a cycle)', 0) end
+  local t = type(v)
+  if matrix.is(v) then return v:copy() end
+  if t ~= 'table' and t ~= 'function' and t ~= 'userdata' and t ~= 'thread' then return v end
+  if is_plain_table(v) then
+    local c = {}
+    for k, x in pairs(v) do c[k] = plain(x, depth + 1) end
+    return c
+  end
+  return setmetatable({ value = v, type = t }, Ref)
+end
+
+local function unwrap(v)
+  if getmetatable(v) == Ref then return v.value end
+  if is_plain_table(v) then
+    local c = {}
+    for k, x in pairs(v) do c[k] = unwrap(x) end
+    return c
+  end
+  if matrix.is(v) then return v:copy() end
+  return v
+end
+
+local function pack_results(ok, ...)
+  if not ok then return false, tostring((...)) end
+  local n = select('#', ...)
+  local t = table.pack(...)
+  for i = 1, n do t[i] = plain(t[i]) end
+  return true, table.unpack(t, 1, n)
+end
+
+local function unwrap_all(...)
+  local t = table.pack(...)
+  for i = 1, t.n do t[i] = unwrap(t[i]) end
+  return table.unpack(t, 1, t.n)
+end
+
+function grader.local_sub(answers)
+  return setmetatable({
+    root = plain(answers),
+    call = function(_, f, ...)
+      f = unwrap(f)
+      return pack_results(pcall(f, unwrap_all(...)))
+    end,
+    method = function(_, obj, name, ...)
+      obj = unwrap(obj)
+      return pack_results(pcall(function(...) return obj[name](obj, ...) end, unwrap_all(...)))
+    end,
+    index = function(_, obj, k)
+      obj = unwrap(obj)
+      return pack_results(pcall(function() return obj[k] end))
+    end,
+    seed = function(_, s) matrix.seed(s) return true end,
+  }, Sub)
+end
+
+---------------------------------------------------------------------------
+-- Checking one part
+
+local function limit(set, part, k)
+  return part[k] or (set.limits or {})[k] or grader.limits[k]
+end
+
+-- Run a part's checker on sub; returns the verdict.
+local function verdict(entry, sub, extra)
+  local part = entry.part
+  matrix.seed(SEED + entry.index)
+  local t0 = os.clock()
+  local ok, res, feedback = pcall(part.check, sub)
+  local v = { id = entry.id, title = part.title, points = part.points, score = 0,
+    status = 'failed', seconds = os.clock() - t0 }
+  if not ok then
+    v.feedback = 'checker error: ' .. tostring(res)
+  elseif res == true or (type(res) == 'number' and res >= 1) then
+    v.score, v.status = part.points, 'passed'
+  elseif type(res) == 'number' and res > 0 then
+    v.score = math.floor(res * part.points * 100 + 0.5) / 100  -- to the hundredth
+    v.score = math.tointeger(v.score) or v.score
+    v.feedback = feedback
+  else
+    v.feedback = feedback or 'wrong answer'
+  end
+  for k, x in pairs(extra or {}) do v[k] = x end
+  return v
+end
+
+-- In the sandbox (used inside the grading child): load the submission
+-- afresh for this part, then check it.
+local function check_in_sandbox(set, entry, source, name)
+  local sandbox = require 'nnlab.sandbox'
+  local ex = entry.ex
+  local sb = sandbox.new {
+    memory = limit(set, entry.part, 'memory'),
+    instructions = limit(set, entry.part, 'instructions'),
+    seconds = limit(set, entry.part, 'seconds'),
+    output = limit(set, entry.part, 'output'),
+    libs = ex.libs or 'matrix nn',
+  }
+  sb:seed(SEED + entry.index)
+  local ok, root = sb:run(source, name)
+  local v
+  if not ok then
+    v = { id = entry.id, title = entry.part.title, points = entry.part.points, score = 0,
+      status = 'failed', feedback = 'the submission does not run: ' .. tostring(root) }
+  else
+    v = verdict(entry, sandbox_sub(sb, root))
+  end
+  local out, dropped = sb:output()
+  if dropped > 0 then
+    out = out .. fmt('\n[output cut at %d bytes]', limit(set, entry.part, 'output'))
+  end
+  v.output = out
+  local usage = sb:usage()
+  if usage.tripped and v.status ~= 'passed' and not (v.feedback or ''):find(usage.tripped, 1, true) then
+    v.feedback = (v.feedback or '') .. fmt(' [%s]', usage.tripped)
+  end
+  sb:close()
+  return v
+end
+
+---------------------------------------------------------------------------
+-- Grading submissions in child processes
+
+local function submission_deadline(set, parts)
+  local s = 0
+  for _, e in ipairs(parts) do s = s + limit(set, e.part, 'seconds') end
+  return s + grader.limits.slack
+end
+
+local function clock()
+  return require('nnlab.proc').now()
+end
+
+-- Start grading one submission; returns a job.
+local function start(set, parts, file, source)
+  local proc = require 'nnlab.proc'
+  local name = '=' .. (file:match('[^/]*$') or file)
+  local child = proc.spawn(function(send)
+    for _, entry in ipairs(parts) do
+      local ok, v = pcall(check_in_sandbox, set, entry, source, name)
+      if not ok then
+        v = { id = entry.id, points = entry.part.points, score = 0, status = 'failed',
+          feedback = 'grader error: ' .. tostring(v) }
+      end
+      send(v)
+    end
+  end, {
+    cpu = math.ceil(submission_deadline(set, parts)) + 1,
+    memory = grader.limits.process_memory,
+    fsize = 1024 * 1024, files = 64, processes = 64,
+  })
+  return { file = file, child = child, verdicts = {}, started = clock(),
+    deadline = clock() + submission_deadline(set, parts) }
+end
+
+local function finish(job, parts, why)
+  local byid, r = {}, { file = job.file, parts = {}, score = 0, max = 0 }
+  for _, v in ipairs(job.verdicts) do
+    if type(v) == 'table' and type(v.id) == 'string' then byid[v.id] = v end
+  end
+  local how, code = job.child:wait()
+  if not why and (how ~= 'exit' or code ~= 0) then
+    why = how == 'signal' and fmt('the grading process was killed by signal %d', code)
+      or fmt('the grading process exited with status %d', code)
+  end
+  for _, e in ipairs(parts) do
+    local v = byid[e.id] or { id = e.id, title = e.part.title, points = e.part.points,
+      score = 0, status = 'failed', feedback = 'not graded: ' .. (why or 'no verdict') }
+    r.parts[#r.parts + 1] = v
+    r.score = r.score + v.score
+    r.max = r.max + e.part.points
+  end
+  r.seconds = clock() - job.started
+  if why and #job.verdicts < #parts then r.error = why end
+  return r
+end
+
+-- grader.grade(set, files, opts) -> results (in the order of files).
+-- opts: jobs (parallel processes), only (an exercise or part id),
+-- progress(result) called as each finishes.
+function grader.grade(set, files, opts)
+  opts = opts or {}
+  local proc = require 'nnlab.proc'
+  local parts = grader.parts(set, opts.only)
+  local results, running, nexti = {}, {}, 1
+  local jobs = math.max(1, math.floor(opts.jobs or 1))
+  while nexti <= #files or #running > 0 do
+    while nexti <= #files and #running < jobs do
+      local file = files[nexti]
+      local src, err = readfile(file)
+      if src then
+        local job = start(set, parts, file, src)
+        job.index = nexti
+        running[#running + 1] = job
+      else
+        local r = { file = file, parts = {}, score = 0, max = 0, error = 'cannot read: ' .. err }
+        for _, e in ipairs(parts) do
+          r.parts[#r.parts + 1] = { id = e.id, points = e.part.points, score = 0,
+            status = 'failed', feedback = 'not graded: cannot read the file' }
+          r.max = r.max + e.part.points
+        end
+        results[nexti] = r
+        if opts.progress then opts.progress(r) end
+      end
+      nexti = nexti + 1
+    end
+    local children = {}
+    for i, job in ipairs(running) do children[i] = job.child end
+    proc.poll(children, 0.05)
+    for i = #running, 1, -1 do
+      local job = running[i]
+      local msgs, open = job.child:receive()
+      for _, v in ipairs(msgs) do job.verdicts[#job.verdicts + 1] = v end
+      local why
+      if open and clock() > job.deadline then
+        job.child:kill()
+        why = fmt('time limit: the submission was stopped after %.0f s', clock() - job.started)
+        open = false
+      end
+      if not open then
+        table.remove(running, i)
+        local r = finish(job, parts, why)
+        results[job.index] = r
+        if opts.progress then opts.progress(r) end
+      end
+    end
+  end
+  return results
+end
+
+-- Grade one submission in this process, without a child (stock Lua, and
+-- the REPL's ex.check): answers is the submission's table.
+function grader.check_answers(set, answers, only)
+  local r = { file = '(answers)', parts = {}, score = 0, max = 0 }
+  for _, entry in ipairs(grader.parts(set, only)) do
+    local v = verdict(entry, grader.local_sub(answers))
+    r.parts[#r.parts + 1] = v
+    r.score = r.score + v.score
+    r.max = r.max + entry.part.points
+  end
+  return r
+end
+
+---------------------------------------------------------------------------
+-- Files are written whole or not at all
+
+local function write_atomic(path, text)
+  local tmp = fmt('%s.tmp%d', path, math.random(1e9))
+  local f, err = io.open(tmp, 'wb')
+  if not f then error(fmt('cannot write %s', err), 0) end
+  local ok, werr = f:write(text)
+  local cok, cerr = f:close()
+  if not ok or not cok then
+    os.remove(tmp)
+    error(fmt('cannot write %s: %s', path, werr or cerr), 0)
+  end
+  local rok, rerr = os.rename(tmp, path)
+  if not rok then
+    os.remove(tmp)
+    error(fmt('cannot write %s: %s', path, rerr), 0)
+  end
+end
+grader.write_atomic = write_atomic
+
+---------------------------------------------------------------------------
+-- nnlab strip
+
+-- The student copy of a set's source: private regions and parts removed.
+function grader.strip(src)
+  local out, depth, n = {}, 0, 0
+  for line in (src .. (src:sub(-1) == '\n' and '' or '\n')):gmatch('(.-)\n') do
+    n = n + 1
+    if line:match('^%s*%-%-%s*@private begin') then
+      depth = depth + 1
+    elseif line:match('^%s*%-%-%s*@private end') then
+      if depth == 0 then error(fmt('line %d: @private end without begin', n), 0) end
+      depth = depth - 1
+    elseif depth == 0 then
+      out[#out + 1] = line
+    end
+  end
+  if depth ~= 0 then error('a -- @private begin has no matching end', 0) end
+  return table.concat(out, '\n') .. '\n'
+end
+
+---------------------------------------------------------------------------
+-- Self-test: the reference solution earns full marks, each known-wrong
+-- submission loses the parts it targets.
+
+local function tmpfile(text)
+  local path = os.tmpname()
+  write_atomic(path, text)
+  return path
+end
+
+function grader.selftest(set, opts)
+  local lines, ok = {}, true
+  local function say(...) lines[#lines + 1] = fmt(...) end
+  if type(set.solution) ~= 'string' then
+    return false, 'the set has no reference solution (a stripped copy cannot self-test)\n'
+  end
+  local cases = { { name = 'reference solution', source = set.solution } }
+  for _, w in ipairs(set.wrong or {}) do cases[#cases + 1] = w end
+  local files = {}
+  for i, c in ipairs(cases) do files[i] = tmpfile(c.source) end
+  local results = grader.grade(set, files, opts)
+  for _, f in ipairs(files) do os.remove(f) end
+  for i, c in ipairs(cases) do
+    local r = results[i]
+    local byid = {}
+    for _, p in ipairs(r.parts) do byid[p.id] = p end
+    if i == 1 then
+      local good = r.score == r.max
+      ok = ok and good
+      say('%s  reference solution: %s/%s', good and 'ok  ' or 'FAIL', r.score, r.max)
+      if not good then
+        for _, p in ipairs(r.parts) do
+          if p.status ~= 'passed' then say('        %s: %s', p.id, p.feedback or '') end
+        end
+      end
+    else
+      local missed = {}
+      for _, id in ipairs(c.loses or {}) do
+        local p = byid[id]
+        if not p then
+          missed[#missed + 1] = id .. ' (no such part)'
+        elseif p.score >= p.points then
+          missed[#missed + 1] = id
+        end
+      end
+      local good = #missed == 0 and #(c.loses or {}) > 0
+      ok = ok and good
+      say('%s  wrong: %s: loses %s%s', good and 'ok  ' or 'FAIL', c.name or '?',
+        table.concat(c.loses or {}, ', '),
+        #missed > 0 and ('; but earned full marks on ' .. table.concat(missed, ', ')) or '')
+    end
+  end
+  return ok, table.concat(lines, '\n') .. '\n'
+end
+
+---------------------------------------------------------------------------
+-- The command line: nnlab check | grade | strip
+
+local usage = [[
+usage: nnlab check [options] SET SUBMISSION.lua
+       nnlab check --selftest SET
+       nnlab grade [options] SET SUBMISSION.lua...
+       nnlab strip SET -o FILE
+SET is a built-in set name (lecture) or the path of a set file.
+Options:
+  --format F   text (default), json (Gradescope's results.json), tap, junit
+  -o FILE      write the report to FILE (one submission)
+  --out DIR    one report per submission in DIR, and DIR/summary.csv
+  --jobs N     grade N submissions at a time (grade)
+  --only ID    only this exercise or part (e.g. features or features.phi)
+  --help       this text
+Exit status: check, 0 when every part passes; grade, 0 when every
+submission was graded (whatever its score); 2 for a usage error.
+]]
+
+local function parse(args)
+  local o = { files = {} }
+  local i = 1
+  while i <= #args do
+    local a = args[i]
+    local function value()
+      i = i + 1
+      if args[i] == nil then error(fmt('%s needs a value', a), 0) end
+      return args[i]
+    end
+    if a == '--help' or a == '-h' then o.help = true
+    elseif a == '--selftest' then o.selftest = true
+    elseif a == '--format' then o.format = value()
+    elseif a == '-o' then o.output = value()
+    elseif a == '--out' then o.outdir = value()
+    elseif a == '--jobs' or a == '-j' then
+      o.jobs = tonumber(value())
+      if not o.jobs or o.jobs < 1 then error('--jobs needs a positive number', 0) end
+    elseif a == '--only' then o.only = value()
+    elseif a:sub(1, 1) == '-' and #a > 1 then error(fmt("unknown option '%s'", a), 0)
+    elseif not o.set then o.set = a
+    else o.files[#o.files + 1] = a end
+    i = i + 1
+  end
+  o.format = o.format or 'text'
+  if not report.formats[o.format] then error(fmt("unknown format '%s'", o.format), 0) end
+  return o
+end
+
+local function render(o, r, set)
+  return report.formats[o.format](r, set.id or o.set)
+end
+
+local function all_ids(set, only)
+  local ids = {}
+  for _, e in ipairs(grader.parts(set, only)) do ids[#ids + 1] = e.id end
+  return ids
+end
+
+local commands = {}
+
+function commands.check(o)
+  local set = grader.load_set(o.set)
+  if o.selftest then
+    local ok, text = grader.selftest(set, { jobs = o.jobs or 2 })
+    io.stdout:write(text)
+    return ok and 0 or 1
+  end
+  if #o.files ~= 1 then error('check takes one submission (grade takes many)', 0) end
+  local r = grader.grade(set, o.files, { only = o.only })[1]
+  local text = render(o, r, set)
+  if o.output then write_atomic(o.output, text) else io.stdout:write(text) end
+  return r.score == r.max and 0 or 1
+end
+
+function commands.grade(o)
+  local set = grader.load_set(o.set)
+  if #o.files == 0 then error('grade needs at least one submission', 0) end
+  if #o.files > 1 and not o.outdir then
+    error('with several submissions, give --out DIR for the reports', 0)
+  end
+  local results = grader.grade(set, o.files, {
+    jobs = o.jobs, only = o.only,
+    progress = o.outdir and function(r)
+      io.stderr:write(fmt('%s: %s/%s\n', r.file, r.score, r.max))
+    end,
+  })
+  if o.outdir then
+    local ok, err = require('nnlab.proc').mkdir(o.outdir)
+    if not ok then error('cannot make the report directory ' .. err, 0) end
+    local used = {}
+    for _, r in ipairs(results) do
+      local base = (r.file:match('([^/]*)$') or 'submission'):gsub('%.lua$', '')
+      local name, k = base, 1
+      while used[name] do k = k + 1; name = base .. '-' .. k end
+      used[name] = true
+      write_atomic(fmt('%s/%s%s', o.outdir, name, report.extensions[o.format]), render(o, r, set))
+    end
+    write_atomic(o.outdir .. '/summary.csv', report.csv(results, all_ids(set, o.only)))
+  else
+    local text = render(o, results[1], set)
+    if o.output then write_atomic(o.output, text) else io.stdout:write(text) end
+  end
+  return 0
+end
+
+function commands.strip(o)
+  if not o.output then error('strip needs -o FILE', 0) end
+  local set = grader.load_set(o.set)
+  local text = grader.strip(set.source)
+  local chunk, err = load(text, '=' .. o.output, 't')
+  if not chunk then error('the stripped set does not load: ' .. err, 0) end
+  local stripped = validate(chunk(), o.output)
+  if stripped.solution or stripped.wrong then
+    error('the stripped set still has solutions: put them between -- @private begin/end', 0)
+  end
+  for _, ex in ipairs(stripped.exercises) do
+    for _, p in ipairs(ex.parts) do
+      if p.private then
+        error(fmt('part %s.%s is private but outside the private markers', ex.id, p.id), 0)
+      end
+    end
+  end
+  write_atomic(o.output, text)
+  return 0
+end
+
+-- grader.main(command, args) -> exit status.
+function grader.main(cmd, args)
+  local ok, status = pcall(function()
+    local o = parse(args)
+    if o.help then io.stdout:write(usage) return 0 end
+    if not o.set then error('no exercise set given', 0) end
+    return commands[cmd](o)
+  end)
+  if ok then return status end
+  io.stderr:write(fmt('nnlab %s: %s\n', cmd, tostring(status)))
+  if not tostring(status):find('^cannot') then io.stderr:write(usage) end
+  return 2
+end
+
+return grader
