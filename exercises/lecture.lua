@@ -14,8 +14,7 @@ local fmt = string.format
 
 -- A number as it appears in a statement (and in Lua source).
 local function num(x)
-  local s = fmt('%.10g', x)
-  return s
+  return (fmt('%.10g', x))
 end
 
 -- Lua source for a matrix: matrix{{1, 2}, {3, 4}}, matrix.col{...} for a column.
@@ -45,7 +44,7 @@ end
 local function answer(sub, ex, part)
   local v, err = sub:get(ex, part)
   if v == nil then
-    return nil, fmt('%s.%s is missing%s', ex, part, err and (' (' .. tostring(err) .. ')') or '')
+    return nil, err and tostring(err) or fmt('%s.%s is missing', ex, part)
   end
   return v
 end
@@ -81,8 +80,9 @@ end
 local Tally = {}
 Tally.__index = Tally
 
-local function tally()
-  return setmetatable({n = 0, good = 0, notes = {}, seen = {}}, Tally)
+-- tally([every]): with every true, each failure is reported on its own.
+local function tally(every)
+  return setmetatable({n = 0, good = 0, notes = {}, seen = {}, every = every}, Tally)
 end
 
 -- t:add(ok, msg): feedback that differs only in its numbers is reported once.
@@ -94,7 +94,7 @@ function Tally:add(ok, msg)
   end
   msg = msg or 'wrong'
   local what = msg:gsub('[%d%-]+', '#')   -- the same but for sizes, layers, test points
-  local note = self.seen[what]
+  local note = not self.every and self.seen[what]
   if note then
     note.again = note.again + 1
   else
@@ -141,37 +141,10 @@ local function onehot(k, b)
   return Y
 end
 
--- The homework's data sets: nnlab.data when the library has it, else these
--- copies (x1, x2, label) of data/*.txt.
-local DATA = {
-  hard = {
-    {-0.23390341, -0.92254932, 1}, {1.18151883, -1.1030963, 1}, {-2.46493986, -2.41956036, 0},
-    {1.55322202, -1.15509002, 1}, {1.27621763, -1.04805327, 1}, {2.39710997, 0.08717325, 1},
-    {-1.3440304, 0.8184725, 0}, {-0.46903436, -0.75171045, 0}, {-0.64673502, 0.60664705, 0},
-    {-1.44029872, 0.80410947, 0}, {-1.37537243, -0.11600488, 0}, {1.05994811, 1.03747218, 1},
-    {-0.93311512, -0.67210575, 1}, {1.02735575, 0.99944446, 1}, {-0.84138778, -0.65559838, 0},
-    {-2.22585412, -0.40744784, 0}, {-0.42591102, -0.58367642, 0}, {1.03561105, 1.0597278, 1},
-    {0.91125595, -0.95991874, 1}, {-2.26550369, -1.41720255, 0},
-  },
-  super_simple_separable = {{2, 5, 1}, {3, 2, 0}, {9, 6, 1}, {12, 5, 0}},
-  xor = {{1, 1, 1}, {2, 2, 1}, {1, 2, 0}, {2, 1, 0}},
-  xor_more = {{1, 1, 1}, {2, 2, 1}, {1, 2, 0}, {2, 1, 0}, {2, 3, 1}, {4, 1, 1}, {1, 3, 0}, {3, 3, 0}},
-  super_simple_separable_through_origin = {{2, 5, 1}, {3, 1, 0}, {9, 6, 1}, {12, 5, 0}},
-}
-
--- X (2 x n) and Y (2 x n, one-hot rows {1 - y, y}) of a homework data set.
+-- X (2 x n) and Y (2 x n, one-hot rows {1 - y, y}) of a homework data set,
+-- from the library's built-in copies (nnlab.data).
 local function dataset(name)
-  if type(nnlab.data) == 'table' and nnlab.data.load then
-    local X, Y = nnlab.data.load(name)
-    return X, Y
-  end
-  local rows = assert(DATA[name], name)
-  local n = #rows
-  local X, Y = matrix.zeros(2, n), matrix.zeros(2, n)
-  for j, r in ipairs(rows) do
-    X:set(1, j, r[1]):set(2, j, r[2])
-    Y:set(1, j, 1 - r[3]):set(2, j, r[3])
-  end
+  local X, Y = nnlab.data.load(name)
   return X, Y
 end
 
@@ -231,10 +204,9 @@ local function check_classifier(sub, name, k)
   local mods = feature_classifier(k)
   local t = tally()
   for i, x in ipairs(feature_points()) do
-    local want = sign(forward(mods, x):get(1, 1))
-    local Z1 = mods[1]:forward(x)
-    local zstrict = mods[3]:forward(strict(Z1)):get(1, 1)
     local z = forward(mods, x):get(1, 1)
+    local want = sign(z)
+    local zstrict = mods[3]:forward(strict(mods[1]:forward(x))):get(1, 1)
     local ok, got = call(sub, h, fmt('features.%s(x)', name), x:copy())
     if not ok then return false, got end
     local what = fmt('features.%s(x) at test point %d', name, i)
@@ -279,7 +251,7 @@ features.and_theta0 = nil       -- a number
   hints = {
     'phi(x) is Step(W^T x + W_0) with W the 2x2 matrix whose columns are w and w~, '
       .. 'and W_0 = (w_0, w~_0): the first layer of a network.',
-    'z never is 0 here (it is -0.5, 0.5 or 1.5), so h(x) = 1 exactly when at least one feature is 1.',
+    'With two features z is -0.5, 0.5 or 1.5, never 0: h(x) = +1 exactly when at least one feature is 1.',
     'For the AND: z = phi_1 + phi_2 + theta_0 must be >= 0 for (1, 1) and < 0 for (1, 0), (0, 1), (0, 0).',
   },
   libs = 'matrix nn',
@@ -299,7 +271,7 @@ features.and_theta0 = nil       -- a number
           if not ok then return false, got end
           local wrong = {{matrix.col{want:get(2, 1), want:get(1, 1)},
             'your features are in the wrong order: phi_1 (too close) first, then phi_2'}}
-          if not (strict(Z) == want) then wrong[#wrong + 1] = {strict(Z), STRICT} end
+          if strict(Z) ~= want then wrong[#wrong + 1] = {strict(Z), STRICT} end
           t:add(check.matrix(got, want, {name = fmt('features.phi(x) at test point %d', i), wrong = wrong}))
         end
         return t:result()
@@ -417,7 +389,7 @@ local function check_shapes(sub, part, keys, b)
       part, keys[1], check.kind(got))
   end
   local want = net_shapes(b)
-  local t = tally()
+  local t = tally(true)
   for _, k in ipairs(keys) do
     local w = want[k]
     if got[k] == nil then
@@ -1346,8 +1318,8 @@ checks that dloss/dW^(l) is exactly 0 with "Step" and not 0 with "Sigmoid".]],
         local z1 = l1:forward(x)
         local z2 = l2:forward(st:forward(z1))
         loss:forward(sg:forward(z2), y)
-        local facts = st:jacobian(z1) == matrix.zeros(3, 3) and not (l2:dZ_dA() == matrix.zeros(3, 1))
-          and not (loss:backward() == matrix.zeros(1, 1)) and not (x == matrix.zeros(2, 1))
+        local facts = st:jacobian(z1) == matrix.zeros(3, 3) and l2:dZ_dA() ~= matrix.zeros(3, 1)
+          and loss:backward() ~= matrix.zeros(1, 1) and x ~= matrix.zeros(2, 1)
         assert(facts, 'unexpected factors')
         return check.choice(got, 'a', {
           a = STEP_WHY.a,
@@ -1606,7 +1578,7 @@ end
 
 local function check_sequential(sub)
   local a = aspects({'forward', 'backward', 'sgd_step', 'sgd'}, SEQ_NOTE)
-  local X, Y = dataset('super_simple_separable')
+  local X = dataset('super_simple_separable')
   sub:seed(750)
   local h, err = homework_net(sub, {2, 3, 2}, 'Tanh')
   if not h then return false, err end
@@ -2131,7 +2103,8 @@ set.wrong = {
     {'  return {dW = dW, dW0 = dW0}', '  for l = 1, #Ws do dW[l] = dW[l] / b; dW0[l] = dW0[l] / b end\n'
       .. '  return {dW = dW, dW0 = dW0}'}),
   patch('Step below layer l', {'step.net'},
-    {'nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 3), nn[kind](),', 'nn.Linear(2, 3), nn[kind](), nn.Linear(3, 3), nn.Sigmoid(),'}),
+    {'nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 3), nn[kind](),',
+     'nn.Linear(2, 3), nn[kind](), nn.Linear(3, 3), nn.Sigmoid(),'}),
   patch('why: the weights', {'step.why'}, {"local stepex = {why = 'a'}", "local stepex = {why = 'b'}"}),
   patch('Linear W drawn with std 1', {'homework.Linear'},
     {'self.W = matrix.randn(m, n, 0, 1.0 * m ^ -0.5)', 'self.W = matrix.randn(m, n)'}),

@@ -113,8 +113,9 @@ local function mismatches(got, want, rtol, atol)
   local n, fi, fj = 0, nil, nil
   for i = 1, r do
     for j = 1, c do
-      local g, w = got:get(i, j), want:get(i, j)
-      if not (math.abs(g - w) <= atol + rtol * math.abs(w)) then
+      local w = want:get(i, j)
+      local d = math.abs(got:get(i, j) - w)
+      if d ~= d or d > atol + rtol * math.abs(w) then
         n = n + 1
         if not fi then fi, fj = i, j end
       end
@@ -293,7 +294,6 @@ end
 function check.shape(got, rows, cols, opts)
   opts = opts or {}
   local p = prefix(opts)
-  local want = shapestr(rows, cols)
   if type(got) ~= 'table' or isref(got) then
     return false, fmt('%sexpected a shape, a pair {rows, columns} of integers, got %s', p,
       check.kind(got))
