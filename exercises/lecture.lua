@@ -1234,9 +1234,9 @@ has a step activation.  Here you show it on a network of your own, built
 from nn's modules.]],
   starter = [[
 local step = {}
-function step.net(kind)   -- kind is "Step" or "Sigmoid"
-  local net = nn.Sequential({nn.Linear(2, 3), nn[kind](), nn.Linear(3, 1), nn.Sigmoid()}, nn.NLL())
-  local l = 1
+function step.net(kind)   -- kind is "Step" or "Sigmoid": nn[kind]() goes in a layer k >= l
+  local net = nil         -- an nn.Sequential: 2 inputs, 1 output, the loss nn.NLL()
+  local l = nil           -- the layer whose dloss/dW^(l) the checker looks at
   return net, l
 end
 step.why = nil

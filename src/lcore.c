@@ -21,5 +21,7 @@ int luaopen_nnlab_core(lua_State *L) {
   lua_setfield(L, -2, "nn");
   luaL_requiref(L, "nnlab.io", luaopen_nnlab_io, 0);
   lua_setfield(L, -2, "io");
+  luaL_requiref(L, "nnlab.traincore", luaopen_nnlab_traincore, 0);
+  lua_setfield(L, -2, "train");
   return 1;
 }

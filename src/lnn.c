@@ -60,11 +60,13 @@ void lnn_newclass(lua_State *L, const char *tname, const luaL_Reg *methods,
   lua_setfield(L, -2, "__tostring");
 }
 
-/* nn.kind(x): "Linear", an activation's name ("Tanh", ...) or a loss's
-   ("NLLM", ...) for the C objects; nil for anything else. */
+/* nn.kind(x): "Linear", an activation's name ("Tanh", ...), a loss's
+   ("NLLM", ...), "Dropout" or an optimizer's ("Adam", ...) for the C
+   objects; nil for anything else. */
 static int nn_kind(lua_State *L) {
   if (luaL_testudata(L, 1, LLINEAR_TNAME) || luaL_testudata(L, 1, LACT_TNAME) ||
-      luaL_testudata(L, 1, LLOSS_TNAME)) {
+      luaL_testudata(L, 1, LLOSS_TNAME) || luaL_testudata(L, 1, LDROPOUT_TNAME) ||
+      luaL_testudata(L, 1, LOPTIM_TNAME)) {
     lua_getfield(L, 1, "kind");
     return 1;
   }
@@ -78,6 +80,8 @@ int luaopen_nnlab_nncore(lua_State *L) {
   llinear_register(L);
   lactivation_register(L);
   lloss_register(L);
+  loptim_register(L);
+  ldropout_register(L);
   lua_pushcfunction(L, nn_kind);
   lua_setfield(L, -2, "kind");
   return 1;

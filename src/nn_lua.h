@@ -13,6 +13,8 @@
 #define LLINEAR_TNAME "nn.Linear"
 #define LACT_TNAME "nn.Activation"
 #define LLOSS_TNAME "nn.Loss"
+#define LOPTIM_TNAME "nn.Optimizer"
+#define LDROPOUT_TNAME "nn.Dropout"
 
 /* The table of constructors (Linear, Tanh, ..., NLLM, ..., kind). */
 int luaopen_nnlab_nncore(lua_State *L);
@@ -22,6 +24,11 @@ int luaopen_nnlab_nncore(lua_State *L);
 void llinear_register(lua_State *L);
 void lactivation_register(lua_State *L);
 void lloss_register(lua_State *L);
+void loptim_register(lua_State *L);
+void ldropout_register(lua_State *L);
+
+/* The training loop's C helpers (ltrain.c), nnlab.core.train. */
+int luaopen_nnlab_traincore(lua_State *L);
 
 /* The matrix kept as user value uv of the userdata at index ud, replaced by
    a new rows x cols matrix when it is missing or has another shape.  Its

@@ -8,7 +8,8 @@
  * the list), and it sets mat_interrupted, which long C kernels poll.  Until
  * the interrupted call returns, the hook stays: code that catches the error
  * (pcall, coroutine.resume) is stopped at its next instruction too.  Three
- * Ctrl-C that no Lua instruction answers end the program, as one does in lua.c.
+ * Ctrl-C that no Lua instruction answers (C code that does not poll) end the
+ * program, as a second one does in lua.c.
  *
  * The REPL reads with readline's callback interface: a pselect loop in which
  * SIGINT only sets a flag, so that Ctrl-C at the prompt clears the line.  An
@@ -201,6 +202,20 @@ static int co_wrap(lua_State *L) {
   return 1;
 }
 
+/*
+ * Code that catches "interrupted!" to stop cleanly (nnlab's fit returns what
+ * it has learned) calls this from C, through the registry key
+ * "nnlab.interrupt.ack" (see ltrain.c): the Ctrl-C counts as answered and
+ * the hooks stop firing, so that the code can return normally.
+ */
+static int ack_interrupt(lua_State *L) {
+  if (lua_gethook(L) == stop_hook) lua_sethook(L, NULL, 0, 0);
+  interrupting = 0; /* hooks left on coroutines remove themselves */
+  unanswered = 0;
+  mat_interrupted = 0;
+  return 0;
+}
+
 void repl_opencoroutines(lua_State *L) {
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
   if (lua_getfield(L, -1, LUA_COLIBNAME) == LUA_TTABLE) {
@@ -210,6 +225,8 @@ void repl_opencoroutines(lua_State *L) {
     lua_setfield(L, -2, "wrap");
   }
   lua_pop(L, 2);
+  lua_pushcfunction(L, ack_interrupt);
+  lua_setfield(L, LUA_REGISTRYINDEX, "nnlab.interrupt.ack");
 }
 
 /* Error message plus traceback, as lua.c makes them. */
@@ -347,12 +364,22 @@ static int plain_getline(char **line) {
   return LINE_OK;
 }
 
-static int get_line(int first, char **line) {
+/* Read a line of an entry: the prompt is _PROMPT or _PROMPT2 when they are
+   set (raw globals, as strings), as in lua.c. */
+static int get_line(lua_State *L, int first, char **line) {
+  int top = lua_gettop(L), r;
+  const char *prompt;
   if (!interactive) return plain_getline(line);
-  if (color_out)
-    return tty_getline(first ? "\001\033[1;32m\002" PROMPT1 "\001\033[0m\002"
-                             : "\001\033[32m\002" PROMPT2 "\001\033[0m\002", line);
-  return tty_getline(first ? PROMPT1 : PROMPT2, line);
+  lua_pushglobaltable(L);
+  lua_pushstring(L, first ? "_PROMPT" : "_PROMPT2");
+  lua_rawget(L, -2);
+  prompt = lua_tostring(L, -1);
+  if (prompt == NULL) prompt = first ? PROMPT1 : PROMPT2;
+  if (color_out) /* \001 and \002 tell readline the codes take no room */
+    prompt = lua_pushfstring(L, "\001\033[%sm\002%s\001\033[0m\002", first ? "1;32" : "32", prompt);
+  r = tty_getline(prompt, line);
+  lua_settop(L, top);
+  return r;
 }
 
 /* --- history */
@@ -624,6 +651,30 @@ static int incomplete(lua_State *L, int status) {
 enum { CHUNK_OK, CHUNK_INCOMPLETE, CHUNK_ERROR };
 
 /*
+ * "expr;  -- a comment" is quiet too: when the last line ends in a comment
+ * with a ';' before it, and the text up to that ';' is an expression, clear
+ * *show and return the length up to and including the ';'; else return n.
+ */
+static size_t quiet_comment(lua_State *L, const char *s, size_t n, int *show) {
+  size_t i, m;
+  for (i = n; i >= 2 && s[i - 1] != '\n'; i--) {
+    if (s[i - 1] == '-' && s[i - 2] == '-') break;
+  }
+  if (i < 2 || s[i - 1] == '\n') return n;
+  for (m = i - 2; m > 0 && isspace((unsigned char)s[m - 1]); m--) {}
+  if (m == 0 || s[m - 1] != ';') return n;
+  lua_pushliteral(L, "return ");
+  lua_pushlstring(L, s, m - 1);
+  lua_concat(L, 2);
+  if (luaL_loadbuffer(L, lua_tostring(L, -1), lua_rawlen(L, -1), "=stdin") == LUA_OK) {
+    *show = 0;
+    n = m;
+  }
+  lua_pop(L, 2);
+  return n;
+}
+
+/*
  * Compile the chunk on the top of the stack, first as "return <chunk>",
  * then as it is.  Pushes the function (CHUNK_OK) or the error message
  * (CHUNK_ERROR), nothing when the chunk is incomplete.  *show tells whether
@@ -635,6 +686,7 @@ static int compile(lua_State *L, int *show) {
   int status, expr_incomplete;
   for (n = len; n > 0 && isspace((unsigned char)s[n - 1]); n--) {}
   *show = !(n > 0 && s[n - 1] == ';');
+  if (*show) n = quiet_comment(L, s, n, show);
   if (!*show) n--;
   if (s[0] == '=') { /* Lua 5.2's "=expr" */
     lua_pushfstring(L, "return %s", s + 1);
@@ -683,7 +735,7 @@ static int read_entry(lua_State *L, int *show) {
   int first = 1;
   for (;;) {
     char *line;
-    int r = get_line(first, &line), c;
+    int r = get_line(L, first, &line), c;
     if (r == LINE_INTERRUPT) {
       if (!first) lua_pop(L, 1);
       return ENTRY_NONE;

@@ -14,7 +14,9 @@
 /*
  * Replace coroutine.resume and coroutine.wrap by equivalents that keep track
  * of the coroutines being resumed, so that Ctrl-C reaches code running in
- * them.  Call once, after the standard libraries are open.
+ * them, and register the acknowledgement of a handled Ctrl-C
+ * ("nnlab.interrupt.ack" in the registry).  Call once, after the standard
+ * libraries are open.
  */
 void repl_opencoroutines(lua_State *L);
 

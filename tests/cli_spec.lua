@@ -307,22 +307,40 @@ print(matrix.zeros(2, 3):shape())
 end)
 
 describe('nnlab Ctrl-C (SIGINT) in a script', function()
-  -- timeout sends SIGINT after a second; the program must stop with an error.
-  local function interrupt(code)
-    return H.sh('timeout --preserve-status -s INT -k 20 1 ' .. H.quote(H.bin) .. ' -e ' .. H.quote(code))
+  -- Run code (which prints "started" when its long part begins), send it
+  -- SIGINT `times` times once it has started (the first after `delay`
+  -- seconds), and return its stderr and exit status.  It gets 60 s to end.
+  local START = 'io.write("started\\n") io.flush() '
+  local function interrupt(code, times, delay)
+    local script = string.format([[
+f=$(mktemp)
+%s -e %s >"$f" & p=$!
+i=0
+until grep -q started "$f" || [ $i -ge 600 ]; do sleep 0.05; i=$((i + 1)); done
+sleep %s
+for n in $(seq %d); do kill -INT $p 2>/dev/null; sleep 0.3; done
+i=0
+while kill -0 $p 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+kill -KILL $p 2>/dev/null
+wait $p
+echo "status $?"
+rm -f "$f"
+]], H.quote(H.bin), H.quote(code), delay or 0.5, times or 1)
+    local out, err = H.sh(script)
+    return err, tonumber(out:match('status (%d+)'))
   end
 
   it('stops a Lua loop with "interrupted!"', function()
-    local _, err, code = interrupt('while true do end')
+    local err, code = interrupt(START .. 'while true do end')
     assert.are.equal(1, code)
     assert.matches('^nnlab: interrupted!\nstack traceback:', err)
   end)
 
   it('stops a loop inside a running coroutine', function()
-    local _, err, code = interrupt('coroutine.wrap(function() while true do end end)()')
+    local err, code = interrupt(START .. 'coroutine.wrap(function() while true do end end)()')
     assert.are.equal(1, code)
     assert.matches('interrupted!', err)
-    _, err, code = interrupt([[
+    err, code = interrupt(START .. [[
 local co = coroutine.create(function() while true do end end)
 while true do coroutine.resume(co) end]])
     assert.are.equal(1, code)
@@ -330,24 +348,23 @@ while true do coroutine.resume(co) end]])
   end)
 
   it('stops code that catches the interruption', function()
-    local _, err, code = interrupt('while true do pcall(function() while true do end end) end')
+    local err, code = interrupt(START .. 'while true do pcall(function() while true do end end) end')
     assert.are.equal(1, code)
     assert.matches('interrupted!', err)
   end)
 
-  it('quits on the third Ctrl-C that C code leaves unanswered', function()
-    -- string.find with this pattern runs for ages in C without a Lua instruction
-    local out, err = H.sh('(' .. H.quote(H.bin) .. [[ -e 'print(string.rep("x", 1e7):find(".-y"))' & p=$!
-      sleep 1; for i in 1 2 3 4 5 6 7 8 9 10; do kill -INT $p 2>/dev/null; sleep 0.3; done
-      kill -KILL $p 2>/dev/null; wait $p; echo "status $?")]])
-    assert.are.equal('status 130\n', out)
-    assert.matches('nnlab: not answering Ctrl%-C: quitting', err)
-  end)
-
   it('stops a long matrix product', function()
-    local _, err, code = interrupt('local a = matrix.zeros(3000, 3000) while true do local b = a * a end')
+    local err, code = interrupt('local a = matrix.zeros(3000, 3000) ' .. START ..
+      'while true do local b = a * a end')
     assert.are.equal(1, code)
     assert.matches('matrix product: interrupted', err)
+  end)
+
+  it('quits on the third Ctrl-C that C code leaves unanswered', function()
+    -- string.find with this pattern runs for ages in C without a Lua instruction
+    local err, code = interrupt(START .. 'print(string.rep("x", 1e7):find(".-y"))', 3, 1.5)
+    assert.are.equal(130, code)
+    assert.matches('nnlab: not answering Ctrl%-C: quitting', err)
   end)
 end)
 
@@ -429,5 +446,12 @@ matrix.eye(2)
     local out, err = repl('1\nerror("x")\n')
     assert.is_nil(out:find('\27', 1, true))
     assert.is_nil(err:find('\27', 1, true))
+  end)
+end)
+
+describe('a quiet entry', function()
+  it('may end in a comment after its ;', function()
+    local out = H.nnlab({ '-i' }, 'x = 2\nx * 3;   -- quiet\nx * 4 -- loud\n"a;--b"\n')
+    assert.equal('8\n"a;--b"\n', out)
   end)
 end)

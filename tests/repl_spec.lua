@@ -161,6 +161,35 @@ ctrl-d
     H.sh('rm -rf ' .. H.quote(home))
   end)
 
+  it('caps the history file at 1000 entries, keeping the newest', function()
+    local hist = tmpname()
+    local f = assert(io.open(hist, 'w'))
+    for i = 1, 1100 do f:write('#', 1000000 + i, '\nold_entry_', i, '\n') end
+    f:close()
+    run('wait > \nline new_entry = 1\nwait > \nctrl-d\n', { NNLAB_HISTORY = hist })
+    local text = H.slurp(hist)
+    local n = 0
+    for _ in text:gmatch('#%d+\n') do n = n + 1 end
+    assert.is_true(n <= 1001, n .. ' entries')
+    assert.is_nil(text:find('old_entry_100\n', 1, true))
+    assert.truthy(text:find('old_entry_1100\n', 1, true))
+    assert.truthy(text:find('new_entry = 1\n', 1, true))
+    os.remove(hist)
+  end)
+
+  it('uses _PROMPT and _PROMPT2 as prompts when set', function()
+    run([[
+wait > 
+line _PROMPT, _PROMPT2 = 'nn$ ', 'nn... '
+wait nn$ 
+line if true then
+wait nn... 
+line end
+wait nn$ 
+ctrl-d
+]])
+  end)
+
   it('prints an error and keeps all state', function()
     local out = run([[
 wait > 

@@ -119,10 +119,11 @@ function Sequential:backward(delta)
   return delta
 end
 
--- The loss of the net on X, Y (forward and loss, no gradients).
+-- The loss of the net on X, Y (forward and loss, no gradients), and the
+-- net's output.
 function Sequential:evaluate(X, Y)
   local A, Z = run_forward(self, X)
-  return (run_loss(self, A, Z, Y))
+  return (run_loss(self, A, Z, Y)), A
 end
 
 -- Forward, loss and backward on X, Y: every module's gradients are set.
@@ -248,6 +249,20 @@ function Sequential:__tostring()
   end
   return table.concat(lines, '\n')
 end
+
+---------------------------------------------------------------------------
+-- Training (lua/nnlab/train.lua) and files (lua/nnlab/netfile.lua)
+
+local train = require 'nnlab.train'
+Sequential.fit = train.fit
+Sequential.train = train.train
+Sequential.eval = train.eval
+
+-- nn.save(net, path [, optimizer]) and nn.load(path) -> net, optimizer:
+-- the text format of the README's "Save and load".
+local netfile = require 'nnlab.netfile'
+netfile.nn = nn
+nn.save, nn.load = netfile.save, netfile.load
 
 ---------------------------------------------------------------------------
 -- Numerical derivatives
