@@ -379,6 +379,8 @@ static int s_setup(lua_State *S) {
     lua_getfield(S, g, "require");
     lua_pushliteral(S, "nnlab.nn");
     lua_call(S, 1, 1);
+    lua_pushnil(S), lua_setfield(S, -2, "save");  /* no files here */
+    lua_pushnil(S), lua_setfield(S, -2, "load");
     lua_setfield(S, g, "nn");
   }
   for (i = 0; removed[i] != NULL; i++) {
