@@ -872,9 +872,9 @@ print(X:shape())           -- 2  20
 print(table.concat(data.names, ', '))
 ]] },
   { name = 'data.list', group = 'data.sets', call = 'data.list()', shapes = '',
-    desc = 'A text listing of the built-in data sets with their sizes.',
+    desc = 'Prints the built-in data sets, one line each, with their sizes.',
     example = [[
-print(data.list())
+data.list()
 ]] },
   { name = 'data.save', group = 'data.sets', call = 'data.save(path, X [, labels])',
     shapes = 'X d x n, labels 1 x n',
