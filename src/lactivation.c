@@ -6,6 +6,7 @@
  * values keep copies of the last input Z and output A (reused while the
  * shape stays the same) for backward.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,7 +38,9 @@ static const char *name(char *buf, const LAct *a) {
 static int act_new(lua_State *L) {
   NnAct kind = (NnAct)lua_tointeger(L, lua_upvalueindex(1));
   double alpha = kind == NN_LEAKYRELU ? luaL_optnumber(L, 1, 0.01) : 0.0;
-  LAct *a = (LAct *)lua_newuserdatauv(L, sizeof(LAct), LACT_NUV);
+  LAct *a;
+  luaL_argcheck(L, isfinite(alpha), 1, "alpha must be a finite number");
+  a = (LAct *)lua_newuserdatauv(L, sizeof(LAct), LACT_NUV);
   a->kind = kind;
   a->alpha = alpha;
   a->Z = a->A = NULL;

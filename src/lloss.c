@@ -7,6 +7,7 @@
  * summed over the batch and keeps copies of Ypred and Y (user values, reused
  * while the shape stays the same) for backward(), which returns dL/dYpred.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -56,7 +57,11 @@ static int loss_new(lua_State *L) {
     l.c_fp = luaL_checknumber(L, 1);
     l.c_fn = luaL_checknumber(L, 2);
     l.threshold = luaL_optnumber(L, 3, 0.5);
+    luaL_argcheck(L, isfinite(l.c_fp) && l.c_fp >= 0, 1, "cost must be finite and >= 0");
+    luaL_argcheck(L, isfinite(l.c_fn) && l.c_fn >= 0, 2, "cost must be finite and >= 0");
   }
+  luaL_argcheck(L, isfinite(l.threshold), kind == NN_ASYMMETRIC ? 3 : 1,
+                "threshold must be a finite number");
   s = (LLoss *)lua_newuserdatauv(L, sizeof(LLoss), LLOSS_NUV);
   s->l = l;
   s->G = s->Y = NULL;

@@ -34,6 +34,7 @@
 #define MAX_FRAME ((uint64_t)1 << 30)
 
 typedef struct Child {
+  pid_t owner;     /* the process that spawned it: only it may act on it */
   pid_t pid;       /* 0 once reaped */
   int fd;          /* read end of the pipe, -1 at end of file */
   char *buf;       /* bytes read and not yet decoded */
@@ -129,6 +130,7 @@ static int p_spawn(lua_State *L) {
   c = (Child *)lua_newuserdatauv(L, sizeof(Child), 0);
   memset(c, 0, sizeof *c);
   c->fd = -1;
+  c->owner = getpid();
   luaL_setmetatable(L, CHILD_TNAME);
   if (pipe(fds) != 0)
     return luaL_error(L, "spawn: cannot make a pipe (%s)", strerror(errno));
@@ -151,8 +153,21 @@ static int p_spawn(lua_State *L) {
   return 1;
 }
 
+/* A child process has a copy of its parent's Lua state, with the parent's
+   other children in it: their pids and descriptors are not its own (the
+   number of a descriptor of theirs may be its own pipe's), so it must
+   neither use them nor close them, also when it collects them. */
 static Child *checkchild(lua_State *L, int idx) {
-  return (Child *)luaL_checkudata(L, idx, CHILD_TNAME);
+  Child *c = (Child *)luaL_checkudata(L, idx, CHILD_TNAME);
+  if (c->owner != getpid())
+    luaL_error(L, "a child process of another process");
+  return c;
+}
+
+static void close_fd(Child *c) {
+  if (c->fd >= 0)
+    close(c->fd);
+  c->fd = -1;
 }
 
 /* Read what is available (without blocking); returns 0 at end of file. */
@@ -200,10 +215,8 @@ static int c_receive(lua_State *L) {
   }
   memmove(c->buf, c->buf + pos, c->len - pos);
   c->len -= pos;
-  if (!open && c->fd >= 0) {
-    close(c->fd);
-    c->fd = -1;
-  }
+  if (!open)
+    close_fd(c);
   lua_pushboolean(L, open);
   return 2;
 }
@@ -218,9 +231,11 @@ static int c_kill(lua_State *L) {
   return 0;
 }
 
-/* child:wait() -> "exit", code | "signal", number (blocks until it ends) */
+/* child:wait() -> "exit", code | "signal", number (blocks until it ends;
+   nothing more can be received after it) */
 static int c_wait(lua_State *L) {
   Child *c = checkchild(L, 1);
+  close_fd(c);
   if (c->pid > 0) {
     while (waitpid(c->pid, &c->status, 0) < 0 && errno == EINTR)
       ;
@@ -238,16 +253,16 @@ static int c_wait(lua_State *L) {
 }
 
 static int c_gc(lua_State *L) {
-  Child *c = checkchild(L, 1);
-  if (c->pid > 0) {
-    kill(-c->pid, SIGKILL);
-    kill(c->pid, SIGKILL);
-    waitpid(c->pid, &c->status, 0);
-    c->pid = 0;
+  Child *c = (Child *)luaL_checkudata(L, 1, CHILD_TNAME);
+  if (c->owner == getpid()) {
+    if (c->pid > 0) {
+      kill(-c->pid, SIGKILL);
+      kill(c->pid, SIGKILL);
+      waitpid(c->pid, &c->status, 0);
+      c->pid = 0;
+    }
+    close_fd(c);
   }
-  if (c->fd >= 0)
-    close(c->fd);
-  c->fd = -1;
   free(c->buf);
   c->buf = NULL;
   return 0;

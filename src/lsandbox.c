@@ -8,20 +8,28 @@
  *     load for text chunks only, collectgarbage for "count" only, print
  *     captured, setmetatable refusing __gc), string (without dump), table,
  *     math, utf8, coroutine, os.clock/time/date, and the nnlab libraries it
- *     is given; no io, os, package, require or debug;
+ *     is given; no io, os, package, require or debug; the C types'
+ *     metatables hidden (no finalizer can get in: Lua runs them unhooked);
  *   - an allocator with a byte cap (matrix data lives in userdata, so it
  *     counts);
  *   - a count hook charging instructions and watching the wall clock; once
- *     tripped it fires at every instruction, so pcall cannot swallow it; a
- *     timer interrupts long C kernels (matrix products) at the deadline.
+ *     tripped it fires at every instruction, so pcall cannot swallow it;
+ *     each coroutine resume is charged too; a timer trips it at the deadline
+ *     and interrupts long C kernels (matrix products).
  * Values cross between the states only through marshal.c: plain data is
  * copied; anything else of the submission's (functions, tables with
  * metatables) stays in S and is known to T as a reference, which T can
  * call, index or call methods on, again inside S and under the limits.
+ * The table a submission returns stays in S too, read a step at a time
+ * (sb:lookup), so that only what a checker asks for is copied.
+ * What the sandbox cannot stop (Lua's own C functions run without hooks:
+ * a backtracking pattern can run for hours) is left to the grader, which
+ * kills the process at the part's wall-clock deadline.
  * Every use of S runs inside lua_pcall in S, so no error of S can escape
  * into T.
  */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -41,6 +49,7 @@
 #define SANDBOX_TNAME "nnlab.sandbox"
 #define REF_TNAME "nnlab.sandbox.ref"
 #define REFS_KEY "nnlab.sandbox.refs"   /* S's registry: id -> value */
+#define SEEDER_KEY "nnlab.sandbox.randomseed"  /* S's registry: math.randomseed */
 
 #define HOOK_STEP 1000       /* instructions between two hook calls */
 #define RESUME_COST 1000     /* what a coroutine.resume costs, in instructions */
@@ -54,7 +63,7 @@ typedef struct Sandbox {
   double steps, step_limit;       /* instructions run, and allowed */
   double time_used, time_limit;   /* seconds spent in the submission */
   double deadline;                /* of the current entry, monotonic */
-  int tripped;
+  volatile sig_atomic_t tripped;  /* also set by on_alarm */
   int nrefs;
   char *out;                      /* captured output, at most out_limit */
   size_t out_len, out_limit;
@@ -113,11 +122,16 @@ static void hook(lua_State *S, lua_Debug *ar) {
   }
 }
 
+/* The deadline: trip now, so that a kernel's "interrupted" error is
+   reported as the time limit it is, and the hook fires at once. */
 static void on_alarm(int sig) {
   (void)sig;
-  mat_interrupted = 1;  /* stops a long kernel; the hook then trips */
-  if (active != NULL)
+  mat_interrupted = 1;  /* stops a long kernel */
+  if (active != NULL) {
+    if (!active->tripped)
+      active->tripped = TRIP_TIME;
     lua_sethook(active->S, hook, LUA_MASKCOUNT, 1);
+  }
 }
 
 static void arm(double seconds) {
@@ -198,17 +212,42 @@ static int s_load(lua_State *S) {
   return 1;
 }
 
-static int s_resume(lua_State *S) {
+/* A coroutine's count hook starts afresh, so one that runs fewer than
+   HOOK_STEP instructions is never charged by it: each resume is charged
+   instead, through coroutine.resume and the functions coroutine.wrap makes. */
+static void charge_resume(lua_State *S) {
   Sandbox *sb = sandbox_of(S);
   sb->steps += RESUME_COST;
   if (sb->steps > sb->step_limit && !sb->tripped)
     sb->tripped = TRIP_STEPS;
   if (sb->tripped)
-    return luaL_error(S, "%s", tripmsg(sb->tripped));
+    luaL_error(S, "%s", tripmsg(sb->tripped));
+}
+
+/* Call upvalue 1 with the arguments, return all its results. */
+static int call_upvalue(lua_State *S) {
   lua_pushvalue(S, lua_upvalueindex(1));
   lua_insert(S, 1);
   lua_call(S, lua_gettop(S) - 1, LUA_MULTRET);
   return lua_gettop(S);
+}
+
+static int s_resume(lua_State *S) {
+  charge_resume(S);
+  return call_upvalue(S);
+}
+
+/* What coroutine.wrap returns: upvalue 1 is the function Lua's wrap made. */
+static int s_wrapped(lua_State *S) {
+  charge_resume(S);
+  return call_upvalue(S);
+}
+
+static int s_wrap(lua_State *S) {
+  lua_settop(S, 1);
+  call_upvalue(S);
+  lua_pushcclosure(S, s_wrapped, 1);
+  return 1;
 }
 
 /* Replace t[name] by f with the old value as upvalue. */
@@ -239,6 +278,27 @@ static int haslib(const char *list, const char *name) {
   return 0;
 }
 
+/* Lua runs __gc metamethods with hooks off, so a finalizer that loops would
+   never be stopped.  setmetatable refuses __gc, but the C types (matrices,
+   layers ...) get their metatables from the registry in C: hide those, as
+   getmetatable sees them, so that no __gc can be added to them either.  (A
+   __gc added to a metatable after setmetatable marks nothing.) */
+static void hide_metatables(lua_State *S) {
+  lua_pushnil(S);
+  while (lua_next(S, LUA_REGISTRYINDEX)) {
+    if (lua_type(S, -2) == LUA_TSTRING && lua_istable(S, -1)) {
+      lua_pushliteral(S, "__name");
+      if (lua_rawget(S, -2) == LUA_TSTRING && lua_rawequal(S, -1, -3)) {
+        lua_pushliteral(S, "__metatable");
+        lua_pushboolean(S, 0);
+        lua_rawset(S, -4);
+      }
+      lua_pop(S, 1);
+    }
+    lua_pop(S, 1);
+  }
+}
+
 /* Runs in S (protected): builds the environment.  Argument 1: a string of
    library names separated by spaces ("matrix nn"). */
 static int s_setup(lua_State *S) {
@@ -266,6 +326,10 @@ static int s_setup(lua_State *S) {
   lua_getfield(S, -2, "date"), lua_setfield(S, -2, "date");
   lua_setfield(S, g, "os");
   lua_pop(S, 1);
+  lua_getfield(S, g, "math");  /* kept for sb:seed, whatever the submission does */
+  lua_getfield(S, -1, "randomseed");
+  lua_setfield(S, LUA_REGISTRYINDEX, SEEDER_KEY);
+  lua_pop(S, 1);
   lua_getfield(S, g, "string");
   lua_pushnil(S), lua_setfield(S, -2, "dump");
   lua_pop(S, 1);
@@ -275,6 +339,7 @@ static int s_setup(lua_State *S) {
   wrap(S, g, "setmetatable", s_setmetatable);
   lua_getfield(S, g, "coroutine");
   wrap(S, lua_gettop(S), "resume", s_resume);
+  wrap(S, lua_gettop(S), "wrap", s_wrap);
   lua_pop(S, 1);
   /* The nnlab libraries, from the embedded sources only. */
   lua_getfield(S, g, "package");
@@ -287,6 +352,8 @@ static int s_setup(lua_State *S) {
   lua_getfield(S, -1, "preload");
   lua_pushcfunction(S, luaopen_nnlab_core), lua_setfield(S, -2, "nnlab.core");
   for (i = 0; embedded_modules[i].name != NULL; i++) {
+    if (strncmp(embedded_modules[i].name, "nnlab.sets.", 11) == 0)
+      continue;  /* the exercise sets hold the reference solutions */
     lua_pushinteger(S, i);
     lua_pushcclosure(S, embedded_loader, 1);
     lua_setfield(S, -2, embedded_modules[i].name);
@@ -312,12 +379,15 @@ static int s_setup(lua_State *S) {
     lua_getfield(S, g, "require");
     lua_pushliteral(S, "nnlab.nn");
     lua_call(S, 1, 1);
+    lua_pushnil(S), lua_setfield(S, -2, "save");  /* no files here */
+    lua_pushnil(S), lua_setfield(S, -2, "load");
     lua_setfield(S, g, "nn");
   }
   for (i = 0; removed[i] != NULL; i++) {
     lua_pushnil(S);
     lua_setfield(S, g, removed[i]);
   }
+  hide_metatables(S);
   lua_newtable(S);
   lua_setfield(S, LUA_REGISTRYINDEX, REFS_KEY);
   return 0;
@@ -393,7 +463,7 @@ static int ref_tostring(lua_State *L) {
 
 /* --- running in S ------------------------------------------------------ */
 
-enum { OP_RUN, OP_CALL, OP_METHOD, OP_INDEX, OP_SEED };
+enum { OP_RUN, OP_CALL, OP_METHOD, OP_INDEX, OP_LOOKUP, OP_SEED };
 
 typedef struct Job {
   Sandbox *sb;
@@ -430,9 +500,13 @@ static int s_job(lua_State *S) {
   refs.dump = ref_dump_s;
   refs.load = ref_load_s;
   refs.ud = job->sb;
+  refs.refdepth = MARSHAL_MAXDEPTH;
   lua_settop(S, 0);
-  if (job->op == OP_SEED) {
+  if (job->op == OP_SEED) {  /* Lua seeds math.random from the clock */
     rng_seed(lmat_rng(S), (uint32_t)job->seed);
+    lua_getfield(S, LUA_REGISTRYINDEX, SEEDER_KEY);
+    lua_pushinteger(S, job->seed);
+    lua_call(S, 1, 0);
     lua_pushnil(S);
     marshal_dump(S, 1, NULL);
     return 1;
@@ -441,6 +515,7 @@ static int s_job(lua_State *S) {
     if (luaL_loadbufferx(S, job->data, job->len, job->name, "t") != LUA_OK)
       return lua_error(S);
     lua_call(S, 0, 1);
+    refs.refdepth = 0;  /* a table of answers stays here: see OP_LOOKUP */
     marshal_dump(S, 1, &refs);
     return 1;
   }
@@ -452,9 +527,11 @@ static int s_job(lua_State *S) {
   base = lua_gettop(S);
   for (i = 1; i <= n; i++)
     lua_rawgeti(S, 1, i);
-  if (job->op == OP_INDEX) {  /* obj, key -> obj[key] */
+  if (job->op == OP_INDEX || job->op == OP_LOOKUP) {  /* obj, key -> obj[key] */
     lua_gettable(S, base + 1);
     lua_remove(S, base + 1);
+    if (job->op == OP_LOOKUP)
+      refs.refdepth = 1;  /* a table result, at depth 1 in {n =, ...}, stays here */
   } else {
     if (job->op == OP_METHOD) {  /* obj, name, args -> obj[name], obj, args */
       lua_pushvalue(S, base + 2);
@@ -481,15 +558,17 @@ static int s_job(lua_State *S) {
 /* Push on T the message of a failed run in S (never calling into S). */
 static void push_error(lua_State *L, Sandbox *sb, int status) {
   lua_State *S = sb->S;
-  if (sb->tripped == TRIP_TIME)
-    lua_pushfstring(L, "time limit exceeded (the limit is %f s)", sb->time_limit);
-  else if (sb->tripped == TRIP_STEPS)
-    lua_pushfstring(L, "instruction limit exceeded (the limit is %f instructions)",
-                    sb->step_limit);
-  else if (status == LUA_ERRMEM)
-    lua_pushfstring(L, "not enough memory (the limit is %d MiB)",
-                    (int)(sb->mem_limit >> 20));
-  else if (lua_type(S, -1) == LUA_TSTRING) {
+  char num[64];
+  if (sb->tripped == TRIP_TIME) {
+    snprintf(num, sizeof num, "%.15g", sb->time_limit);
+    lua_pushfstring(L, "time limit exceeded (the limit is %s s)", num);
+  } else if (sb->tripped == TRIP_STEPS) {
+    snprintf(num, sizeof num, "%.15g", sb->step_limit);
+    lua_pushfstring(L, "instruction limit exceeded (the limit is %s instructions)", num);
+  } else if (status == LUA_ERRMEM) {
+    snprintf(num, sizeof num, "%.4g", (double)sb->mem_limit / (1 << 20));
+    lua_pushfstring(L, "not enough memory (the limit is %s MiB)", num);
+  } else if (lua_type(S, -1) == LUA_TSTRING) {
     size_t len;
     const char *s = lua_tolstring(S, -1, &len);
     lua_pushlstring(L, s, len > MAX_ERRMSG ? MAX_ERRMSG : len);
@@ -541,6 +620,7 @@ static int run(lua_State *L, int sbidx, Job *job) {
   refs.dump = ref_dump_t;
   refs.load = ref_load_t;
   refs.ud = &sbidx;
+  refs.refdepth = MARSHAL_MAXDEPTH;
   {
     size_t len;
     const char *s = lua_tolstring(S, -1, &len);
@@ -628,7 +708,8 @@ static int sb_gc(lua_State *L) {
   return 0;
 }
 
-/* sb:run(source [, chunkname]) -> true, value | false, message.
+/* sb:run(source [, chunkname]) -> true, value | false, message; a table
+   value comes back as a reference (read it with sb:lookup and sb:index).
    A UTF-8 byte order mark and a first line starting with '#' are skipped. */
 static int sb_run(lua_State *L) {
   Job job;
@@ -665,6 +746,7 @@ static int sb_op(lua_State *L, int op, int from) {
   refs.dump = ref_dump_t;
   refs.load = ref_load_t;
   refs.ud = &sbidx;
+  refs.refdepth = MARSHAL_MAXDEPTH;
   marshal_dump(L, -1, &refs);
   job.data = lua_tolstring(L, -1, &job.len);
   return run(L, 1, &job);
@@ -691,7 +773,18 @@ static int sb_index(lua_State *L) {
   return sb_op(L, OP_INDEX, 2);
 }
 
-/* sb:seed(s): seeds the submission's matrix random stream */
+/* sb:lookup(obj, key): obj[key] in the submission, where a table comes
+   back as a reference rather than a copy.  A path of lookups then copies
+   only what is at its end: a huge or cyclic table elsewhere in the answers
+   costs nothing. */
+static int sb_lookup(lua_State *L) {
+  luaL_checkany(L, 2);
+  luaL_checkany(L, 3);
+  lua_settop(L, 3);
+  return sb_op(L, OP_LOOKUP, 2);
+}
+
+/* sb:seed(s): seeds the submission's matrix random stream and math.random */
 static int sb_seed(lua_State *L) {
   Job job;
   job.sb = checksb(L);
@@ -731,7 +824,7 @@ static int sb_close(lua_State *L) {
 
 static const luaL_Reg methods[] = {
   {"run", sb_run}, {"call", sb_call}, {"method", sb_method}, {"index", sb_index},
-  {"seed", sb_seed}, {"output", sb_output}, {"usage", sb_usage}, {"close", sb_close},
+  {"lookup", sb_lookup}, {"seed", sb_seed}, {"output", sb_output}, {"usage", sb_usage}, {"close", sb_close},
   {NULL, NULL}
 };
 

@@ -98,6 +98,8 @@ static void dump(Writer *w, int idx, int depth) {
     goto nonplain;
   }
   /* A plain table: its pairs, raw, keys restricted to plain scalars. */
+  if (w->refs != NULL && depth >= w->refs->refdepth && depth < MARSHAL_MAXDEPTH)
+    goto nonplain;
   if (depth >= MARSHAL_MAXDEPTH)
     luaL_error(L, "data nested more than %d levels deep (or a cycle)", MARSHAL_MAXDEPTH);
   luaL_checkstack(L, 4, "marshal");

@@ -22,6 +22,9 @@ typedef struct MarshalRefs {
   /* Push the value that stands for ref id; type is its lua_type. */
   void (*load)(lua_State *L, lua_Integer id, int type, void *ud);
   void *ud;
+  /* Plain tables nested this deep (the value itself is at depth 0) are
+     sent as references too; MARSHAL_MAXDEPTH for none. */
+  int refdepth;
 } MarshalRefs;
 
 /* Push a string encoding the value at idx.  Raises a Lua error in L for a

@@ -106,7 +106,7 @@ function ex.check_file(id, path)
   if path == nil then id, path = nil, id end
   if type(path) ~= 'string' then error('ex.check_file(id, path): path must be a string', 2) end
   if id ~= nil then find(id) end
-  local ok, proc = pcall(require, 'nnlab.proc')
+  local ok = pcall(require, 'nnlab.proc')
   if not ok then error('ex.check_file needs the nnlab program (it grades in a sandbox)', 2) end
   local r = grader.grade(set(), { path }, { only = id })[1]
   record(r)

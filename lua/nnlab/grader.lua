@@ -15,14 +15,15 @@ local grader = {}
 local fmt = string.format
 
 -- Defaults for every part; a set's `limits` table and a part's own fields
--- (seconds, instructions, memory) override them.
+-- (seconds, instructions, memory, output, slack) override them;
+-- process_memory is for the whole grading process, from here only.
 grader.limits = {
   seconds = 10,                  -- wall-clock seconds inside the submission, per part
   instructions = 2e9,            -- Lua VM instructions, per part
   memory = 256 * 1024 * 1024,    -- bytes the submission's Lua state may hold
   output = 64 * 1024,            -- bytes of printed output kept, per part
   process_memory = 4 * 1024 ^ 3, -- address space of the grading process
-  slack = 5,                     -- extra wall-clock seconds for a whole submission
+  slack = 5,                     -- extra wall-clock seconds per part, for its checker
 }
 
 local SEED = 20211  -- every random stream is seeded from this and the part's index
@@ -115,20 +116,27 @@ local function is_plain_table(v)
 end
 
 -- sub:get(key, ...) -> the answer at that path, or nil and a message.
+-- Through the sandbox, each step but the last looks up a reference, and only
+-- the value at the end of the path is copied: a huge or cyclic table
+-- elsewhere in the submission's answers does not disturb this part.
 function Sub:get(...)
   local v, path = self.root, 'the submission'
-  for i = 1, select('#', ...) do
+  local n = select('#', ...)
+  for i = 1, n do
     local k = select(i, ...)
+    local at = i == 1 and tostring(k) or path .. '.' .. tostring(k)
     if is_plain_table(v) then
       v = v[k]
     elseif type(v) == 'table' and self.index then  -- a reference into the sandbox
-      local ok, r = self:index(v, k)
-      if not ok then return nil, fmt('%s: %s', path, r) end
+      local ok, r
+      if i < n and self.lookup then ok, r = self:lookup(v, k) else ok, r = self:index(v, k) end
+      if not ok then return nil, fmt('%s: %s', at, r) end
       v = r
     else
-      return nil, fmt('%s is a %s, expected a table with field %s', path, type(v), k)
+      return nil, fmt('%s is %s, expected a table with field %s', path,
+        v == nil and 'nil' or 'a ' .. type(v), k)
     end
-    path = path == 'the submission' and tostring(k) or path .. '.' .. tostring(k)
+    path = at
     if v == nil then return nil, fmt('%s is missing', path) end
   end
   return v
@@ -140,6 +148,7 @@ local function sandbox_sub(sb, root)
     call = function(_, f, ...) return sb:call(f, ...) end,
     method = function(_, obj, name, ...) return sb:method(obj, name, ...) end,
     index = function(_, obj, k) return sb:index(obj, k) end,
+    lookup = function(_, obj, k) return sb:lookup(obj, k) end,
     seed = function(_, s) return sb:seed(s) end,
   }, Sub)
 end
@@ -216,9 +225,17 @@ local function limit(set, part, k)
 end
 
 -- Run a part's checker on sub; returns the verdict.
+-- Feedback often quotes the submission's answer, which may be megabytes.
+local MAX_FEEDBACK = 8192
+local function cut(s)
+  if #s <= MAX_FEEDBACK then return s end
+  return s:sub(1, MAX_FEEDBACK) .. fmt('... [feedback cut at %d bytes]', MAX_FEEDBACK)
+end
+
 local function verdict(entry, sub, extra)
   local part = entry.part
   matrix.seed(SEED + entry.index)
+  math.randomseed(SEED + entry.index)  -- Lua seeds it from the clock
   local t0 = os.clock()
   local ok, res, feedback = pcall(part.check, sub)
   local v = { id = entry.id, title = part.title, points = part.points, score = 0,
@@ -234,13 +251,15 @@ local function verdict(entry, sub, extra)
   else
     v.feedback = feedback or 'wrong answer'
   end
+  if v.feedback ~= nil then v.feedback = cut(tostring(v.feedback)) end
   for k, x in pairs(extra or {}) do v[k] = x end
   return v
 end
 
 -- In the sandbox (used inside the grading child): load the submission
--- afresh for this part, then check it.
-local function check_in_sandbox(set, entry, source, name)
+-- afresh for this part, then check it.  loaded() is called once the
+-- submission has loaded, before the checker runs.
+local function check_in_sandbox(set, entry, source, name, loaded)
   local sandbox = require 'nnlab.sandbox'
   local ex = entry.ex
   local sb = sandbox.new {
@@ -257,6 +276,7 @@ local function check_in_sandbox(set, entry, source, name)
     v = { id = entry.id, title = entry.part.title, points = entry.part.points, score = 0,
       status = 'failed', feedback = 'the submission does not run: ' .. tostring(root) }
   else
+    if loaded then loaded() end
     v = verdict(entry, sandbox_sub(sb, root))
   end
   local out, dropped = sb:output()
@@ -274,24 +294,37 @@ end
 
 ---------------------------------------------------------------------------
 -- Grading submissions in child processes
-
-local function submission_deadline(set, parts)
-  local s = 0
-  for _, e in ipairs(parts) do s = s + limit(set, e.part, 'seconds') end
-  return s + grader.limits.slack
-end
+--
+-- A child grades the parts in order and sends, for each, {loaded = id} once
+-- the submission has loaded and then the part's verdict.  The parent gives
+-- each part its `seconds` plus `slack` of wall-clock time, counted from the
+-- previous verdict.  The sandbox stops Lua code and the matrix kernels at
+-- `seconds`; what it cannot stop (a C function of Lua's own that runs for
+-- minutes, such as a string pattern that backtracks) meets the parent's
+-- deadline: the child's process group is killed, the part scores 0 with the
+-- reason, and a fresh child grades the parts after it.  A child that dies
+-- (a signal, a resource limit) is treated the same way.  When the
+-- submission never even finished loading, the remaining parts are not
+-- retried: they would only hang again.
 
 local function clock()
   return require('nnlab.proc').now()
 end
 
--- Start grading one submission; returns a job.
-local function start(set, parts, file, source)
+local function part_time(set, entry)
+  return limit(set, entry.part, 'seconds') + limit(set, entry.part, 'slack')
+end
+
+-- Grade job.todo (the parts not yet graded) in a new child process.
+local function spawn(job)
   local proc = require 'nnlab.proc'
-  local name = '=' .. (file:match('[^/]*$') or file)
-  local child = proc.spawn(function(send)
-    for _, entry in ipairs(parts) do
-      local ok, v = pcall(check_in_sandbox, set, entry, source, name)
+  local set, todo, source, name = job.set, job.todo, job.source, job.name
+  local cpu = 0
+  for _, e in ipairs(todo) do cpu = cpu + part_time(set, e) end
+  job.child = proc.spawn(function(send)
+    for _, entry in ipairs(todo) do
+      local ok, v = pcall(check_in_sandbox, set, entry, source, name,
+        function() send { loaded = entry.id } end)
       if not ok then
         v = { id = entry.id, points = entry.part.points, score = 0, status = 'failed',
           feedback = 'grader error: ' .. tostring(v) }
@@ -299,34 +332,98 @@ local function start(set, parts, file, source)
       send(v)
     end
   end, {
-    cpu = math.ceil(submission_deadline(set, parts)) + 1,
+    cpu = math.ceil(cpu) + 1,
     memory = grader.limits.process_memory,
     fsize = 1024 * 1024, files = 64, processes = 64,
   })
-  return { file = file, child = child, verdicts = {}, started = clock(),
-    deadline = clock() + submission_deadline(set, parts) }
+  job.loaded = false
+  job.deadline = clock() + part_time(set, todo[1])
 end
 
-local function finish(job, parts, why)
-  local byid, r = {}, { file = job.file, parts = {}, score = 0, max = 0 }
-  for _, v in ipairs(job.verdicts) do
-    if type(v) == 'table' and type(v.id) == 'string' then byid[v.id] = v end
+local function failed(entry, feedback)
+  return { id = entry.id, title = entry.part.title, points = entry.part.points, score = 0,
+    status = 'failed', feedback = feedback }
+end
+
+-- Start grading one submission; returns a job.
+local function start(set, parts, file, source)
+  local job = { set = set, file = file, source = source, todo = {}, verdicts = {},
+    name = '=' .. (file:match('[^/]*$') or file), started = clock() }
+  for i, e in ipairs(parts) do job.todo[i] = e end
+  if #parts > 0 then spawn(job) end
+  return job
+end
+
+-- Take the frames a child sent: progress and verdicts, for job.todo[1] only
+-- (the child sends them in order).
+local function take(job, frames)
+  for _, v in ipairs(frames) do
+    local current = job.todo[1]
+    if type(v) == 'table' and current then
+      if v.loaded == current.id then
+        job.loaded = true
+      elseif v.id == current.id and type(v.score) == 'number' then
+        job.verdicts[current.id] = v
+        table.remove(job.todo, 1)
+        job.loaded = false
+        if job.todo[1] then job.deadline = clock() + part_time(job.set, job.todo[1]) end
+      end
+    end
   end
-  local how, code = job.child:wait()
-  if not why and (how ~= 'exit' or code ~= 0) then
-    why = how == 'signal' and fmt('the grading process was killed by signal %d', code)
-      or fmt('the grading process exited with status %d', code)
+end
+
+-- The child is gone (killed at the deadline, or died) with job.todo[1]
+-- unfinished: score it, and go on with the rest in a new child, or not.
+local function lost(job, why, detail)
+  local entry = table.remove(job.todo, 1)
+  local where = job.loaded and 'while the part was checked' or 'while the submission loaded'
+  job.verdicts[entry.id] = failed(entry, fmt('%s %s%s', why, where, detail or ''))
+  job.error = job.error or fmt('%s: %s', entry.id, why)
+  if not job.loaded then
+    for _, e in ipairs(job.todo) do
+      job.verdicts[e.id] = failed(e, fmt('not graded: the submission did not load in part %s (%s)',
+        entry.id, why))
+    end
+    job.todo = {}
   end
+  if job.todo[1] then spawn(job) end
+end
+
+local function result(job, parts)
+  local r = { file = job.file, parts = {}, score = 0, max = 0, error = job.error,
+    seconds = clock() - job.started }
   for _, e in ipairs(parts) do
-    local v = byid[e.id] or { id = e.id, title = e.part.title, points = e.part.points,
-      score = 0, status = 'failed', feedback = 'not graded: ' .. (why or 'no verdict') }
+    local v = job.verdicts[e.id] or failed(e, 'not graded')
     r.parts[#r.parts + 1] = v
     r.score = r.score + v.score
     r.max = r.max + e.part.points
   end
-  r.seconds = clock() - job.started
-  if why and #job.verdicts < #parts then r.error = why end
   return r
+end
+
+-- One round for a running job: read, and kill or restart as needed.
+-- Returns true when the job is done.
+local function step(job)
+  local frames, open = job.child:receive()
+  take(job, frames)
+  if not job.todo[1] then
+    if open then job.child:kill() end
+    job.child:wait()
+    return true
+  end
+  if open and clock() > job.deadline then
+    job.child:kill()
+    job.child:wait()
+    local part = job.todo[1].part
+    lost(job, fmt('time limit: stopped after %s s in code the sandbox cannot interrupt',
+      part_time(job.set, job.todo[1])), fmt(' (the limit is %s s, plus %s s for the checker)',
+      limit(job.set, part, 'seconds'), limit(job.set, part, 'slack')))
+  elseif not open then
+    local how, code = job.child:wait()
+    lost(job, how == 'signal' and fmt('the grading process was killed by signal %d', code)
+      or fmt('the grading process exited with status %d', code))
+  end
+  return not job.todo[1]
 end
 
 -- grader.grade(set, files, opts) -> results (in the order of files).
@@ -338,6 +435,11 @@ function grader.grade(set, files, opts)
   local parts = grader.parts(set, opts.only)
   local results, running, nexti = {}, {}, 1
   local jobs = math.max(1, math.floor(opts.jobs or 1))
+  local function done(job)
+    local r = result(job, parts)
+    results[job.index] = r
+    if opts.progress then opts.progress(r) end
+  end
   while nexti <= #files or #running > 0 do
     while nexti <= #files and #running < jobs do
       local file = files[nexti]
@@ -345,12 +447,11 @@ function grader.grade(set, files, opts)
       if src then
         local job = start(set, parts, file, src)
         job.index = nexti
-        running[#running + 1] = job
+        if job.child then running[#running + 1] = job else done(job) end
       else
         local r = { file = file, parts = {}, score = 0, max = 0, error = 'cannot read: ' .. err }
         for _, e in ipairs(parts) do
-          r.parts[#r.parts + 1] = { id = e.id, points = e.part.points, score = 0,
-            status = 'failed', feedback = 'not graded: cannot read the file' }
+          r.parts[#r.parts + 1] = failed(e, 'not graded: cannot read the file')
           r.max = r.max + e.part.points
         end
         results[nexti] = r
@@ -363,19 +464,9 @@ function grader.grade(set, files, opts)
     proc.poll(children, 0.05)
     for i = #running, 1, -1 do
       local job = running[i]
-      local msgs, open = job.child:receive()
-      for _, v in ipairs(msgs) do job.verdicts[#job.verdicts + 1] = v end
-      local why
-      if open and clock() > job.deadline then
-        job.child:kill()
-        why = fmt('time limit: the submission was stopped after %.0f s', clock() - job.started)
-        open = false
-      end
-      if not open then
+      if step(job) then
         table.remove(running, i)
-        local r = finish(job, parts, why)
-        results[job.index] = r
-        if opts.progress then opts.progress(r) end
+        done(job)
       end
     end
   end

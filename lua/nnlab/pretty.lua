@@ -71,13 +71,13 @@ local function format_table(t, opts, depth, seen, indent)
   if seen[t] then return '<cycle>' end
   if depth >= opts.depth then return '{...}' end
   seen[t] = true
-  local items, n, count = {}, 0, 0
+  local items, n = {}, 0
   while rawget(t, n + 1) ~= nil do n = n + 1 end
   local inner = indent + 2
-  for i = 1, math.min(n, opts.items) do
+  local count = math.min(n, opts.items)
+  for i = 1, count do
     items[#items + 1] = format(rawget(t, i), opts, depth + 1, seen, inner)
   end
-  count = math.min(n, opts.items)
   local keys = {}
   for k in next, t do
     if not (math.type(k) == 'integer' and k >= 1 and k <= n) then keys[#keys + 1] = k end
