@@ -1,14 +1,22 @@
 /*
  * lnet.c -- the training loops of nn.Sequential, run in C (net.h) when
  * every module is a C module: no Lua call and no allocation per step.
+ * Internal functions of nnlab.core.nn, for lua/nnlab/nn.lua and train.lua:
  *
- * The Lua side (lua/nnlab/nn.lua) checks the arguments and calls these; a
- * function here returns nothing when the net has something it does not run
- * (a module written in Lua, a loss without a gradient, labels the loss
- * refuses, shapes that do not chain), and the Lua loop then runs instead and
- * reports any error in its own words.  Afterwards every module is left as
- * the Lua loop leaves it: its copies of the last step's input and output,
- * the gradients, the batch size.
+ *   _sgd(modules, loss, X, Y, iters, lr)      Sequential:sgd's loop
+ *   _cache()                                  buffers kept across epochs
+ *   _fit_begin(modules, loss, X, Y, opt, batch, shuffle, cache)
+ *   _fit_run(cache, s, nsteps)                fit's steps of one epoch
+ *   _evaluate(modules, loss, X, Y, threshold, chunk, cache)
+ *                                             fit's per-epoch measure
+ *
+ * The Lua side checks the arguments and calls these; a function here
+ * returns nothing (or false) when the net has something it does not run (a
+ * module written in Lua, a loss without a gradient, labels the loss
+ * refuses, shapes that do not chain, an optimizer written in Lua), and the
+ * Lua loop then runs instead and reports any error in its own words.
+ * Afterwards every module is left as the Lua loop leaves it: its copies of
+ * the last step's input and output, the gradients, the batch size.
  */
 #include <limits.h>
 #include <string.h>

@@ -85,9 +85,9 @@ void net_optim_update(Net *net, const OptConf *c, double scale);
    steps, each on column randint(N) of X and Y (drawn from rng exactly as
    matrix.randint draws), backprop, then the update.  *sum gets the sum of
    the per-step losses and *done the steps completed.  The buffers must be
-   bound for b = 1.  mat_interrupted is polled after each step; on MAT_EINTR
-   the buffers hold the last step's numbers, or part of the step that a
-   kernel abandoned when *done < iters and no whole step was cut short. */
+   bound for b = 1.  mat_interrupted is polled after every step, which then
+   stops the loop with MAT_EINTR; a kernel that gives up on a long product
+   also returns MAT_EINTR, with that step half done (no update). */
 int net_sgd(Net *net, const Mat *X, const Mat *Y, long iters, double lr, Rng *rng,
             double *sum, long *done);
 
