@@ -289,7 +289,7 @@ def main():
     ap.add_argument('--quick', action='store_true', help='fewer repetitions (to try the bench)')
     ap.add_argument('--only', default='1,2,3,4,5,6', help='items to run, e.g. 3,4')
     ap.add_argument('--wait-quiet', type=float, default=0, metavar='SECONDS',
-                    help='first wait up to this long for the load average to drop below 0.7')
+                    help='before each item, wait up to this long for the load average to drop below 0.7')
     a = ap.parse_args()
     a.nnlab = os.path.abspath(a.nnlab)
     a.blas = os.path.abspath(a.blas)
@@ -299,8 +299,7 @@ def main():
         if not ok:
             print('note: %s is missing (Debian: apt-get install python3-%s); its columns are n/a'
                   % (k, k), file=sys.stderr)
-    if a.wait_quiet:
-        wait_quiet(a.wait_quiet)
+    loads = []
     load0 = os.getloadavg()[0]
     started = time.strftime('%Y-%m-%d %H:%M')
     t, losses = Table(), []
@@ -312,6 +311,9 @@ def main():
              ('6', lambda: item_grading(t, a, a.quick))]
     for k, f in steps:
         if k in only:
+            if a.wait_quiet:
+                wait_quiet(a.wait_quiet)
+            loads.append('%s: %.2f' % (k, os.getloadavg()[0]))
             print('running item %s ...' % k, file=sys.stderr, flush=True)
             f()
     versions = []
@@ -320,9 +322,9 @@ def main():
             v = subprocess.run([PY, '-c', 'import %s; print(%s.__version__)' % (m, m)],
                                capture_output=True, text=True).stdout.strip()
             versions.append('%s %s' % (m, v))
-    print('nnlab benchmark, %s: %s, %d cores; %s; load average %.2f before, %.2f after%s' % (
-        started, machine(), CORES, ', '.join(versions) or 'no references',
-        load0, os.getloadavg()[0], '' if not a.quick else ' (--quick)'))
+    print('nnlab benchmark, %s: %s, %d cores; %s; load average before each item %s, '
+          '%.2f after%s' % (started, machine(), CORES, ', '.join(versions) or 'no references',
+                            ', '.join(loads), os.getloadavg()[0], '' if not a.quick else ' (--quick)'))
     print()
     print(t.markdown())
     if losses:
@@ -330,9 +332,9 @@ def main():
         print('The same work (mean losses after training, from the same seeds):')
         for line in losses:
             print('- ' + line)
-    if load0 > 0.7:
-        print('\nnote: the machine was busy when the benchmark started (load %.2f): '
-              'the numbers are lower than they can be.' % load0)
+    if max(float(x.split()[1]) for x in loads) > 0.7 if loads else load0 > 0.7:
+        print('\nnote: the machine was busy (load average above 0.7 before an item): '
+              'the numbers are lower than they can be.')
 
 
 if __name__ == '__main__':
