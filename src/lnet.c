@@ -30,8 +30,10 @@
 #include "nn_lua.h"
 
 /* Fill net from the modules (a table at index 1) and the loss (at 2) for X
-   and Y; the layers go in a new userdata pushed on the stack.  Returns 0,
-   with nothing pushed, when the C loop cannot run this net. */
+   and Y; the layers go in a new userdata pushed on the stack, whose user
+   value is a copy of the list of modules (so that they live as long as the
+   layers point into them, whatever becomes of the list).  Returns 0, with
+   nothing pushed, when the C loop cannot run this net. */
 static int describe(lua_State *L, Net *net, const Mat *X, const Mat *Y) {
   LLoss *loss = (LLoss *)luaL_testudata(L, 2, LLOSS_TNAME);
   int i, j, n = (int)lua_rawlen(L, 1), rows = X->rows;
@@ -51,11 +53,14 @@ static int describe(lua_State *L, Net *net, const Mat *X, const Mat *Y) {
   net->n = n;
   net->in = rows;
   net->loss = loss->l;
-  net->layer = (NetLayer *)lua_newuserdatauv(L, (size_t)n * sizeof(NetLayer), 0);
+  net->layer = (NetLayer *)lua_newuserdatauv(L, (size_t)n * sizeof(NetLayer), 1);
+  lua_createtable(L, n, 0);
   for (i = 0; i < n; i++) {
     NetLayer *l = &net->layer[i];
     void *ud;
     lua_rawgeti(L, 1, i + 1);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, -3, i + 1);
     ud = lua_touserdata(L, -1);
     for (j = 0; j < i; j++) {  /* a module twice: leave it to Lua */
       lua_rawgeti(L, 1, j + 1);
@@ -84,10 +89,11 @@ static int describe(lua_State *L, Net *net, const Mat *X, const Mat *Y) {
     }
     lua_pop(L, 1);
     if (ud == NULL) {
-      lua_pop(L, 1);  /* the layers */
+      lua_pop(L, 2);  /* the copy and the layers */
       return 0;
     }
   }
+  lua_setiuservalue(L, -2, 1);
   if (rows != Y->rows) {
     lua_pop(L, 1);
     return 0;
@@ -98,13 +104,16 @@ static int describe(lua_State *L, Net *net, const Mat *X, const Mat *Y) {
   return 1;
 }
 
-/* Leave every module (in the list at index mods) and the loss (at index
-   lidx) as the Lua loop would after the step whose numbers are in the
-   buffers. */
-static void sync(lua_State *L, Net *net, int mods, int lidx) {
-  int i, n = net->n, b = net->b;
+/* Leave every module (those of the layers userdata at index layers) and
+   the loss (at index lidx) as the Lua loop would after the step whose
+   numbers are in the buffers. */
+static void sync(lua_State *L, Net *net, int layers, int lidx) {
+  int i, n = net->n, b = net->b, mods;
   LLoss *loss = (LLoss *)lua_touserdata(L, lidx);
   Mat *G = NULL;
+  lidx = lua_absindex(L, lidx);
+  lua_getiuservalue(L, layers, 1);
+  mods = lua_gettop(L);
   for (i = 0; i < n; i++) {
     NetLayer *l = &net->layer[i];
     lua_rawgeti(L, mods, i + 1);
@@ -135,6 +144,7 @@ static void sync(lua_State *L, Net *net, int mods, int lidx) {
   }
   mat_copy(loss->G, net->fused ? G : &net->A[n]);
   mat_copy(loss->Y, &net->Y);
+  lua_pop(L, 1);  /* the modules */
 }
 
 /* _sgd(modules, loss, X, Y, iters, lr) -> the mean loss per step, or
@@ -163,7 +173,7 @@ static int l_sgd(lua_State *L) {
   net_bind(&net, 1, 1, lua_newuserdatauv(L, net_memsize(&net, 1, 1), 0));
   rc = net_sgd(&net, X, Y, (long)iters, lr, lmat_rng(L), &sum, &done);
   if (done > 0 || rc != MAT_OK)
-    sync(L, &net, 1, 2);
+    sync(L, &net, 7, 2);
   if (rc != MAT_OK)
     return lmat_interrupted(L, "sgd");
   lua_pushnumber(L, sum / (double)iters);
@@ -327,9 +337,11 @@ static int l_fit_begin(lua_State *L) {
     if (!l->linear)
       continue;
     for (w = 0; w < 2; w++) {
-      lua_rawgeti(L, 1, i + 1);  /* the module, for its matrix W or W0 */
-      lua_getfield(L, -1, w == 0 ? "W" : "W0");
-      lua_remove(L, -2);
+      lua_getiuservalue(L, 10, 1);  /* the layer's own W or W0, the optimizer's key */
+      lua_rawgeti(L, -1, i + 1);
+      lua_getiuservalue(L, -1, w == 0 ? LLINEAR_UV_W : LLINEAR_UV_W0);
+      lua_replace(L, -3);
+      lua_pop(L, 1);
       if (!paramstate(L, 5, lua_gettop(L), &conf, l->S[w], &l->t[w]))
         return lua_settop(L, 9), 1;
       lua_rawseti(L, states, 2 * i + w + 1);
@@ -427,7 +439,7 @@ static int l_fit_run(lua_State *L) {
   }
   if (done > 0 || rc != MAT_OK) {  /* leave everything as the Lua loop would */
     net_unview(&job->net);
-    lua_getiuservalue(L, 1, JOB_MODULES);
+    lua_getiuservalue(L, 1, JOB_LAYERS);
     lua_getiuservalue(L, 1, JOB_LOSS);
     sync(L, &job->net, 4, 5);
     lua_settop(L, 3);
@@ -494,7 +506,7 @@ static int l_evaluate(lua_State *L) {
     net_view(&net, X, Y, first);
     if (net_evaluate(&net, &loss) != MAT_OK) {
       net_unview(&net);
-      sync(L, &net, 1, 2);
+      sync(L, &net, 8, 2);
       return lmat_interrupted(L, "evaluate");
     }
     sum += loss;
@@ -513,7 +525,7 @@ static int l_evaluate(lua_State *L) {
     }
   }
   net_unview(&net);
-  sync(L, &net, 1, 2);
+  sync(L, &net, 8, 2);
   lua_pushnumber(L, sum);
   lua_pushvalue(L, 9);
   return 2;

@@ -405,6 +405,38 @@ describe('fit in C', function()
   end)
 end)
 
+describe('the C loops\' internal functions', function()
+  local C = require('nnlab.core').nn
+
+  it('are not part of nn', function()
+    assert.is_nil(nn._sgd)
+    assert.is_nil(nn._fit_run)
+    assert.is_function(C._fit_run)
+  end)
+
+  it('survive misuse: a job without an epoch, a list emptied under a job, a wrong job', function()
+    local cache = C._cache()
+    U.fails_with('_fit_run: the job has no epoch set up', function() return C._fit_run(cache, 0, 1) end)
+    matrix.seed(1)
+    local X, Y = matrix.randn(2, 6), matrix.randn(3, 6)
+    local mods = {nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 3)}
+    local first = mods[1]
+    assert.is_true(C._fit_begin(mods, nn.Squared(), X, Y, nn.SGD(), 2, false, cache))
+    for k in pairs(mods) do mods[k] = nil end
+    collectgarbage()
+    collectgarbage()
+    local k, sum, seen = C._fit_run(cache, 0, 3)  -- the job keeps the modules alive
+    assert.are.equal(3, k)
+    assert.are.equal(6, seen)
+    assert.is_true(sum == sum)
+    assert.are.equal('2x2', U.shape(first:backward(matrix.ones(4, 2))))  -- left as after a batch of 2
+    assert.has_error(function() return C._fit_run({}, 0, 1) end)
+    assert.has_error(function() return C._fit_run(matrix.zeros(1, 1), 0, 1) end)
+    assert.is_false(C._fit_begin({}, nn.Squared(), X, Y, nn.SGD(), 2, false, cache))
+    assert.is_nil(C._sgd({nn.Linear(5, 3)}, nn.Squared(), X, Y, 1, 0.1))  -- shapes do not chain
+  end)
+end)
+
 describe('the layers\' buffers', function()
   it('are reused, but forward and backward return new matrices a student can keep', function()
     local l, t, loss = nn.Linear(2, 3), nn.Tanh(), nn.Squared()
