@@ -4,14 +4,17 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = lua5.4 readline openblas
+PKGS = lua5.4 readline
+# OpenBLAS: its headers at build time; the library is loaded on first use
+# (src/mat.c), not linked, so that starting nnlab does not pay for it.
+BLAS = openblas
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
        -Wpedantic -Wno-overlength-strings
 # Recursive (=) so that pkg-config runs when a recipe needs it, after `deps`.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(BLAS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -D_POSIX_C_SOURCE=200809L -Isrc $(PKG_CFLAGS)
-LDLIBS = $(PKG_LIBS) -lm
+LDLIBS = $(PKG_LIBS) -ldl -lm
 
 BUILD ?= build
 BIN ?= nnlab
@@ -24,7 +27,7 @@ LUA_SRC = lua/nnlab.lua $(wildcard lua/nnlab/*.lua)
 SETS = $(wildcard exercises/*.lua)
 MODULE = $(BUILD)/nnlab/core.so
 
-.PHONY: all run test deps deps-test asan test-asan install uninstall clean check-warnings \
+.PHONY: all run test deps deps-test asan test-asan install uninstall clean check-warnings bench \
   deps-fuzz deps-valgrind fuzz fuzz-long fuzz-asan libfuzzer fuzz-libfuzzer fuzz-merge \
   faultinject valgrind
 
@@ -48,6 +51,12 @@ $(BUILD)/.dir:
 $(BUILD)/%.o: src/%.c src/*.h | deps $(BUILD)/.dir
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# The numerical kernels are written for the compiler's vectoriser, which GCC
+# runs at -O3 (at -O2 it vectorises only loops of a known length); without
+# errno, sqrt vectorises too (the results are the same).  A CFLAGS given on
+# the command line replaces this too.
+$(BUILD)/mat.o $(BUILD)/nn.o $(BUILD)/net.o $(BUILD)/optim.o: CFLAGS += -O3 -fno-math-errno
+
 $(BUILD)/embedded.c: $(LUA_SRC) $(SETS) tools/embed.sh | $(BUILD)/.dir
 	sh tools/embed.sh $(LUA_SRC) $(SETS) > $@
 
@@ -59,8 +68,7 @@ $(BIN): $(HOST_OBJ) $(CORE_OBJ)
 
 # The Lua C module for stock lua5.4: liblua's symbols come from the interpreter.
 $(MODULE): $(CORE_OBJ)
-	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(LDFLAGS) -shared -o $@ $^ \
-	  $(shell pkg-config --libs openblas) -lm
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(LDFLAGS) -shared -o $@ $^ -ldl -lm
 
 run: all
 	./$(BIN)
@@ -69,14 +77,30 @@ run: all
 $(BUILD)/ptydrive: tests/ptydrive.c | deps $(BUILD)/.dir
 	$(CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE -o $@ $< -lutil
 
+# The matrix product's paths against each other (includes src/mat.c whole).
+$(BUILD)/kernels-test: tests/kernels.c src/mat.c src/mat.h | deps $(BUILD)/.dir
+	$(CC) $(ALL_CFLAGS) -O3 -o $@ tests/kernels.c -ldl -lm
+
 TEST_ENV = NNLAB_BIN=$(abspath $(BIN)) NNLAB_PTYDRIVE=$(abspath $(BUILD)/ptydrive) \
+  NNLAB_KERNELS_TEST=$(abspath $(BUILD)/kernels-test) \
   NNLAB_ROOT=$(CURDIR) NNLAB_BUILD=$(abspath $(BUILD)) \
   LUA_PATH='$(CURDIR)/lua/?.lua;$(CURDIR)/tests/?.lua;;' \
   LUA_CPATH='$(CURDIR)/$(BUILD)/?.so;;'
 BUSTED = lua5.4 /usr/bin/busted --helper=tests/helper.lua -o tests/summary.lua
 
-test: deps-test all $(BUILD)/ptydrive $(TOOLS)
+test: deps-test all $(BUILD)/ptydrive $(BUILD)/kernels-test $(TOOLS)
 	$(TEST_ENV) $(TEST_PRELOAD) $(BUSTED) tests
+
+# The benchmark against OpenBLAS, numpy and PyTorch (tests/bench/): a table
+# of medians and ratios on this machine.  BENCH_ARGS: --quick, --only 3,4,
+# --wait-quiet 300 (see tests/bench/bench.py --help).
+$(BUILD)/bench-blas: tests/bench/blas.c | deps $(BUILD)/.dir
+	$(CC) $(WARN) $(CFLAGS) $(shell pkg-config --cflags openblas) -D_POSIX_C_SOURCE=200809L \
+	  -o $@ $< $(shell pkg-config --libs openblas)
+
+bench: all $(BUILD)/bench-blas
+	@sh tools/deps.sh bench
+	/usr/bin/python3 tests/bench/bench.py --nnlab ./$(BIN) --blas $(BUILD)/bench-blas $(BENCH_ARGS)
 
 # AddressSanitizer + UBSan build in build-asan/, and the test suite under it.
 # The module is loaded into stock lua5.4, so libasan is preloaded there.

@@ -18,6 +18,8 @@ local M = {
   ex = require 'nnlab.ex',
   data = require 'nnlab.data',
   plot = require 'nnlab.plot',
+  -- help(x): the documentation of any of the above (nnlab.doc holds it)
+  help = require('nnlab.help').help,
 }
 
 return M

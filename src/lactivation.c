@@ -6,6 +6,7 @@
  * values keep copies of the last input Z and output A (reused while the
  * shape stays the same) for backward.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,16 +17,13 @@
 #include "nn.h"
 #include "nn_lua.h"
 
-enum { UV_Z = 1, UV_A, NUV = UV_A };
-
-typedef struct LAct {
-  NnAct kind;
-  double alpha;  /* LeakyReLU's slope for z < 0 */
-  int have;      /* has forward run? */
-} LAct;
-
 static LAct *checkact(lua_State *L) {
-  return (LAct *)lnn_checkudata(L, 1, LACT_TNAME, sizeof(LAct), NUV);
+  return (LAct *)luaL_checkudata(L, 1, LACT_TNAME);
+}
+
+/* The same in methods, without a lookup by name. */
+static LAct *self(lua_State *L) {
+  return (LAct *)lnn_self(L, LACT_TNAME);
 }
 
 /* "Tanh()", "LeakyReLU(0.01)" */
@@ -40,10 +38,12 @@ static const char *name(char *buf, const LAct *a) {
 static int act_new(lua_State *L) {
   NnAct kind = (NnAct)lua_tointeger(L, lua_upvalueindex(1));
   double alpha = kind == NN_LEAKYRELU ? luaL_optnumber(L, 1, 0.01) : 0.0;
-  LAct *a = (LAct *)lua_newuserdatauv(L, sizeof(LAct), NUV);
+  LAct *a;
+  luaL_argcheck(L, isfinite(alpha), 1, "alpha must be a finite number");
+  a = (LAct *)lua_newuserdatauv(L, sizeof(LAct), LACT_NUV);
   a->kind = kind;
   a->alpha = alpha;
-  a->have = 0;
+  a->Z = a->A = NULL;
   luaL_setmetatable(L, LACT_TNAME);
   return 1;
 }
@@ -78,59 +78,57 @@ static int act_tostring(lua_State *L) {
   return 1;
 }
 
-/* act:forward(Z) -> A = f(Z), Z's shape */
+/* act:forward(Z) -> A = f(Z), Z's shape, a new matrix */
 static int act_forward(lua_State *L) {
-  LAct *a = checkact(L);
-  Mat *Z = lmat_check(L, 2), *Zc, *A;
-  a->have = 0;  /* until this forward has kept both Z and A */
-  Zc = lnn_buffer(L, 1, UV_Z, Z->rows, Z->cols);
-  mat_copy(Zc, Z);
-  A = lmat_push(L, Z->rows, Z->cols);
-  if (nn_act_forward(a->kind, a->alpha, A, Zc) != MAT_OK)
+  LAct *a = self(L);
+  Mat *Z = lnn_mat(L, 2);
+  if (a->Z == NULL || a->Z->rows != Z->rows || a->Z->cols != Z->cols) {
+    a->Z = lnn_buffer(L, 1, LACT_UV_Z, Z->rows, Z->cols);
+    a->A = lnn_buffer(L, 1, LACT_UV_A, Z->rows, Z->cols);
+  }
+  mat_copy(a->Z, Z);
+  if (nn_act_forward(a->kind, a->alpha, a->A, a->Z) != MAT_OK)
     return lmat_interrupted(L, "activation forward");
-  mat_copy(lnn_buffer(L, 1, UV_A, Z->rows, Z->cols), A);
-  a->have = 1;
+  lmat_push_copy(L, a->A);
   return 1;
 }
 
 /* act:backward(dLdA) -> dLdZ, for the last forward */
 static int act_backward(lua_State *L) {
-  LAct *a = checkact(L);
-  Mat *dA = lmat_check(L, 2), *Z, *A, *dZ;
+  LAct *a = self(L);
+  Mat *dA = lnn_mat(L, 2), *dZ;
   char nm[64], sa[32], sb[32];
-  Z = lnn_getbuffer(L, 1, UV_Z);
-  A = lnn_getbuffer(L, 1, UV_A);
-  if (!a->have || Z == NULL || A == NULL || Z->rows != A->rows || Z->cols != A->cols)
+  if (a->A == NULL)
     return luaL_error(L, "%s: backward called before forward", name(nm, a));
-  if (dA->rows != A->rows || dA->cols != A->cols)
+  if (dA->rows != a->A->rows || dA->cols != a->A->cols)
     return luaL_error(L, "%s: backward: dLdA is %s but the last forward gave A %s",
-                      name(nm, a), lmat_shapestr(sa, dA), lmat_shapestr(sb, A));
-  dZ = lmat_push(L, A->rows, A->cols);
-  if (nn_act_backward(a->kind, a->alpha, dZ, Z, A, dA) != MAT_OK)
+                      name(nm, a), lmat_shapestr(sa, dA), lmat_shapestr(sb, a->A));
+  dZ = lmat_push_raw(L, dA->rows, dA->cols);
+  if (nn_act_backward(a->kind, a->alpha, dZ, a->Z, a->A, dA) != MAT_OK)
     return lmat_interrupted(L, "activation backward");
   return 1;
 }
 
 /* act:jacobian(z) -> dA/dZ (n x n, entry (j, k) = dA_k/dZ_j) at a column z */
 static int act_jacobian(lua_State *L) {
-  LAct *a = checkact(L);
-  Mat *z = lmat_check(L, 2), *J;
+  LAct *a = self(L);
+  Mat *z = lnn_mat(L, 2), *J;
   char nm[64], sa[32];
   if (z->cols != 1)
     return luaL_error(L, "%s: jacobian: z must be a column (n x 1), got %s",
                       name(nm, a), lmat_shapestr(sa, z));
-  J = lmat_push(L, z->rows, z->rows);
+  J = lmat_push_raw(L, z->rows, z->rows);  /* the kernel writes every entry */
   nn_act_jacobian(a->kind, a->alpha, J, z);
   return 1;
 }
 
 static int act_nothing(lua_State *L) {  /* sgd_step, zero_grad: no parameters */
-  checkact(L);
+  self(L);
   return 0;
 }
 
 static int act_parameters(lua_State *L) {
-  checkact(L);
+  self(L);
   lua_newtable(L);
   return 1;
 }

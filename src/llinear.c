@@ -18,17 +18,15 @@
 #include "nn_lua.h"
 #include "rng.h"
 
-enum { UV_W = 1, UV_W0, UV_DW, UV_DW0, UV_A, NUV = UV_A };
-
-typedef struct LLinear {
-  int m, n;
-  int b;  /* batch size of the last forward, -1 before the first */
-} LLinear;
-
 static const char *const fields[] = {"W", "W0", "dLdW", "dLdW0", NULL};
 
 static LLinear *checklinear(lua_State *L) {
-  return (LLinear *)lnn_checkudata(L, 1, LLINEAR_TNAME, sizeof(LLinear), NUV);
+  return (LLinear *)luaL_checkudata(L, 1, LLINEAR_TNAME);
+}
+
+/* The same in methods, without a lookup by name. */
+static LLinear *self(lua_State *L) {
+  return (LLinear *)lnn_self(L, LLINEAR_TNAME);
 }
 
 /* "Linear(2, 3)", for messages */
@@ -50,7 +48,7 @@ static int checksize(lua_State *L, int arg) {
    random stream, W0 and the gradients zero. */
 static int linear_new(lua_State *L) {
   int m = checksize(L, 1), n = checksize(L, 2);
-  LLinear *l = (LLinear *)lua_newuserdatauv(L, sizeof(LLinear), NUV);
+  LLinear *l = (LLinear *)lua_newuserdatauv(L, sizeof(LLinear), LLINEAR_NUV);
   double sd = 1.0 * pow((double)m, -0.5);
   Mat *W;
   Rng *rng = lmat_rng(L);
@@ -58,24 +56,25 @@ static int linear_new(lua_State *L) {
   l->m = m;
   l->n = n;
   l->b = -1;
+  l->A = NULL;
   luaL_setmetatable(L, LLINEAR_TNAME);
-  W = lnn_buffer(L, -1, UV_W, m, n);
+  W = l->W = lnn_buffer(L, -1, LLINEAR_UV_W, m, n);
   len = mat_len(W);
   for (i = 0; i < len; i++) {
     if ((i & 0xffff) == 0 && mat_interrupted)
       return lmat_interrupted(L, "Linear");
     W->v[i] = 0.0 + sd * rng_gauss(rng);
   }
-  lnn_buffer(L, -1, UV_W0, n, 1);
-  lnn_buffer(L, -1, UV_DW, m, n);
-  lnn_buffer(L, -1, UV_DW0, n, 1);
+  l->W0 = lnn_buffer(L, -1, LLINEAR_UV_W0, n, 1);
+  l->dW = lnn_buffer(L, -1, LLINEAR_UV_DW, m, n);
+  l->dW0 = lnn_buffer(L, -1, LLINEAR_UV_DW0, n, 1);
   return 1;
 }
 
 /* The shape a field must have, by its user value. */
 static void fieldshape(const LLinear *l, int uv, int *rows, int *cols) {
-  *rows = (uv == UV_W || uv == UV_DW) ? l->m : l->n;
-  *cols = (uv == UV_W || uv == UV_DW) ? l->n : 1;
+  *rows = (uv == LLINEAR_UV_W || uv == LLINEAR_UV_DW) ? l->m : l->n;
+  *cols = (uv == LLINEAR_UV_W || uv == LLINEAR_UV_DW) ? l->n : 1;
 }
 
 static int linear_get(lua_State *L) {
@@ -87,7 +86,7 @@ static int linear_get(lua_State *L) {
   k = lua_tostring(L, 2);
   for (i = 0; fields[i]; i++)
     if (strcmp(k, fields[i]) == 0) {
-      lnn_getbuffer(L, 1, UV_W + i);
+      lnn_getbuffer(L, 1, LLINEAR_UV_W + i);
       return 1;
     }
   if (strcmp(k, "m") == 0 || strcmp(k, "n") == 0) {
@@ -117,11 +116,11 @@ static int linear_set(lua_State *L) {
   if (src == NULL)
     return luaL_error(L, "%s: %s must be a matrix, got %s", name(nm, l), k,
                       luaL_typename(L, 3));
-  fieldshape(l, UV_W + i, &rows, &cols);
+  fieldshape(l, LLINEAR_UV_W + i, &rows, &cols);
   if (src->rows != rows || src->cols != cols)
     return luaL_error(L, "%s: %s must be %dx%d, got %s", name(nm, l), k, rows, cols,
                       lmat_shapestr(sa, src));
-  dst = lnn_buffer(L, 1, UV_W + i, rows, cols);
+  dst = i == 0 ? l->W : i == 1 ? l->W0 : i == 2 ? l->dW : l->dW0;
   mat_copy(dst, src);
   return 0;
 }
@@ -132,21 +131,19 @@ static int linear_tostring(lua_State *L) {
   return 1;
 }
 
-/* layer:forward(A) -> Z = W^T A + W0 (n x b) */
+/* layer:forward(A) -> Z = W^T A + W0 (n x b), a new matrix */
 static int linear_forward(lua_State *L) {
-  LLinear *l = checklinear(L);
-  Mat *A = lmat_check(L, 2), *W, *W0, *Ac, *Z;
+  LLinear *l = self(L);
+  Mat *A = lnn_mat(L, 2), *Z;
   char nm[48], sa[32], sw[32];
-  W = lnn_buffer(L, 1, UV_W, l->m, l->n);
   if (A->rows != l->m)
     return luaL_error(L, "%s: forward: A is %s but W is %s (A needs %d rows)",
-                      name(nm, l), lmat_shapestr(sa, A), lmat_shapestr(sw, W), l->m);
-  W0 = lnn_buffer(L, 1, UV_W0, l->n, 1);
-  l->b = -1;  /* until this forward has kept its A */
-  Ac = lnn_buffer(L, 1, UV_A, A->rows, A->cols);
-  mat_copy(Ac, A);
-  Z = lmat_push(L, l->n, A->cols);
-  if (nn_linear_forward(Z, W, W0, Ac) != MAT_OK)
+                      name(nm, l), lmat_shapestr(sa, A), lmat_shapestr(sw, l->W), l->m);
+  if (l->A == NULL || l->A->cols != A->cols)
+    l->A = lnn_buffer(L, 1, LLINEAR_UV_A, A->rows, A->cols);
+  mat_copy(l->A, A);
+  Z = lmat_push_raw(L, l->n, A->cols);
+  if (nn_linear_forward(Z, l->W, l->W0, l->A) != MAT_OK)
     return lmat_interrupted(L, "Linear forward");
   l->b = A->cols;
   return 1;
@@ -154,61 +151,54 @@ static int linear_forward(lua_State *L) {
 
 /* layer:backward(dLdZ) -> dLdA = W dLdZ; sets dLdW = A dLdZ^T and dLdW0 */
 static int linear_backward(lua_State *L) {
-  LLinear *l = checklinear(L);
-  Mat *dZ = lmat_check(L, 2), *dA;
+  LLinear *l = self(L);
+  Mat *dZ = lnn_mat(L, 2), *dA;
   char nm[48], sa[32];
   if (l->b < 0)
     return luaL_error(L, "%s: backward called before forward", name(nm, l));
   if (dZ->rows != l->n || dZ->cols != l->b)
     return luaL_error(L, "%s: backward: dLdZ is %s but the last forward gave Z %dx%d",
                       name(nm, l), lmat_shapestr(sa, dZ), l->n, l->b);
-  dA = lmat_push(L, l->m, l->b);
-  if (nn_linear_backward(lnn_buffer(L, 1, UV_DW, l->m, l->n),
-                         lnn_buffer(L, 1, UV_DW0, l->n, 1), dA,
-                         lnn_buffer(L, 1, UV_W, l->m, l->n),
-                         lnn_buffer(L, 1, UV_A, l->m, l->b), dZ) != MAT_OK)
+  dA = lmat_push_raw(L, l->m, l->b);
+  if (nn_linear_backward(l->dW, l->dW0, dA, l->W, l->A, dZ) != MAT_OK)
     return lmat_interrupted(L, "Linear backward");
   return 1;
 }
 
 /* layer:sgd_step(lr): W = W - lr dLdW, W0 = W0 - lr dLdW0 */
 static int linear_sgd_step(lua_State *L) {
-  LLinear *l = checklinear(L);
+  LLinear *l = self(L);
   double lr = luaL_checknumber(L, 2);
-  if (nn_sgd_update(lnn_buffer(L, 1, UV_W, l->m, l->n),
-                    lnn_buffer(L, 1, UV_DW, l->m, l->n), lr) != MAT_OK ||
-      nn_sgd_update(lnn_buffer(L, 1, UV_W0, l->n, 1),
-                    lnn_buffer(L, 1, UV_DW0, l->n, 1), lr) != MAT_OK)
+  if (nn_sgd_update(l->W, l->dW, lr) != MAT_OK || nn_sgd_update(l->W0, l->dW0, lr) != MAT_OK)
     return lmat_interrupted(L, "Linear sgd_step");
   return 0;
 }
 
 static int linear_zero_grad(lua_State *L) {
-  LLinear *l = checklinear(L);
-  mat_fill(lnn_buffer(L, 1, UV_DW, l->m, l->n), 0.0);
-  mat_fill(lnn_buffer(L, 1, UV_DW0, l->n, 1), 0.0);
+  LLinear *l = self(L);
+  mat_fill(l->dW, 0.0);
+  mat_fill(l->dW0, 0.0);
   return 0;
 }
 
 /* layer:dZ_dA() -> a copy of W: the lecture's dZ/dA^(l-1), m x n */
 static int linear_dZ_dA(lua_State *L) {
-  LLinear *l = checklinear(L);
-  lmat_push_copy(L, lnn_buffer(L, 1, UV_W, l->m, l->n));
+  lmat_push_copy(L, self(L)->W);
   return 1;
 }
 
 /* layer:parameters() -> {{name = "W", value = W, grad = dLdW}, {... W0 ...}} */
 static int linear_parameters(lua_State *L) {
   int i;
-  checklinear(L);
+  self(L);
   lua_createtable(L, 2, 0);
   for (i = 0; i < 2; i++) {
     lua_createtable(L, 0, 3);
     lua_pushstring(L, fields[i]);
     lua_setfield(L, -2, "name");
-    lnn_getbuffer(L, 1, UV_W + i);
+    lnn_getbuffer(L, 1, LLINEAR_UV_W + i);
     lua_setfield(L, -2, "value");
-    lnn_getbuffer(L, 1, UV_DW + i);
+    lnn_getbuffer(L, 1, LLINEAR_UV_DW + i);
     lua_setfield(L, -2, "grad");
     lua_rawseti(L, -2, i + 1);
   }

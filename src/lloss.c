@@ -7,6 +7,7 @@
  * summed over the batch and keeps copies of Ypred and Y (user values, reused
  * while the shape stays the same) for backward(), which returns dL/dYpred.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,15 +18,13 @@
 #include "nn.h"
 #include "nn_lua.h"
 
-enum { UV_G = 1, UV_Y, NUV = UV_Y };
-
-typedef struct LLoss {
-  NnLoss l;
-  int have;  /* has forward run? */
-} LLoss;
-
 static LLoss *checkloss(lua_State *L) {
-  return (LLoss *)lnn_checkudata(L, 1, LLOSS_TNAME, sizeof(LLoss), NUV);
+  return (LLoss *)luaL_checkudata(L, 1, LLOSS_TNAME);
+}
+
+/* The same in methods, without a lookup by name. */
+static LLoss *self(lua_State *L) {
+  return (LLoss *)lnn_self(L, LLOSS_TNAME);
 }
 
 static int is01(NnLossKind k) {
@@ -58,10 +57,14 @@ static int loss_new(lua_State *L) {
     l.c_fp = luaL_checknumber(L, 1);
     l.c_fn = luaL_checknumber(L, 2);
     l.threshold = luaL_optnumber(L, 3, 0.5);
+    luaL_argcheck(L, isfinite(l.c_fp) && l.c_fp >= 0, 1, "cost must be finite and >= 0");
+    luaL_argcheck(L, isfinite(l.c_fn) && l.c_fn >= 0, 2, "cost must be finite and >= 0");
   }
-  s = (LLoss *)lua_newuserdatauv(L, sizeof(LLoss), NUV);
+  luaL_argcheck(L, isfinite(l.threshold), kind == NN_ASYMMETRIC ? 3 : 1,
+                "threshold must be a finite number");
+  s = (LLoss *)lua_newuserdatauv(L, sizeof(LLoss), LLOSS_NUV);
   s->l = l;
-  s->have = 0;
+  s->G = s->Y = NULL;
   luaL_setmetatable(L, LLOSS_TNAME);
   return 1;
 }
@@ -102,29 +105,28 @@ static int loss_tostring(lua_State *L) {
 static void checkpair(lua_State *L, LLoss *s, const char *op, const char *what,
                       Mat **G, Mat **Y) {
   char nm[128], sa[32], sb[32];
-  *G = lmat_check(L, 2);
-  *Y = lmat_check(L, 3);
+  *G = lnn_mat(L, 2);
+  *Y = lnn_mat(L, 3);
   if ((*G)->rows != (*Y)->rows || (*G)->cols != (*Y)->cols)
     luaL_error(L, "%s: %s: %s is %s but Y is %s (they must have the same shape)",
                name(nm, s), op, what, lmat_shapestr(sa, *G), lmat_shapestr(sb, *Y));
 }
 
-/* Keep copies of G and Y for backward; returns the copies. */
-static void keep(lua_State *L, const Mat *G, const Mat *Y, Mat **Gc, Mat **Yc) {
-  *Gc = lnn_buffer(L, 1, UV_G, G->rows, G->cols);
-  *Yc = lnn_buffer(L, 1, UV_Y, Y->rows, Y->cols);
-  mat_copy(*Gc, G);
-  mat_copy(*Yc, Y);
+/* The buffers for copies of Ypred and Y, rows x cols. */
+static void buffers(lua_State *L, LLoss *s, int rows, int cols) {
+  if (s->G == NULL || s->G->rows != rows || s->G->cols != cols) {
+    s->G = lnn_buffer(L, 1, LLOSS_UV_G, rows, cols);
+    s->Y = lnn_buffer(L, 1, LLOSS_UV_Y, rows, cols);
+  }
 }
 
 /* loss:forward(Ypred, Y) -> the loss, a number (summed over the batch) */
 static int loss_forward(lua_State *L) {
-  LLoss *s = checkloss(L);
-  Mat *G, *Y, *Gc, *Yc;
+  LLoss *s = self(L);
+  Mat *G, *Y;
   char nm[128];
   double v;
   checkpair(L, s, "forward", "Ypred", &G, &Y);
-  s->have = 0;  /* until this forward has kept both G and Y */
   if (s->l.kind == NN_HINGE) {
     long bad = nn_hinge_bad_label(Y);
     char num[32];
@@ -137,29 +139,28 @@ static int loss_forward(lua_State *L) {
     return luaL_error(L, "%s: forward: Ypred has %d rows; the asymmetric loss needs 1 "
                       "(a score, positive iff >= threshold) or 2 (class 2 positive)",
                       name(nm, s), G->rows);
-  keep(L, G, Y, &Gc, &Yc);
-  if (nn_loss_forward(&s->l, Gc, Yc, &v) != MAT_OK)
+  buffers(L, s, G->rows, G->cols);
+  mat_copy(s->G, G);
+  mat_copy(s->Y, Y);
+  if (nn_loss_forward(&s->l, s->G, s->Y, &v) != MAT_OK)
     return lmat_interrupted(L, "loss forward");
-  s->have = 1;
   lua_pushnumber(L, v);
   return 1;
 }
 
 /* loss:backward() -> dL/dYpred for the last forward */
 static int loss_backward(lua_State *L) {
-  LLoss *s = checkloss(L);
-  Mat *G, *Y, *dG;
+  LLoss *s = self(L);
+  Mat *dG;
   char nm[128];
   if (is01(s->l.kind))
     return luaL_error(L, "%s: backward: a 0-1 loss is for evaluation only, its gradient "
                       "is zero or undefined (train with NLL, NLLM, Hinge or Squared)",
                       name(nm, s));
-  G = lnn_getbuffer(L, 1, UV_G);
-  Y = lnn_getbuffer(L, 1, UV_Y);
-  if (!s->have || G == NULL || Y == NULL || G->rows != Y->rows || G->cols != Y->cols)
+  if (s->G == NULL)
     return luaL_error(L, "%s: backward called before forward", name(nm, s));
-  dG = lmat_push(L, G->rows, G->cols);
-  if (nn_loss_backward(&s->l, dG, G, Y) != MAT_OK)
+  dG = lmat_push_raw(L, s->G->rows, s->G->cols);
+  if (nn_loss_backward(&s->l, dG, s->G, s->Y) != MAT_OK)
     return lmat_interrupted(L, "loss backward");
   return 1;
 }
@@ -168,22 +169,19 @@ static int loss_backward(lua_State *L) {
    SoftMax, computed from the logits Z.  Afterwards backward() gives dL/dYpred
    at Ypred = the activation of Z. */
 static int loss_forward_logits(lua_State *L) {
-  LLoss *s = checkloss(L);
-  Mat *Z, *Y, *Gc, *Yc, *dZ;
+  LLoss *s = self(L);
+  Mat *Z, *Y, *dZ;
   char nm[128];
   double v;
   if (s->l.kind != NN_NLL && s->l.kind != NN_NLLM)
     return luaL_error(L, "%s: forward_logits: only NLL (after Sigmoid) and NLLM "
                       "(after SoftMax) have a fused path", name(nm, s));
   checkpair(L, s, "forward_logits", "Z", &Z, &Y);
-  s->have = 0;
-  Gc = lnn_buffer(L, 1, UV_G, Z->rows, Z->cols);
-  Yc = lnn_buffer(L, 1, UV_Y, Y->rows, Y->cols);
-  mat_copy(Yc, Y);
-  dZ = lmat_push(L, Z->rows, Z->cols);
-  if (nn_loss_logits(s->l.kind, Z, Yc, &v, Gc, dZ) != MAT_OK)
+  buffers(L, s, Z->rows, Z->cols);
+  mat_copy(s->Y, Y);
+  dZ = lmat_push_raw(L, Z->rows, Z->cols);
+  if (nn_loss_logits(s->l.kind, Z, s->Y, &v, s->G, dZ) != MAT_OK)
     return lmat_interrupted(L, "loss forward_logits");
-  s->have = 1;
   lua_pushnumber(L, v);
   lua_insert(L, -2);
   return 2;

@@ -25,24 +25,44 @@ const char *lmat_shapestr(char *buf, const Mat *m) {
   return buf;
 }
 
-/* A matrix's data follows its header in the userdata: a userdata of another
-   type given the matrix metatable (debug.setmetatable) is not a matrix. */
-static int ismatrix(lua_State *L, int idx, const Mat *m) {
-  size_t len = lua_rawlen(L, idx);
-  return len >= sizeof(Mat) && m->v == (const double *)(m + 1) && m->rows >= 0 &&
-         m->cols >= 0 && (len - sizeof(Mat)) % sizeof(double) == 0 &&
-         (len - sizeof(Mat)) / sizeof(double) == mat_len(m);
-}
+/* The metatable is kept in the registry under the address of this variable
+   (a lookup by a light userdata key, no string involved) for the functions
+   of other files; the functions of this file have it as upvalue 1. */
+static const char mt_key = 0;
 
 Mat *lmat_test(lua_State *L, int idx) {
-  Mat *m = (Mat *)luaL_testudata(L, idx, LMATRIX_TNAME);
-  return m != NULL && ismatrix(L, idx, m) ? m : NULL;
+  void *p = lua_touserdata(L, idx);
+  int same;
+  if (p == NULL || !lua_getmetatable(L, idx))
+    return NULL;
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &mt_key);
+  same = lua_rawequal(L, -1, -2);
+  lua_pop(L, 2);
+  return same ? (Mat *)p : NULL;
 }
 
 Mat *lmat_check(lua_State *L, int idx) {
-  Mat *m = (Mat *)luaL_checkudata(L, idx, LMATRIX_TNAME);
-  if (!ismatrix(L, idx, m))
-    luaL_argerror(L, idx, "matrix expected, got another userdata with its metatable");
+  Mat *m = lmat_test(L, idx);
+  if (m == NULL)
+    luaL_typeerror(L, idx, LMATRIX_TNAME);
+  return m;
+}
+
+/* lmat_test and lmat_check for the functions below, against upvalue 1. */
+static Mat *tomat(lua_State *L, int idx) {
+  void *p = lua_touserdata(L, idx);
+  int same;
+  if (p == NULL || !lua_getmetatable(L, idx))
+    return NULL;
+  same = lua_rawequal(L, -1, lua_upvalueindex(1));
+  lua_pop(L, 1);
+  return same ? (Mat *)p : NULL;
+}
+
+static Mat *checkmat(lua_State *L, int idx) {
+  Mat *m = tomat(L, idx);
+  if (m == NULL)
+    luaL_typeerror(L, idx, LMATRIX_TNAME);
   return m;
 }
 
@@ -54,7 +74,7 @@ static const char *fname(lua_State *L) {
   return "matrix";
 }
 
-static Mat *push_raw(lua_State *L, int rows, int cols) {
+Mat *lmat_push_raw(lua_State *L, int rows, int cols) {
   size_t n = (size_t)rows * (size_t)cols;
   Mat *m;
   if (n > MAX_ELEMS)
@@ -63,18 +83,20 @@ static Mat *push_raw(lua_State *L, int rows, int cols) {
   m->rows = rows;
   m->cols = cols;
   m->v = (double *)(m + 1);
-  luaL_setmetatable(L, LMATRIX_TNAME);
+  mat_advise(m->v, n * sizeof(double));
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &mt_key);
+  lua_setmetatable(L, -2);
   return m;
 }
 
 Mat *lmat_push(lua_State *L, int rows, int cols) {
-  Mat *m = push_raw(L, rows, cols);
+  Mat *m = lmat_push_raw(L, rows, cols);
   mat_fill(m, 0.0);
   return m;
 }
 
 Mat *lmat_push_copy(lua_State *L, const Mat *src) {
-  Mat *m = push_raw(L, src->rows, src->cols);
+  Mat *m = lmat_push_raw(L, src->rows, src->cols);
   mat_copy(m, src);
   return m;
 }
@@ -119,7 +141,7 @@ static Mat *optdest(lua_State *L, int arg, const char *op, int rows, int cols) {
   char sa[32];
   if (lua_isnoneornil(L, arg))
     return NULL;
-  d = lmat_check(L, arg);
+  d = checkmat(L, arg);
   if (d->rows != rows || d->cols != cols)
     luaL_error(L, "%s: destination is %s but the result is %dx%d", op,
                lmat_shapestr(sa, d), rows, cols);
@@ -131,7 +153,7 @@ static Mat *optdest(lua_State *L, int arg, const char *op, int rows, int cols) {
 static Mat *result(lua_State *L, int arg, const char *op, int rows, int cols) {
   Mat *d = optdest(L, arg, op, rows, cols);
   if (d == NULL)
-    return push_raw(L, rows, cols);
+    return lmat_push_raw(L, rows, cols);
   lua_pushvalue(L, arg);
   return d;
 }
@@ -160,7 +182,7 @@ static int from_rows(lua_State *L, int arg) {
   }
   if (r > MAT_MAXDIM || c > MAT_MAXDIM)
     return luaL_error(L, "matrix: table is too large");
-  m = push_raw(L, (int)r, (int)c);
+  m = lmat_push_raw(L, (int)r, (int)c);
   for (i = 1; i <= r; i++) {
     if (lua_rawgeti(L, arg, (lua_Integer)i) != LUA_TTABLE)
       return luaL_error(L, "matrix: row %d is a %s, expected a table", (int)i,
@@ -179,7 +201,7 @@ static int from_rows(lua_State *L, int arg) {
 
 /* matrix.new(t) or matrix(t): from a table of rows, or a copy of a matrix. */
 static int m_new(lua_State *L) {
-  Mat *a = lmat_test(L, 1);
+  Mat *a = tomat(L, 1);
   if (a) {
     lmat_push_copy(L, a);
     return 1;
@@ -203,13 +225,13 @@ static int m_zeros(lua_State *L) {
 static int m_ones(lua_State *L) {
   int r, c;
   checkshape(L, 1, &r, &c);
-  mat_fill(push_raw(L, r, c), 1.0);
+  mat_fill(lmat_push_raw(L, r, c), 1.0);
   return 1;
 }
 
 /* matrix.fill(r, c, x) builds; m:fill(x) fills m in place. */
 static int m_fill(lua_State *L) {
-  Mat *m = lmat_test(L, 1);
+  Mat *m = tomat(L, 1);
   if (m) {
     mat_fill(m, luaL_checknumber(L, 2));
     lua_settop(L, 1);
@@ -220,7 +242,7 @@ static int m_fill(lua_State *L) {
     double x;
     checkshape(L, 1, &r, &c);
     x = luaL_checknumber(L, 3);
-    mat_fill(push_raw(L, r, c), x);
+    mat_fill(lmat_push_raw(L, r, c), x);
   }
   return 1;
 }
@@ -233,14 +255,14 @@ static int m_eye(lua_State *L) {
     lua_pushvalue(L, 1);
   }
   checkshape(L, 1, &r, &c);
-  mat_eye(push_raw(L, r, c));
+  mat_eye(lmat_push_raw(L, r, c));
   return 1;
 }
 
 /* The numbers of a vector argument: a table or a vector matrix.  Leaves a
    new n x 1 matrix on the stack. */
 static Mat *vector_arg(lua_State *L, int arg) {
-  Mat *a = lmat_test(L, arg), *m;
+  Mat *a = tomat(L, arg), *m;
   lua_Unsigned i, n;
   if (a) {
     luaL_argcheck(L, isvector(a), arg, "vector expected (a 1xn or nx1 matrix)");
@@ -253,7 +275,7 @@ static Mat *vector_arg(lua_State *L, int arg) {
   n = lua_rawlen(L, arg);
   if (n > MAT_MAXDIM)
     luaL_error(L, "matrix: table is too large");
-  m = push_raw(L, (int)n, 1);
+  m = lmat_push_raw(L, (int)n, 1);
   for (i = 1; i <= n; i++) {
     lua_rawgeti(L, arg, (lua_Integer)i);
     m->v[i - 1] = checkentry(L, (int)i, 1);
@@ -265,7 +287,7 @@ static int copy_part(lua_State *L, int byrow);
 
 /* matrix.col{...} builds an n x 1 vector; m:col(j) extracts column j. */
 static int m_col(lua_State *L) {
-  if (lmat_test(L, 1) && !lua_isnone(L, 2))
+  if (tomat(L, 1) && !lua_isnone(L, 2))
     return copy_part(L, 0);
   vector_arg(L, 1);
   return 1;
@@ -274,7 +296,7 @@ static int m_col(lua_State *L) {
 /* matrix.row{...} builds a 1 x n vector; m:row(i) extracts row i. */
 static int m_row(lua_State *L) {
   Mat *m;
-  if (lmat_test(L, 1) && !lua_isnone(L, 2))
+  if (tomat(L, 1) && !lua_isnone(L, 2))
     return copy_part(L, 1);
   m = vector_arg(L, 1);
   m->cols = m->rows;
@@ -283,11 +305,11 @@ static int m_row(lua_State *L) {
 }
 
 static int m_diag(lua_State *L) {
-  Mat *a = lmat_test(L, 1), *m;
+  Mat *a = tomat(L, 1), *m;
   int i, n;
   if (a && !isvector(a)) {  /* the diagonal of a matrix, as a column */
     n = a->rows < a->cols ? a->rows : a->cols;
-    m = push_raw(L, n, 1);
+    m = lmat_push_raw(L, n, 1);
     for (i = 0; i < n; i++)
       m->v[i] = a->v[(size_t)i * a->cols + i];
     return 1;
@@ -300,8 +322,20 @@ static int m_diag(lua_State *L) {
   return 1;
 }
 
+/* matrix.threads([n]) -> the number of threads large products use (the
+   BLAS pool); with n, sets it first and returns the old number. */
+static int m_threads(lua_State *L) {
+  lua_Integer n = luaL_optinteger(L, 1, 0);
+  luaL_argcheck(L, lua_isnoneornil(L, 1) || (n >= 1 && n <= 1024), 1,
+                "thread count must be between 1 and 1024");
+  if (!mat_blas())  /* no pool: everything runs on this thread */
+    return lua_pushinteger(L, 1), 1;
+  lua_pushinteger(L, mat_threads((int)n));
+  return 1;
+}
+
 static int m_is(lua_State *L) {
-  lua_pushboolean(L, lmat_test(L, 1) != NULL);
+  lua_pushboolean(L, tomat(L, 1) != NULL);
   return 1;
 }
 
@@ -311,8 +345,7 @@ static int m_is(lua_State *L) {
 
 Rng *lmat_rng(lua_State *L) {
   Rng *r;
-  if (lua_getfield(L, LUA_REGISTRYINDEX, RNG_KEY) == LUA_TUSERDATA &&
-      lua_rawlen(L, -1) == sizeof(Rng)) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, RNG_KEY) == LUA_TUSERDATA) {
     r = (Rng *)lua_touserdata(L, -1);
   } else {  /* zero-filled: seeds itself with 0 on the first draw */
     r = (Rng *)lua_newuserdatauv(L, sizeof(Rng), 0);
@@ -337,7 +370,7 @@ static int m_rand(lua_State *L) {
   size_t i, n;
   Rng *rng;
   checkshape(L, 1, &r, &c);
-  m = push_raw(L, r, c);
+  m = lmat_push_raw(L, r, c);
   rng = lmat_rng(L);
   for (i = 0, n = mat_len(m); i < n; i++)
     m->v[i] = rng_double(rng);
@@ -354,7 +387,7 @@ static int m_randn(lua_State *L) {
   mean = luaL_optnumber(L, 3, 0.0);
   sd = luaL_optnumber(L, 4, 1.0);
   luaL_argcheck(L, sd >= 0, 4, "standard deviation must be non-negative");
-  m = push_raw(L, r, c);
+  m = lmat_push_raw(L, r, c);
   rng = lmat_rng(L);
   for (i = 0, n = mat_len(m); i < n; i++)
     m->v[i] = mean + sd * rng_gauss(rng);
@@ -374,7 +407,7 @@ static int m_randint(lua_State *L) {
     return 1;
   }
   checkshape(L, 2, &r, &c);
-  m = push_raw(L, r, c);
+  m = lmat_push_raw(L, r, c);
   rng = lmat_rng(L);
   for (i = 0, len = mat_len(m); i < len; i++)
     m->v[i] = (double)(rng_randint(rng, (uint64_t)n) + 1);
@@ -384,7 +417,7 @@ static int m_randint(lua_State *L) {
 /* --- access --------------------------------------------------------- */
 
 static int m_shape(lua_State *L) {
-  Mat *m = lmat_check(L, 1);
+  Mat *m = checkmat(L, 1);
   lua_pushinteger(L, m->rows);
   lua_pushinteger(L, m->cols);
   return 2;
@@ -413,13 +446,13 @@ static size_t checkindex(lua_State *L, Mat *m, int nidx, const char *op) {
 }
 
 static int m_get(lua_State *L) {
-  Mat *m = lmat_check(L, 1);
+  Mat *m = checkmat(L, 1);
   lua_pushnumber(L, m->v[checkindex(L, m, lua_gettop(L) >= 3 ? 2 : 1, "get")]);
   return 1;
 }
 
 static int m_set(lua_State *L) {
-  Mat *m = lmat_check(L, 1);
+  Mat *m = checkmat(L, 1);
   int nidx = lua_gettop(L) >= 4 ? 2 : 1;
   size_t k = checkindex(L, m, nidx, "set");
   m->v[k] = luaL_checknumber(L, 2 + nidx);
@@ -428,7 +461,7 @@ static int m_set(lua_State *L) {
 }
 
 static int copy_part(lua_State *L, int byrow) {
-  Mat *m = lmat_check(L, 1), *r;
+  Mat *m = checkmat(L, 1), *r;
   lua_Integer k = luaL_checkinteger(L, 2);
   int i, n = byrow ? m->rows : m->cols;
   char s[32];
@@ -436,26 +469,76 @@ static int copy_part(lua_State *L, int byrow) {
     return luaL_error(L, "%s: index %I out of range for a %s matrix",
                       byrow ? "row" : "col", k, lmat_shapestr(s, m));
   if (byrow) {
-    r = push_raw(L, 1, m->cols);
+    r = lmat_push_raw(L, 1, m->cols);
     memcpy(r->v, m->v + (size_t)(k - 1) * m->cols, (size_t)m->cols * sizeof(double));
   } else {
-    r = push_raw(L, m->rows, 1);
+    r = lmat_push_raw(L, m->rows, 1);
     for (i = 0; i < m->rows; i++)
       r->v[i] = m->v[(size_t)i * m->cols + (size_t)(k - 1)];
   }
   return 1;
 }
 
+/* m:columns(idx [, dst]) -> the columns idx of m (r x #idx), into dst when
+   given: idx is a list of 1-based column indices, or a vector matrix of
+   them.  For minibatches: X:columns(batch, Xb). */
+static int m_columns(lua_State *L) {
+  Mat *m = checkmat(L, 1), *iv = tomat(L, 2), *d, *t;
+  size_t small[256], *idx = small, i, n;
+  char s[32], num[32];
+  lua_settop(L, 3);
+  if (iv != NULL) {
+    luaL_argcheck(L, isvector(iv), 2, "vector expected (a 1xn or nx1 matrix of indices)");
+    n = mat_len(iv);
+  } else {
+    luaL_checktype(L, 2, LUA_TTABLE);
+    n = (size_t)lua_rawlen(L, 2);
+  }
+  if (n > MAT_MAXDIM)
+    return luaL_error(L, "columns: too many indices");
+  if (n > sizeof small / sizeof small[0])
+    idx = (size_t *)lua_newuserdatauv(L, n * sizeof(size_t), 0);
+  for (i = 0; i < n; i++) {
+    double j;
+    if (iv != NULL) {
+      j = iv->v[i];
+    } else {
+      int isnum;
+      lua_rawgeti(L, 2, (lua_Integer)i + 1);
+      j = lua_tonumberx(L, -1, &isnum);
+      if (!isnum)
+        return luaL_error(L, "columns: index %d is a %s, expected a number", (int)i + 1,
+                          luaL_typename(L, -1));
+      lua_pop(L, 1);
+    }
+    if (!(j >= 1 && j <= m->cols && j == floor(j))) {
+      snprintf(num, sizeof num, "%.14g", j);
+      return luaL_error(L, "columns: index %d is %s, not a column of a %s matrix",
+                        (int)i + 1, num, lmat_shapestr(s, m));
+    }
+    idx[i] = (size_t)j - 1;
+  }
+  d = optdest(L, 3, "columns", m->rows, (int)n);
+  t = d != NULL && d->v != m->v ? d : lmat_push_raw(L, m->rows, (int)n);
+  mat_gather_cols(t, m, idx);
+  if (d != NULL) {
+    if (d != t)  /* dst was m itself */
+      mat_copy(d, t);
+    lua_pushvalue(L, 3);
+  }
+  return 1;
+}
+
 /* m:copy() -> a new copy; matrix.copy(src, dst) copies into dst. */
 static int m_copy(lua_State *L) {
-  Mat *a = lmat_check(L, 1);
+  Mat *a = checkmat(L, 1);
   Mat *d = result(L, 2, "copy", a->rows, a->cols);
   mat_copy(d, a);
   return 1;
 }
 
 static int m_reshape(lua_State *L) {
-  Mat *a = lmat_check(L, 1), *m;
+  Mat *a = checkmat(L, 1), *m;
   int r, c;
   char s[32];
   checkshape(L, 2, &r, &c);
@@ -470,9 +553,9 @@ static int m_reshape(lua_State *L) {
 }
 
 static int m_transpose(lua_State *L) {
-  Mat *a = lmat_check(L, 1), *d = optdest(L, 2, "transpose", a->cols, a->rows);
+  Mat *a = checkmat(L, 1), *d = optdest(L, 2, "transpose", a->cols, a->rows);
   if (d == NULL || d->v == a->v) {  /* into a fresh matrix, then copy back */
-    Mat *t = push_raw(L, a->cols, a->rows);
+    Mat *t = lmat_push_raw(L, a->cols, a->rows);
     if (mat_transpose(t, a) != MAT_OK)
       return lmat_interrupted(L, "transpose");
     if (d != NULL) {
@@ -488,7 +571,7 @@ static int m_transpose(lua_State *L) {
 }
 
 static int m_totable(lua_State *L) {
-  Mat *m = lmat_check(L, 1);
+  Mat *m = checkmat(L, 1);
   int i, j;
   luaL_checkstack(L, 3, "totable");
   lua_createtable(L, m->rows, 0);
@@ -508,28 +591,18 @@ static int m_totable(lua_State *L) {
 static const char *const opname[] = {"add", "sub", "mul", "div"};
 static const char *const opsym[] = {" + ", " - ", " .* ", " ./ "};
 
-/* luaL_typeerror, naming the operation op when the caller has no name: a
-   metamethod called from C ("x" + m goes through the string library's). */
-static int operand_error(lua_State *L, int arg, const char *expected, const char *op) {
-  lua_Debug ar;
-  if (lua_getstack(L, 0, &ar) && lua_getinfo(L, "n", &ar) && ar.name != NULL)
-    return luaL_typeerror(L, arg, expected);
-  return luaL_error(L, "bad argument #%d to '%s' (%s expected, got %s)", arg, op, expected,
-                    luaL_typename(L, arg));
-}
-
-static double checkoperand(lua_State *L, int arg, const char *op) {
+static double checkoperand(lua_State *L, int arg) {
   int isnum;
   double x = lua_tonumberx(L, arg, &isnum);
   if (!isnum)
-    operand_error(L, arg, "matrix or number", op);
+    luaL_typeerror(L, arg, "matrix or number");
   return x;
 }
 
 /* a op b into the optional destination at arg 3: matrices of equal shape, a
    column against a matrix, or a matrix against a number. */
 static int arith(lua_State *L, MatOp op) {
-  Mat *a = lmat_test(L, 1), *b = lmat_test(L, 2), *d;
+  Mat *a = tomat(L, 1), *b = tomat(L, 2), *d;
   const char *name = opname[op];
   if (a && b) {
     if (a->rows == b->rows && a->cols == b->cols) {
@@ -549,15 +622,15 @@ static int arith(lua_State *L, MatOp op) {
       return lmat_shape_error(L, name, a, opsym[op], b, why);
     }
   } else if (a) {
-    double s = checkoperand(L, 2, name);
+    double s = checkoperand(L, 2);
     d = result(L, 3, name, a->rows, a->cols);
     mat_binop_scalar(d, a, s, op, 0);
   } else if (b) {
-    double s = checkoperand(L, 1, name);
+    double s = checkoperand(L, 1);
     d = result(L, 3, name, b->rows, b->cols);
     mat_binop_scalar(d, b, s, op, 1);
   } else {
-    return operand_error(L, 1, "matrix", name);
+    return luaL_typeerror(L, 1, "matrix");
   }
   return 1;
 }
@@ -567,20 +640,23 @@ static int m_sub(lua_State *L) { return arith(L, MAT_SUB); }
 static int m_mul(lua_State *L) { return arith(L, MAT_MUL); }
 static int m_div(lua_State *L) { return arith(L, MAT_DIV); }
 
-/* a * b into the optional destination at arg 3 (which may alias a or b). */
-static int matmul(lua_State *L, Mat *a, Mat *b) {
+/* op(a) * op(b) into the optional destination at arg 3 (which may alias a
+   or b); op transposes when ta / tb is set. */
+static int matmul(lua_State *L, Mat *a, int ta, Mat *b, int tb) {
   Mat *d;
-  int alias;
-  if (a->cols != b->rows) {
-    char why[64];
-    snprintf(why, sizeof why, "does not align (%d columns vs %d rows)", a->cols, b->rows);
-    return lmat_shape_error(L, "matrix product", a, " * ", b, why);
+  int alias, m = ta ? a->cols : a->rows, k = ta ? a->rows : a->cols;
+  int kb = tb ? b->cols : b->rows, n = tb ? b->rows : b->cols;
+  if (k != kb) {
+    char why[64], sa[32], sb[32];
+    snprintf(why, sizeof why, "does not align (%d columns vs %d rows)", k, kb);
+    return luaL_error(L, "matrix product: %s%s * %s%s %s", lmat_shapestr(sa, a),
+                      ta ? "^T" : "", lmat_shapestr(sb, b), tb ? "^T" : "", why);
   }
-  d = optdest(L, 3, "matmul", a->rows, b->cols);
+  d = optdest(L, 3, "matmul", m, n);
   alias = d != NULL && (d->v == a->v || d->v == b->v);
   if (d == NULL || alias) {
-    Mat *t = push_raw(L, a->rows, b->cols);
-    if (mat_matmul(t, a, 0, b, 0) != MAT_OK)
+    Mat *t = lmat_push_raw(L, m, n);
+    if (mat_matmul(t, a, ta, b, tb) != MAT_OK)
       return lmat_interrupted(L, "matrix product");
     if (alias) {
       mat_copy(d, t);
@@ -588,19 +664,20 @@ static int matmul(lua_State *L, Mat *a, Mat *b) {
     }
     return 1;
   }
-  if (mat_matmul(d, a, 0, b, 0) != MAT_OK)
+  if (mat_matmul(d, a, ta, b, tb) != MAT_OK)
     return lmat_interrupted(L, "matrix product");
   lua_pushvalue(L, 3);
   return 1;
 }
 
+/* matrix.matmul(a, b [, dst [, ta [, tb]]]): ta / tb true use a^T / b^T. */
 static int m_matmul(lua_State *L) {
-  Mat *a = lmat_check(L, 1);
-  return matmul(L, a, lmat_check(L, 2));
+  Mat *a = checkmat(L, 1), *b = checkmat(L, 2);
+  return matmul(L, a, lua_toboolean(L, 4), b, lua_toboolean(L, 5));
 }
 
 static int m_scale(lua_State *L) {
-  Mat *a = lmat_check(L, 1);
+  Mat *a = checkmat(L, 1);
   double s = luaL_checknumber(L, 2);
   Mat *d = result(L, 3, "scale", a->rows, a->cols);
   mat_binop_scalar(d, a, s, MAT_MUL, 0);
@@ -612,36 +689,36 @@ static int mm_add(lua_State *L) { lua_settop(L, 2); return arith(L, MAT_ADD); }
 static int mm_sub(lua_State *L) { lua_settop(L, 2); return arith(L, MAT_SUB); }
 
 static int mm_mul(lua_State *L) {
-  Mat *a = lmat_test(L, 1), *b = lmat_test(L, 2);
+  Mat *a = tomat(L, 1), *b = tomat(L, 2);
   lua_settop(L, 2);
   if (a && b)
-    return matmul(L, a, b);
+    return matmul(L, a, 0, b, 0);
   return arith(L, MAT_MUL);
 }
 
 static int mm_div(lua_State *L) {
   lua_settop(L, 2);
-  if (lmat_test(L, 2) && lmat_test(L, 1))
+  if (tomat(L, 2) && tomat(L, 1))
     return luaL_error(L, "/: cannot divide by a matrix (use a:div(b) for the "
                          "elementwise quotient)");
   return arith(L, MAT_DIV);
 }
 
 static int mm_unm(lua_State *L) {
-  Mat *a = lmat_check(L, 1), *d = push_raw(L, a->rows, a->cols);
+  Mat *a = checkmat(L, 1), *d = lmat_push_raw(L, a->rows, a->cols);
   mat_binop_scalar(d, a, -1.0, MAT_MUL, 0);
   return 1;
 }
 
 static int mm_eq(lua_State *L) {
-  Mat *a = lmat_test(L, 1), *b = lmat_test(L, 2);
+  Mat *a = tomat(L, 1), *b = tomat(L, 2);
   lua_pushboolean(L, a && b && mat_equal(a, b));
   return 1;
 }
 
 /* m:map(f [, dst]): f(x, i, j) for each element. */
 static int m_map(lua_State *L) {
-  Mat *a = lmat_check(L, 1), *d;
+  Mat *a = checkmat(L, 1), *d;
   int i, j;
   luaL_checktype(L, 2, LUA_TFUNCTION);
   d = result(L, 3, "map", a->rows, a->cols);
@@ -676,7 +753,7 @@ static int optaxis(lua_State *L, int arg) {
 }
 
 static int reduction(lua_State *L, MatReduce r, const char *name) {
-  Mat *a = lmat_check(L, 1), *d;
+  Mat *a = checkmat(L, 1), *d;
   int axis = optaxis(L, 2);
   int empty = axis == 0 ? mat_len(a) == 0 : axis == 1 ? a->rows == 0 : a->cols == 0;
   if (empty && (r == MAT_MAX || r == MAT_MIN)) {
@@ -687,7 +764,7 @@ static int reduction(lua_State *L, MatReduce r, const char *name) {
     lua_pushnumber(L, mat_reduce_all(a, r));
     return 1;
   }
-  d = axis == 1 ? push_raw(L, 1, a->cols) : push_raw(L, a->rows, 1);
+  d = axis == 1 ? lmat_push_raw(L, 1, a->cols) : lmat_push_raw(L, a->rows, 1);
   mat_reduce_axis(d, a, axis, r);
   return 1;
 }
@@ -698,7 +775,7 @@ static int m_max(lua_State *L) { return reduction(L, MAT_MAX, "max"); }
 static int m_min(lua_State *L) { return reduction(L, MAT_MIN, "min"); }
 
 static int m_argmax(lua_State *L) {
-  Mat *a = lmat_check(L, 1), *d;
+  Mat *a = checkmat(L, 1), *d;
   int axis = optaxis(L, 2);
   size_t i, n;
   int empty = axis == 0 ? mat_len(a) == 0 : axis == 1 ? a->rows == 0 : a->cols == 0;
@@ -712,7 +789,7 @@ static int m_argmax(lua_State *L) {
     lua_pushinteger(L, (lua_Integer)(k % (size_t)a->cols) + 1);
     return 2;
   }
-  d = axis == 1 ? push_raw(L, 1, a->cols) : push_raw(L, a->rows, 1);
+  d = axis == 1 ? lmat_push_raw(L, 1, a->cols) : lmat_push_raw(L, a->rows, 1);
   mat_argmax_axis(d, a, axis);
   for (i = 0, n = mat_len(d); i < n; i++)
     d->v[i] += 1.0;  /* 1-based, like every index in Lua */
@@ -720,7 +797,7 @@ static int m_argmax(lua_State *L) {
 }
 
 static int m_dot(lua_State *L) {
-  Mat *a = lmat_check(L, 1), *b = lmat_check(L, 2);
+  Mat *a = checkmat(L, 1), *b = checkmat(L, 2);
   int same = a->rows == b->rows && a->cols == b->cols;
   if (!same && !(isvector(a) && isvector(b) && mat_len(a) == mat_len(b)))
     return lmat_shape_error(L, "dot", a, " and ", b, "shapes differ");
@@ -729,24 +806,24 @@ static int m_dot(lua_State *L) {
 }
 
 static int m_outer(lua_State *L) {
-  Mat *u = lmat_check(L, 1), *v = lmat_check(L, 2), *d, cu, cv;
+  Mat *u = checkmat(L, 1), *v = checkmat(L, 2), *d, cu, cv;
   luaL_argcheck(L, isvector(u), 1, "vector expected (a 1xn or nx1 matrix)");
   luaL_argcheck(L, isvector(v), 2, "vector expected (a 1xn or nx1 matrix)");
   cu.rows = (int)mat_len(u); cu.cols = 1; cu.v = u->v;
   cv.rows = 1; cv.cols = (int)mat_len(v); cv.v = v->v;
-  d = push_raw(L, cu.rows, cv.cols);
+  d = lmat_push_raw(L, cu.rows, cv.cols);
   if (mat_matmul(d, &cu, 0, &cv, 0) != MAT_OK)
     return lmat_interrupted(L, "outer");
   return 1;
 }
 
 static int m_norm(lua_State *L) {
-  lua_pushnumber(L, mat_norm(lmat_check(L, 1)));
+  lua_pushnumber(L, mat_norm(checkmat(L, 1)));
   return 1;
 }
 
 static int m_allclose(lua_State *L) {
-  Mat *a = lmat_check(L, 1), *b = lmat_check(L, 2);
+  Mat *a = checkmat(L, 1), *b = checkmat(L, 2);
   double rtol = luaL_optnumber(L, 3, 1e-5), atol = luaL_optnumber(L, 4, 1e-8);
   lua_pushboolean(L, a->rows == b->rows && a->cols == b->cols &&
                      mat_allclose(a, b, rtol, atol));
@@ -770,7 +847,7 @@ static void fmtnum(char *buf, double x) {
 }
 
 static int mm_tostring(lua_State *L) {
-  Mat *m = lmat_check(L, 1);
+  Mat *m = checkmat(L, 1);
   luaL_Buffer b;
   char s[32], num[32];
   int i, j, width[2 * PRINT_EDGE + PRINT_COLS];
@@ -820,8 +897,9 @@ static int mm_tostring(lua_State *L) {
 static const luaL_Reg functions[] = {
   {"new", m_new}, {"zeros", m_zeros}, {"ones", m_ones}, {"fill", m_fill},
   {"eye", m_eye}, {"col", m_col}, {"row", m_row}, {"diag", m_diag}, {"is", m_is},
-  {"seed", m_seed}, {"rand", m_rand}, {"randn", m_randn}, {"randint", m_randint},
+  {"threads", m_threads}, {"seed", m_seed}, {"rand", m_rand}, {"randn", m_randn}, {"randint", m_randint},
   {"shape", m_shape}, {"get", m_get}, {"set", m_set}, {"copy", m_copy},
+  {"columns", m_columns},
   {"reshape", m_reshape}, {"T", m_transpose}, {"transpose", m_transpose},
   {"totable", m_totable},
   {"add", m_add}, {"sub", m_sub}, {"mul", m_mul}, {"div", m_div},
@@ -835,22 +913,26 @@ static const luaL_Reg functions[] = {
 static const luaL_Reg metamethods[] = {
   {"__add", mm_add}, {"__sub", mm_sub}, {"__mul", mm_mul}, {"__div", mm_div},
   {"__unm", mm_unm}, {"__eq", mm_eq}, {"__tostring", mm_tostring},
-  {"__index", NULL},
   {NULL, NULL}
 };
 
 int luaopen_nnlab_matrix(lua_State *L) {
-  luaL_newlib(L, functions);
-  if (luaL_newmetatable(L, LMATRIX_TNAME)) {
-    luaL_setfuncs(L, metamethods, 0);
-    lua_pushvalue(L, -2);
-    lua_setfield(L, -2, "__index");
-  }
-  lua_pop(L, 1);
+  luaL_newmetatable(L, LMATRIX_TNAME);  /* or the one already there */
+  lua_pushvalue(L, -1);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &mt_key);
+  lua_pushvalue(L, -1);
+  luaL_setfuncs(L, metamethods, 1);  /* every function gets the metatable */
+  luaL_newlibtable(L, functions);
+  lua_pushvalue(L, -2);
+  luaL_setfuncs(L, functions, 1);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -3, "__index");
   /* matrix(t) is matrix.new(t). */
   lua_createtable(L, 0, 1);
-  lua_pushcfunction(L, m_call);
+  lua_pushvalue(L, -3);
+  lua_pushcclosure(L, m_call, 1);
   lua_setfield(L, -2, "__call");
   lua_setmetatable(L, -2);
+  lua_remove(L, -2);  /* the metatable */
   return 1;
 }

@@ -17,6 +17,8 @@ Mat *lmat_test(lua_State *L, int idx);
    negative or overflowing size or when memory cannot be had. fname names the
    operation in error messages. */
 Mat *lmat_push(lua_State *L, int rows, int cols);
+/* The same without the zero fill, for callers that write every element. */
+Mat *lmat_push_raw(lua_State *L, int rows, int cols);
 /* Push a copy of m. */
 Mat *lmat_push_copy(lua_State *L, const Mat *m);
 /* Raise "OP: interrupted" style errors after a kernel returned MAT_EINTR. */

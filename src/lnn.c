@@ -49,6 +49,28 @@ const char *lnn_num(char *buf, double x) {
   return buf;
 }
 
+void *lnn_self(lua_State *L, const char *tname) {
+  void *p = lua_touserdata(L, 1);
+  if (p != NULL && lua_getmetatable(L, 1)) {
+    int same = lua_rawequal(L, -1, lua_upvalueindex(1));
+    lua_pop(L, 1);
+    if (same)
+      return p;
+  }
+  return luaL_checkudata(L, 1, tname);  /* for its error message */
+}
+
+Mat *lnn_mat(lua_State *L, int idx) {
+  void *p = lua_touserdata(L, idx);
+  if (p != NULL && lua_getmetatable(L, idx)) {
+    int same = lua_rawequal(L, -1, lua_upvalueindex(2));
+    lua_pop(L, 1);
+    if (same)
+      return (Mat *)p;
+  }
+  return lmat_check(L, idx);  /* for its error message */
+}
+
 /* __index: a method from upvalue 1, else the type's own fields through the
    C function in upvalue 2. */
 static int class_index(lua_State *L) {
@@ -66,7 +88,9 @@ void lnn_newclass(lua_State *L, const char *tname, const luaL_Reg *methods,
                   lua_CFunction tostring) {
   luaL_newmetatable(L, tname);
   lua_newtable(L);
-  luaL_setfuncs(L, methods, 0);
+  lua_pushvalue(L, -2);
+  luaL_getmetatable(L, LMATRIX_TNAME);
+  luaL_setfuncs(L, methods, 2);
   lua_pushcfunction(L, getfield);
   lua_pushcclosure(L, class_index, 2);
   lua_setfield(L, -2, "__index");
@@ -109,6 +133,7 @@ int luaopen_nnlab_nncore(lua_State *L) {
   llinear_register(L);
   lactivation_register(L);
   lloss_register(L);
+  lnet_register(L);
   loptim_register(L);
   ldropout_register(L);
   lua_pushcfunction(L, nn_kind);

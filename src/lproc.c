@@ -23,12 +23,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <cblas.h>
 #include <lua.h>
 #include <lauxlib.h>
 
 #include "lproc.h"
 #include "marshal.h"
+#include "mat.h"
 
 #define CHILD_TNAME "nnlab.child"
 #define MAX_FRAME ((uint64_t)1 << 30)
@@ -101,7 +101,7 @@ static void child_main(lua_State *L, int wfd) {
     _exit(111);
   close_range(4, ~0U, 0);
   send_fd = 3;
-  openblas_set_num_threads(1);
+  mat_threads(1);  /* one BLAS thread per child: --jobs N uses N cores */
   setlimit(RLIMIT_CORE, 0);
   setlimit(RLIMIT_CPU, cpu);
 #ifndef __SANITIZE_ADDRESS__  /* ASan reserves terabytes of address space */

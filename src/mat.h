@@ -52,9 +52,51 @@ void mat_axpy(Mat *dst, const Mat *a, double alpha, const Mat *b);
 /*
  * dst = op(a) * op(b) where op transposes when ta / tb is nonzero.
  * Shapes must agree; dst must not alias a or b.  Returns MAT_EINTR if
- * interrupted (dst then holds partial results).
+ * interrupted (dst then holds partial results).  Products of at most
+ * MAT_SMALL_MATMUL multiply-adds run as plain loops (mat_matmul_small),
+ * larger ones through BLAS (mat_matmul_blas); both are exported so that
+ * tests can hold one against the other.
  */
+#define MAT_SMALL_MATMUL 4096
 int mat_matmul(Mat *dst, const Mat *a, int ta, const Mat *b, int tb);
+/* The same on raw storage with row strides (BLAS's leading dimensions), for
+   views into a bigger matrix (a minibatch of neighbouring columns): d is
+   m x n with row i at d + i*ldd; a is stored as k x m when ta, else m x k,
+   with row stride lda; b as n x k when tb, else k x n, with row stride
+   ldb. */
+int mat_gemm(int m, int n, int k, const double *a, size_t lda, int ta, const double *b,
+             size_t ldb, int tb, double *d, size_t ldd);
+void mat_matmul_small(Mat *dst, const Mat *a, int ta, const Mat *b, int tb);
+int mat_matmul_blas(Mat *dst, const Mat *a, int ta, const Mat *b, int tb);
+
+/*
+ * Memory of big matrices (at least MAT_HUGE bytes, just allocated and not yet
+ * written): asks Linux for transparent huge pages where it gives them on
+ * request ("madvise" mode), so that walking a big data set does not miss the
+ * TLB at every row.  Only a hint; does nothing elsewhere.
+ */
+#define MAT_HUGE ((size_t)8 << 20)
+void mat_advise(void *p, size_t bytes);
+
+/*
+ * BLAS (OpenBLAS) is loaded on first use, by the first product big enough to
+ * need it; mat_blas() loads it now and says whether it is there (without it
+ * big products run as plain loops: right, but slower).
+ *
+ * Threads: nnlab starts none of its own.  Large products use BLAS's thread
+ * pool (OpenBLAS: as many threads as cores unless OPENBLAS_NUM_THREADS says
+ * otherwise); everything else runs on the calling thread, so the pool is the
+ * only one and nothing competes with it.  mat_threads(n) sets the pool's
+ * size when n > 0 and returns the size it had; before BLAS is loaded it only
+ * remembers n for the load (and returns the size remembered, 0 for none):
+ * a forked grading child can ask for one thread without loading anything.
+ */
+int mat_blas(void);
+int mat_threads(int n);
+
+/* dst (rows x k) = the columns idx[0 .. k-1] (0-based, < src->cols) of src;
+   dst must not alias src.  A minibatch out of a data set. */
+void mat_gather_cols(Mat *dst, const Mat *src, const size_t *idx);
 
 /* Reductions.  axis 0: over all elements; 1: down each column (result 1 x cols);
    2: along each row (result rows x 1).  Empty reductions: sum 0, mean NaN. */

@@ -12,18 +12,29 @@
 
 /* ---- linear layer ---- */
 
-int nn_linear_forward(Mat *Z, const Mat *W, const Mat *W0, const Mat *A) {
-  if (mat_matmul(Z, W, 1, A, 0) != MAT_OK) return MAT_EINTR;
+int nn_linear_forward_at(Mat *Z, const Mat *W, const Mat *W0, const double *A, size_t lda) {
+  if (mat_gemm(Z->rows, Z->cols, W->rows, W->v, (size_t)W->cols, 1, A, lda, 0, Z->v,
+               (size_t)Z->cols) != MAT_OK) return MAT_EINTR;
   mat_binop_col(Z, Z, W0, MAT_ADD);
+  return MAT_OK;
+}
+
+int nn_linear_forward(Mat *Z, const Mat *W, const Mat *W0, const Mat *A) {
+  return nn_linear_forward_at(Z, W, W0, A->v, (size_t)A->cols);
+}
+
+int nn_linear_backward_at(Mat *dLdW, Mat *dLdW0, Mat *dLdA, const Mat *W,
+                          const double *A, size_t lda, const Mat *dLdZ) {
+  if (mat_gemm(dLdW->rows, dLdW->cols, dLdZ->cols, A, lda, 0, dLdZ->v, (size_t)dLdZ->cols, 1,
+               dLdW->v, (size_t)dLdW->cols) != MAT_OK) return MAT_EINTR;
+  mat_reduce_axis(dLdW0, dLdZ, 2, MAT_SUM);
+  if (dLdA != NULL && mat_matmul(dLdA, W, 0, dLdZ, 0) != MAT_OK) return MAT_EINTR;
   return MAT_OK;
 }
 
 int nn_linear_backward(Mat *dLdW, Mat *dLdW0, Mat *dLdA, const Mat *W,
                        const Mat *A, const Mat *dLdZ) {
-  if (mat_matmul(dLdW, A, 0, dLdZ, 1) != MAT_OK) return MAT_EINTR;
-  mat_reduce_axis(dLdW0, dLdZ, 2, MAT_SUM);
-  if (dLdA != NULL && mat_matmul(dLdA, W, 0, dLdZ, 0) != MAT_OK) return MAT_EINTR;
-  return MAT_OK;
+  return nn_linear_backward_at(dLdW, dLdW0, dLdA, W, A->v, (size_t)A->cols, dLdZ);
 }
 
 int nn_sgd_update(Mat *P, const Mat *G, double lr) {
@@ -113,6 +124,66 @@ static double softmax_col(double *a, const double *z, int n, size_t s, double *m
   return sum;
 }
 
+/* a[i] = f(z[i]) for i < n: act() written out once per kind, so that the
+   loops of the piecewise-linear ones vectorise.  a may alias z. */
+static void act_block(NnAct k, double alpha, double *a, const double *z, size_t n) {
+  size_t i;
+  switch (k) {
+    case NN_STEP:
+      for (i = 0; i < n; i++) a[i] = z[i] >= 0 ? 1.0 : z[i] < 0 ? 0.0 : z[i];
+      break;
+    case NN_SIGMOID:
+      for (i = 0; i < n; i++) a[i] = sigmoid(z[i]);
+      break;
+    case NN_TANH:
+      for (i = 0; i < n; i++) a[i] = tanh(z[i]);
+      break;
+    case NN_RELU:
+      for (i = 0; i < n; i++) a[i] = z[i] > 0 ? z[i] : z[i] <= 0 ? 0.0 : z[i];
+      break;
+    case NN_LEAKYRELU:
+      for (i = 0; i < n; i++) a[i] = z[i] > 0 ? z[i] : alpha * z[i];
+      break;
+    case NN_IDENTITY: case NN_SOFTMAX:
+      for (i = 0; i < n; i++) a[i] = z[i];
+      break;
+  }
+}
+
+/* The gradient through an elementwise activation with derivative d and
+   incoming gradient g: where d is 0 the result is +0 (not -0, and not NaN
+   for an infinite g), but a NaN g stays NaN. */
+static double through(double d, double g) {
+  return d == 0 ? (g != g ? g : 0.0) : g * d;
+}
+
+/* dz[i] = through(f'(z[i]), g[i]) for i < n, deriv() written out once per
+   kind.  dz may alias g. */
+static void grad_block(NnAct k, double alpha, double *dz, const double *z, const double *a,
+                       const double *g, size_t n) {
+  size_t i;
+  switch (k) {
+    case NN_STEP:
+      for (i = 0; i < n; i++) dz[i] = through(z[i] == z[i] ? 0.0 : z[i], g[i]);
+      break;
+    case NN_SIGMOID:
+      for (i = 0; i < n; i++) dz[i] = through(a[i] * (1.0 - a[i]), g[i]);
+      break;
+    case NN_TANH:
+      for (i = 0; i < n; i++) dz[i] = through(1.0 - a[i] * a[i], g[i]);
+      break;
+    case NN_RELU:
+      for (i = 0; i < n; i++) dz[i] = through(z[i] > 0 ? 1.0 : z[i] <= 0 ? 0.0 : z[i], g[i]);
+      break;
+    case NN_LEAKYRELU:
+      for (i = 0; i < n; i++) dz[i] = through(z[i] > 0 ? 1.0 : z[i] <= 0 ? alpha : z[i], g[i]);
+      break;
+    case NN_IDENTITY: case NN_SOFTMAX:
+      for (i = 0; i < n; i++) dz[i] = through(z[i] == z[i] ? 1.0 : z[i], g[i]);
+      break;
+  }
+}
+
 int nn_act_forward(NnAct k, double alpha, Mat *A, const Mat *Z) {
   if (k == NN_SOFTMAX) {
     size_t b = (size_t)Z->cols;
@@ -127,7 +198,7 @@ int nn_act_forward(NnAct k, double alpha, Mat *A, const Mat *Z) {
   for (size_t start = 0; start < n; start += BLOCK) {
     size_t end = n - start > BLOCK ? start + BLOCK : n;
     if (mat_interrupted) return MAT_EINTR;
-    for (size_t i = start; i < end; i++) A->v[i] = act(k, alpha, Z->v[i]);
+    act_block(k, alpha, A->v + start, Z->v + start, end - start);
   }
   return MAT_OK;
 }
@@ -151,12 +222,8 @@ int nn_act_backward(NnAct k, double alpha, Mat *dLdZ, const Mat *Z, const Mat *A
   for (size_t start = 0; start < n; start += BLOCK) {
     size_t end = n - start > BLOCK ? start + BLOCK : n;
     if (mat_interrupted) return MAT_EINTR;
-    for (size_t i = start; i < end; i++) {
-      double d = deriv(k, alpha, Z->v[i], A->v[i]), g = dLdA->v[i];
-      /* where f' is 0 the gradient is +0 (not -0, and not NaN for an
-         infinite g); a NaN g stays NaN */
-      dLdZ->v[i] = d == 0 ? (g != g ? g : 0.0) : g * d;
-    }
+    grad_block(k, alpha, dLdZ->v + start, Z->v + start, A->v + start, dLdA->v + start,
+               end - start);
   }
   return MAT_OK;
 }

@@ -23,6 +23,11 @@ int nn_linear_forward(Mat *Z, const Mat *W, const Mat *W0, const Mat *A);
    dLdA (m x b) = W dLdZ (skipped when dLdA is NULL).  No aliasing. */
 int nn_linear_backward(Mat *dLdW, Mat *dLdW0, Mat *dLdA, const Mat *W,
                        const Mat *A, const Mat *dLdZ);
+/* The same with A given as storage with row stride lda (m rows of b
+   numbers): a view of neighbouring columns of a bigger matrix. */
+int nn_linear_forward_at(Mat *Z, const Mat *W, const Mat *W0, const double *A, size_t lda);
+int nn_linear_backward_at(Mat *dLdW, Mat *dLdW0, Mat *dLdA, const Mat *W,
+                          const double *A, size_t lda, const Mat *dLdZ);
 /* P = P - lr * G elementwise (numpy's W - lrate*dLdW, rounding included). */
 int nn_sgd_update(Mat *P, const Mat *G, double lr);
 

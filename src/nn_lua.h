@@ -9,12 +9,49 @@
 #include <lauxlib.h>
 
 #include "mat.h"
+#include "nn.h"
 
 #define LLINEAR_TNAME "nn.Linear"
 #define LACT_TNAME "nn.Activation"
 #define LLOSS_TNAME "nn.Loss"
 #define LOPTIM_TNAME "nn.Optimizer"
 #define LDROPOUT_TNAME "nn.Dropout"
+
+/*
+ * The userdata of the C modules, for the bindings and the training loop
+ * (lnet.c).  The matrices live in the userdata's user values, which keep
+ * them alive; the pointers here are to those same matrices, so that a call
+ * does not have to look them up.
+ */
+
+/* nn.Linear: user values W (m x n), W0 (n x 1), dLdW, dLdW0 and a copy of
+   the last input A (m x b, b the batch size of the last forward). */
+enum { LLINEAR_UV_W = 1, LLINEAR_UV_W0, LLINEAR_UV_DW, LLINEAR_UV_DW0, LLINEAR_UV_A,
+       LLINEAR_NUV = LLINEAR_UV_A };
+
+typedef struct LLinear {
+  int m, n;
+  int b;                       /* batch size of the last forward, -1 before */
+  Mat *W, *W0, *dW, *dW0, *A;  /* A is NULL before the first forward */
+} LLinear;
+
+/* The activations: user values copies of the last input Z and output A. */
+enum { LACT_UV_Z = 1, LACT_UV_A, LACT_NUV = LACT_UV_A };
+
+typedef struct LAct {
+  NnAct kind;
+  double alpha;  /* LeakyReLU's slope for z < 0 */
+  Mat *Z, *A;    /* NULL before the first forward */
+} LAct;
+
+/* The losses: user values copies of the last Ypred (or SoftMax/Sigmoid of
+   the logits) and Y. */
+enum { LLOSS_UV_G = 1, LLOSS_UV_Y, LLOSS_NUV = LLOSS_UV_Y };
+
+typedef struct LLoss {
+  NnLoss l;
+  Mat *G, *Y;  /* NULL before the first forward */
+} LLoss;
 
 /* The table of constructors (Linear, Tanh, ..., NLLM, ..., kind). */
 int luaopen_nnlab_nncore(lua_State *L);
@@ -24,6 +61,7 @@ int luaopen_nnlab_nncore(lua_State *L);
 void llinear_register(lua_State *L);
 void lactivation_register(lua_State *L);
 void lloss_register(lua_State *L);
+void lnet_register(lua_State *L);
 void loptim_register(lua_State *L);
 void ldropout_register(lua_State *L);
 
@@ -42,10 +80,18 @@ void *lnn_checkudata(lua_State *L, int idx, const char *tname, size_t size, int 
 /* The matrix in user value uv (NULL if none), pushed onto the stack. */
 Mat *lnn_getbuffer(lua_State *L, int ud, int uv);
 /* A metatable whose __index looks up methods first and then calls
-   getfield(L) (self at 1, key at 2) for the rest; leaves it on the stack. */
+   getfield(L) (self at 1, key at 2) for the rest; leaves it on the stack.
+   The methods get two upvalues, the class's metatable and the matrix
+   metatable, for the cheap type checks below.  The matrix module must be
+   loaded first. */
 void lnn_newclass(lua_State *L, const char *tname, const luaL_Reg *methods,
                   lua_CFunction getfield, lua_CFunction setfield,
                   lua_CFunction tostring);
+/* In a method of such a class: self (argument 1), checked against the
+   class's metatable without a lookup by name; a standard error otherwise. */
+void *lnn_self(lua_State *L, const char *tname);
+/* In a method of such a class: the matrix at idx, or a standard error. */
+Mat *lnn_mat(lua_State *L, int idx);
 /* "%.14g" into buf (at least 32 bytes), as Lua prints numbers. */
 const char *lnn_num(char *buf, double x);
 

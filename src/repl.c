@@ -15,7 +15,8 @@
  * SIGINT only sets a flag, so that Ctrl-C at the prompt clears the line.  An
  * entry is compiled once, as "return <entry>" if that compiles, otherwise as
  * a statement, reading more lines while the chunk is incomplete; it runs once;
- * its values are shown by nnlab.pretty unless it ends with ';'.
+ * its values are shown by nnlab.pretty unless it ends with ';'.  A line
+ * "?x" shows help(x) (nnlab.help).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -724,12 +725,30 @@ static void push_unfinished_error(lua_State *L) {
   }
 }
 
+/* "?x" at the prompt: nnlab.help's ask("x") (the line is upvalue 1). */
+static int ask_help(lua_State *L) {
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "nnlab.help");
+  lua_call(L, 1, 1);
+  lua_getfield(L, -1, "ask");
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_call(L, 1, 0);
+  return 0;
+}
+
+/* Does the line start with '?' (after blanks)? */
+static int is_help(const char *line) {
+  while (isspace((unsigned char)*line)) line++;
+  return *line == '?';
+}
+
 enum { ENTRY_RUN, ENTRY_ERROR, ENTRY_NONE, ENTRY_EOF };
 
 /*
  * Read one entry, as many lines as it takes.  ENTRY_RUN: its function is on
  * the top; ENTRY_ERROR: a message is; ENTRY_NONE: nothing (Ctrl-C);
- * ENTRY_EOF: end of input.
+ * ENTRY_EOF: end of input.  A first line starting with '?' is a request for
+ * help (no Lua line starts so): its function prints the help.
  */
 static int read_entry(lua_State *L, int *show) {
   int first = 1;
@@ -746,6 +765,14 @@ static int read_entry(lua_State *L, int *show) {
       history_save(lua_tostring(L, -2));
       lua_remove(L, -2);
       return ENTRY_ERROR;
+    }
+    if (first && is_help(line)) {
+      history_save(line);
+      lua_pushstring(L, strchr(line, '?') + 1);
+      lua_pushcclosure(L, ask_help, 1);
+      free(line);
+      *show = 0;
+      return ENTRY_RUN;
     }
     if (first) {
       lua_pushstring(L, line);
@@ -866,7 +893,7 @@ void repl_run(lua_State *L) {
   load_printer(L);
   if (interactive) {
     readline_open(L);
-    printf("%s  Tab completes, Ctrl-C interrupts, Ctrl-D exits\n", NNLAB_VERSION_LINE);
+    printf("%s  ?name or help() for help, Tab completes, Ctrl-D exits\n", NNLAB_VERSION_LINE);
   }
   for (;;) {
     int show = 1, base;

@@ -272,3 +272,18 @@ ex.hint('lin')]])
     assert.matches("no exercise 'nope'", err, 1, true)
   end)
 end)
+
+describe('the sets shipped in exercises/', function()
+  it('each pass their self-test (the lecture set in detail in exercises_spec)', function()
+    local listing = H.sh('ls ' .. H.quote(H.root .. '/exercises'))
+    local n = 0
+    for name in listing:gmatch('([%w_]+)%.lua\n') do
+      n = n + 1
+      if name ~= 'lecture' then
+        local out, err, code = H.nnlab({ 'check', '--selftest', name })
+        assert.equal(0, code, name .. ':\n' .. out .. err)
+      end
+    end
+    assert.is_true(n >= 1)
+  end)
+end)

@@ -291,3 +291,20 @@ describe('losses', function()
     end)
   end)
 end)
+
+describe('loss and activation settings', function()
+  local nn = require('nnlab').nn
+  local function err(f, ...)
+    local ok, e = pcall(f, ...)
+    assert.is_false(ok)
+    return e
+  end
+  it('must be finite numbers, and costs not negative', function()
+    assert.matches('alpha must be a finite number', err(function() return nn.LeakyReLU(0 / 0) end))
+    assert.matches('threshold must be a finite number', err(function() return nn.ZeroOne(0 / 0) end))
+    assert.matches('#1 to .*cost must be finite and >= 0', err(function() return nn.Asymmetric(-1, 5) end))
+    assert.matches('#2 to .*cost must be finite and >= 0', err(function() return nn.Asymmetric(1, math.huge) end))
+    assert.matches('#3 to .*threshold', err(function() return nn.Asymmetric(1, 5, 0 / 0) end))
+    assert.equal('Asymmetric(1, 5)', tostring(nn.Asymmetric(1, 5)))
+  end)
+end)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Make sure the Debian packages nnlab needs are installed.
-# usage: tools/deps.sh build|test|fuzz|valgrind
+# usage: tools/deps.sh build|test|bench|fuzz|valgrind
 # As root, missing packages are installed with apt-get; otherwise the one
 # apt-get line to run is printed and the script fails.
 set -e
@@ -9,9 +9,10 @@ test="lua5.4 lua-busted lua-dkjson"
 case "$1" in
   build) want="$build" ;;
   test) want="$build $test" ;;
+  bench) want="$build python3 python3-numpy python3-torch" ;;  # make bench's references
   fuzz) want="$build $test clang libclang-rt-dev" ;;  # libFuzzer's runtime is only recommended by clang
   valgrind) want="$build $test valgrind" ;;
-  *) echo "usage: $0 build|test|fuzz|valgrind" >&2; exit 2 ;;
+  *) echo "usage: $0 build|test|bench|fuzz|valgrind" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want; do

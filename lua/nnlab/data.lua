@@ -165,7 +165,7 @@ M.names = {}
 for name in pairs(builtin) do M.names[#M.names + 1] = name end
 table.sort(M.names)
 
--- data.list() -> a description of the built-in data sets.
+-- data.list(): prints the built-in data sets, one line each (as ex.list).
 function M.list()
   local lines = {}
   for _, name in ipairs(M.names) do
@@ -173,7 +173,7 @@ function M.list()
     lines[#lines + 1] = string.format('%-38s %3d points  %s', name, #set.rows,
       (set.about:gsub('^' .. name:gsub('%p', '%%%0') .. ':%s*', '')))
   end
-  return table.concat(lines, '\n')
+  print(table.concat(lines, '\n'))
 end
 
 -- load(name or path [, opts]) -> X, Y, labels

@@ -13,7 +13,9 @@ local kind = C.kind
 local fmt = string.format
 
 local nn = {}
-for k, v in pairs(C) do nn[k] = v end
+for k, v in pairs(C) do
+  if k:sub(1, 1) ~= '_' then nn[k] = v end  -- _sgd & co. are internal
+end
 
 local function shape(m)
   local r, c = m:shape()
@@ -159,7 +161,10 @@ end
 -- net:sgd(X, Y, iters, lr): the homework's stochastic gradient descent.
 -- Each iteration picks one column i = matrix.randint(N) (numpy's
 -- np.random.randint(N) + 1, the same stream), then backprop and sgd_step.
--- Returns the mean of the per-step losses.
+-- Returns the mean of the per-step losses.  When every module is a C one,
+-- the whole loop runs in C (C._sgd), with the same random draws and the
+-- same kernels in the same order, so the weights are the same to the bit;
+-- otherwise (a module written in Lua, say) the loop below runs.
 function Sequential:sgd(X, Y, iters, lr)
   checkmatrix('sgd', 'X', X)
   checkmatrix('sgd', 'Y', Y)
@@ -176,6 +181,8 @@ function Sequential:sgd(X, Y, iters, lr)
   if type(lr) ~= 'number' then
     error(fmt('sgd: lr must be a number, got %s', type(lr)), 2)
   end
+  local mean = C._sgd(self.modules, self.loss, X, Y, iters, lr)
+  if mean then return mean end
   local sum = 0
   for _ = 1, iters do
     local i = matrix.randint(N)

@@ -103,18 +103,46 @@ end
 
 -- The loss per data point and, when classes is given, the fraction of
 -- columns classified right, with the net as it is now (evaluation mode).
-local function measure(net, X, Y, classes, threshold)
+-- A big data set goes through in chunks of MEASURE columns, so that the
+-- forward pass never holds activations for the whole set at once (they
+-- would be several times the data's size).
+local MEASURE = 1024
+
+local function measure(net, X, Y, classes, threshold, cache)
   local _, n = X:shape()
-  local loss, A = net:evaluate(X, Y)
-  local acc
-  if classes then
-    local p, right = predicted(A, threshold), 0
-    for j = 1, n do
-      if p[j] == classes[j] then right = right + 1 end
+  local loss, P = C._evaluate(net.modules, net.loss, X, Y, threshold, MEASURE, cache)
+  if loss then  -- only C modules: the same chunks in C (src/lnet.c)
+    local right = 0
+    if classes then
+      for j = 1, n do
+        if P:get(1, j) == classes[j] then right = right + 1 end
+      end
     end
-    acc = right / n
+    return loss / n, classes and right / n or nil
   end
-  return loss / n, acc
+  local right = 0
+  loss = 0
+  local idx, Xc, Yc = {}, nil, nil
+  for first = 1, n, MEASURE do
+    local b = math.min(MEASURE, n - first + 1)
+    local l, A
+    if b == n then
+      l, A = net:evaluate(X, Y)
+    else
+      if #idx ~= b then idx, Xc, Yc = {}, nil, nil end
+      for k = 1, b do idx[k] = first + k - 1 end
+      Xc, Yc = X:columns(idx, Xc), Y:columns(idx, Yc)
+      l, A = net:evaluate(Xc, Yc)
+    end
+    loss = loss + l
+    if classes then
+      local p = predicted(A, threshold)
+      for k = 1, b do
+        if p[k] == classes[first + k - 1] then right = right + 1 end
+      end
+    end
+  end
+  return loss / n, classes and right / n or nil
 end
 
 ---------------------------------------------------------------------------
@@ -441,21 +469,38 @@ function M.fit(net, X, Y, opts)
   end
   local epoch = 0
   local Xb, Yb  -- reused while the batch size stays the same
+  -- The C loops' buffers, kept from epoch to epoch (one for the validation
+  -- data, whose measure needs buffers of its own size).
+  local cache, vcache = C._cache(), Xv and C._cache()
 
   local function run()
     for e = 1, epochs do
       epoch = e
       net:train()
       local nsteps = math.min(steps_per_epoch, total_steps - history.steps)
-      if shuffle == true then  -- np.random.permutation(N) + 1
+      local seen, sum = 0, 0
+      -- With only C modules and a C optimizer the epoch's steps run in C
+      -- (src/lnet.c: the same draws, kernels and updates as the loop below,
+      -- to the bit), coming back to Lua about ten times a second for Ctrl-C
+      -- and the progress display.
+      local job = C._fit_begin(net.modules, net.loss, X, Y, opt, batch, shuffle, cache)
+      local s = 0
+      while job and s < nsteps do
+        local k, lsum, lseen = C._fit_run(cache, s, nsteps)
+        s, history.steps = s + k, history.steps + k
+        seen, sum = seen + lseen, sum + lsum
+        T.poll()
+        if k == 0 then break end
+        progress.step(history.steps, e, history, sum / seen)
+      end
+      if not job and shuffle == true then  -- np.random.permutation(N) + 1
         for i = 1, N do idx[i] = i end
         for i = N, 2, -1 do
           local j = matrix.randint(i)
           idx[i], idx[j] = idx[j], idx[i]
         end
       end
-      local seen, sum = 0, 0
-      for s = 1, nsteps do
+      for s = 1, job and 0 or nsteps do
         local first, b
         if shuffle == 'replace' then
           b = batch
@@ -476,10 +521,10 @@ function M.fit(net, X, Y, opts)
         progress.step(history.steps, e, history, sum / seen)
       end
       net:eval()
-      local l, a = measure(net, X, Y, classes, threshold)
+      local l, a = measure(net, X, Y, classes, threshold, cache)
       history.loss[e], history.accuracy[e] = l, a
       if Xv then
-        history.val_loss[e], history.val_accuracy[e] = measure(net, Xv, Yv, vclasses, threshold)
+        history.val_loss[e], history.val_accuracy[e] = measure(net, Xv, Yv, vclasses, threshold, vcache)
       end
       history.epochs = e
       progress.epoch(history.steps, e, history)

@@ -1,0 +1,190 @@
+-- The lecture's exercise set (exercises/lecture.lua) through the real
+-- program: the self-test, the feedback a student sees for the usual
+-- mistakes, the student copy, the REPL's in-process route, and submissions
+-- that are no answers at all.
+local json = require 'dkjson'
+
+local SET = H.root .. '/exercises/lecture.lua'
+local set = dofile(SET)
+
+local function tmpdir()
+  local d = os.tmpname()
+  os.remove(d)
+  assert(os.execute('mkdir -p ' .. H.quote(d)))
+  return d
+end
+
+local function write(path, text)
+  local f = assert(io.open(path, 'wb'))
+  f:write(text)
+  f:close()
+  return path
+end
+
+local function wrong(name)
+  for _, w in ipairs(set.wrong) do
+    if w.name == name then return w end
+  end
+  error('no known-wrong submission ' .. name)
+end
+
+-- Decimal numbers in feedback (0.153, 2.75): the reference values are never
+-- shown, and the only decimals feedback may carry are the set's public
+-- learning rates.
+local function decimals(text)
+  text = text:gsub('%[%u+%] [%w._]+ %([%d./]+%)', '')   -- scores: [FAIL] ex.part (1.33/2)
+  text = text:gsub('^[^\n]*points\n', '')                 -- the first line, the total
+  text = text:gsub('lr = [%d.]+', ''):gsub('sgd_step%([%d.]+%)', ''):gsub('%d+, [%d.]+%) on', '')
+  return text:match('%-?%d+%.%d%d+')
+end
+
+local dir
+setup(function() dir = tmpdir() end)
+teardown(function() os.execute('rm -rf ' .. H.quote(dir)) end)
+
+describe('nnlab check --selftest lecture', function()
+  it('gives the reference solution full marks and every known-wrong one loses its parts', function()
+    local out, err, code = H.nnlab({'check', '--selftest', 'lecture'})
+    assert.equal(0, code, out .. err)
+    local lines, oks = 0, 0
+    for line in out:gmatch('[^\n]+') do
+      if line:match('^ok  ') or line:match('^FAIL') then lines = lines + 1 end
+      if line:match('^ok  ') then oks = oks + 1 end
+    end
+    assert.equal(1 + #set.wrong, lines, out)
+    assert.equal(lines, oks, out)
+    assert.matches('ok    reference solution: 63/63', out, 1, true)
+  end)
+end)
+
+describe('feedback on the usual mistakes, as nnlab check shows it', function()
+  -- {known-wrong submission, part, expected verdict, words the feedback must have}
+  local cases = {
+    {'strict steps', 'features.phi', 'FAIL', 'the lecture\'s step is 1{z >= 0}, so it is 1 there'},
+    {'labels 1/0 instead of +1/-1', 'features.labels', 'FAIL', 'labels are +1 and -1, not 1 and 0'},
+    {'rows and columns swapped in shapes', 'notation.shapes', 'FAIL',
+      'notation.shapes.W1: you gave 4x3: rows and columns are swapped'},
+    {'forward without W0', 'notation.Z1', 'FAIL', 'without the offset W0'},
+    {'forward returns b x n', 'notation.forward', 'FAIL',
+      'expected a 3x4 matrix, got a 4x3 matrix: your result is the transpose of the expected one'},
+    {'activation choices', 'activations.regression', 'FAIL', '"relu" is not the right choice: relu never outputs -3.7'},
+    {'Jacobian transposed', 'derivs.dA_dx', 'FAIL',
+      'expected a 4x3 matrix, got a 3x4 matrix: your Jacobian is in the wrong layout'},
+    {'missing factor 2', 'derivs.dloss_dA', 'FAIL', 'half the expected one'},
+    {'sign error in dloss/dA', 'derivs.dloss_dW', 'FAIL', 'sign error'},
+    {'diagonal SoftMax Jacobian', 'backprop.dZ', 'FAIL', 'you used only the diagonal of the SoftMax Jacobian'},
+    {'mean over the batch', 'backprop.batch', 'FAIL', 'you took the mean over the batch where the sum is due'},
+    {'Step below layer l', 'step.net', 'FAIL', 'your Step is in layer 1, below layer l = 2'},
+    {'dLdW0 averaged', 'homework.Linear', 'FAIL', 'dLdW0: you took the mean over the batch where the sum is due'},
+    {'naive SoftMax', 'homework.SoftMax', 'FAIL', 'NaN or infinite entries'},
+    {'homework NLL/SoftMax backward', 'homework.NLLM', 'FAIL',
+      'you returned Ypred - Y, as the homework\'s NLL.backward does'},
+    {'sgd samples a fixed column', 'homework.hard', 'FAIL', 'of the 20 points of hard correctly'},
+  }
+  for _, c in ipairs(cases) do
+    it(c[1] .. ': ' .. c[2], function()
+      local file = write(dir .. '/' .. c[1]:gsub('%W', '_') .. '.lua', wrong(c[1]).source)
+      local out, err, code = H.nnlab({'check', '--only', c[2], 'lecture', file})
+      assert.equal(1, code, out .. err)
+      assert.matches('[' .. c[3] .. '] ' .. c[2] .. ' (', out, 1, true)
+      assert.matches(c[4], out, 1, true)
+      assert.is_nil(decimals(out), 'a decimal number in the feedback: ' .. out)
+    end)
+  end
+
+  it('never shows a decimal number of a reference, over every known-wrong submission', function()
+    local files = {}
+    for i, w in ipairs(set.wrong) do files[i] = write(dir .. '/w' .. i .. '.lua', w.source) end
+    local _, err, code = H.nnlab({'grade', '--jobs', '2', '--format', 'json', '--out', dir .. '/reports',
+      '--only', 'backprop', 'lecture', table.unpack(files)})
+    assert.equal(0, code, err)
+    for i in ipairs(files) do
+      local report = assert(json.decode(H.slurp(dir .. '/reports/w' .. i .. '.json')))
+      for _, t in ipairs(report.tests) do
+        assert.is_nil(decimals(t.output or ''), t.output)
+      end
+    end
+  end)
+
+  it('gives the same report every run', function()
+    local file = write(dir .. '/again.lua', wrong('homework NLL/SoftMax backward').source)
+    local a = H.nnlab({'check', '--only', 'homework', 'lecture', file})
+    local b = H.nnlab({'check', '--only', 'homework', 'lecture', file})
+    assert.equal(a, b)
+    assert.matches('homework.SoftMax (1.33/2)', a, 1, true)
+  end)
+end)
+
+describe('the student copy (nnlab strip lecture)', function()
+  it('has no solutions and no private part, and still checks the public parts', function()
+    local copy = dir .. '/lecture_student.lua'
+    local _, err, code = H.nnlab({'strip', 'lecture', '-o', copy})
+    assert.equal(0, code, err)
+    local text = H.slurp(copy)
+    assert.is_nil(text:find('set.solution', 1, true))
+    assert.is_nil(text:find('set.wrong', 1, true))
+    assert.is_nil(text:find("id = 'extra'", 1, true))
+    local sol = write(dir .. '/solution.lua', set.solution)
+    local out, err2, code2 = H.nnlab({'check', copy, sol})
+    assert.equal(0, code2, out .. err2)
+    assert.matches('61/61 points', out, 1, true)
+    assert.is_nil(out:find('homework.extra', 1, true))
+  end)
+end)
+
+describe('the REPL route: ex.check in the program\'s own state', function()
+  it('gives the solution full marks exercise by exercise', function()
+    local sol = write(dir .. '/solution_repl.lua', set.solution)
+    local script = ([[
+      local answers = dofile(%q)
+      for _, id in ipairs{'features', 'notation', 'activations', 'derivs', 'backprop', 'step', 'homework'} do
+        ex.check(id, answers[id])
+      end
+    ]]):format(sol)
+    local out, err, code = H.nnlab({'-e', script})
+    assert.equal(0, code, err)
+    assert.is_nil(out:find('[FAIL]', 1, true), out)
+    assert.matches('[PASS] homework.hard (3/3)', out, 1, true)
+    assert.matches('[PASS] backprop.batch (2/2)', out, 1, true)
+  end)
+
+  it('diagnoses a transposed Jacobian given in the REPL', function()
+    local out, err, code = H.nnlab({'-e', [[
+      local W = matrix{{1, -2, 0.5}, {0, 1, 1}, {-1, 0.5, 2}, {2, 0, -1}}
+      ex.check('derivs.dA_dx', W:T())
+      ex.check('derivs.dA_dx', W)]]})
+    assert.equal(0, code, err)
+    assert.matches('[FAIL] derivs.dA_dx (0/2)', out, 1, true)
+    assert.matches('your Jacobian is in the wrong layout', out, 1, true)
+    assert.matches('[PASS] derivs.dA_dx (2/2)', out, 1, true)
+  end)
+end)
+
+describe('submissions that are no answers', function()
+  it('score 0 with feedback on every part, and never a checker error', function()
+    local values = {
+      '0/0', '"yes"', 'matrix.fill(2, 2, 0/0)',
+      'function() error("boom") end',
+      'function() return setmetatable({}, {}) end',
+      'function() return 1/0, 0/0 end',
+      [[function() return setmetatable({}, {__index = function() return function() return 0/0 end end}) end]],
+    }
+    local files = {}
+    for i, v in ipairs(values) do
+      files[i] = write(dir .. '/junk' .. i .. '.lua', 'local V = ' .. v .. '\n'
+        .. 'local function ex() return setmetatable({}, {__index = function() return V end}) end\n'
+        .. 'return {features = ex(), notation = ex(), activations = ex(), derivs = ex(), '
+        .. 'backprop = ex(), step = ex(), homework = ex()}\n')
+    end
+    local _, err, code = H.nnlab({'grade', '--jobs', '2', '--format', 'json', '--out', dir .. '/junk',
+      'lecture', table.unpack(files)})
+    assert.equal(0, code, err)
+    for i in ipairs(files) do
+      local report = H.slurp(dir .. '/junk/junk' .. i .. '.json')
+      assert.matches('"score":0,', report, 1, true)
+      assert.is_nil(report:find('checker error', 1, true), report)
+      assert.is_nil(report:find('grader error', 1, true), report)
+      assert.is_nil(report:find('"status":"passed"', 1, true), report)
+    end
+  end)
+end)
