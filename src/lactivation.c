@@ -18,12 +18,12 @@
 #include "nn_lua.h"
 
 static LAct *checkact(lua_State *L) {
-  return (LAct *)luaL_checkudata(L, 1, LACT_TNAME);
+  return (LAct *)lnn_checkudata(L, 1, LACT_TNAME, sizeof(LAct), LACT_NUV);
 }
 
 /* The same in methods, without a lookup by name. */
 static LAct *self(lua_State *L) {
-  return (LAct *)lnn_self(L, LACT_TNAME);
+  return (LAct *)lnn_self(L, LACT_TNAME, sizeof(LAct), LACT_NUV);
 }
 
 /* "Tanh()", "LeakyReLU(0.01)" */

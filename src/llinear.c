@@ -21,12 +21,12 @@
 static const char *const fields[] = {"W", "W0", "dLdW", "dLdW0", NULL};
 
 static LLinear *checklinear(lua_State *L) {
-  return (LLinear *)luaL_checkudata(L, 1, LLINEAR_TNAME);
+  return (LLinear *)lnn_checkudata(L, 1, LLINEAR_TNAME, sizeof(LLinear), LLINEAR_NUV);
 }
 
 /* The same in methods, without a lookup by name. */
 static LLinear *self(lua_State *L) {
-  return (LLinear *)lnn_self(L, LLINEAR_TNAME);
+  return (LLinear *)lnn_self(L, LLINEAR_TNAME, sizeof(LLinear), LLINEAR_NUV);
 }
 
 /* "Linear(2, 3)", for messages */

@@ -19,12 +19,12 @@
 #include "nn_lua.h"
 
 static LLoss *checkloss(lua_State *L) {
-  return (LLoss *)luaL_checkudata(L, 1, LLOSS_TNAME);
+  return (LLoss *)lnn_checkudata(L, 1, LLOSS_TNAME, sizeof(LLoss), LLOSS_NUV);
 }
 
 /* The same in methods, without a lookup by name. */
 static LLoss *self(lua_State *L) {
-  return (LLoss *)lnn_self(L, LLOSS_TNAME);
+  return (LLoss *)lnn_self(L, LLOSS_TNAME, sizeof(LLoss), LLOSS_NUV);
 }
 
 static int is01(NnLossKind k) {

@@ -30,6 +30,22 @@ const char *lmat_shapestr(char *buf, const Mat *m) {
    of other files; the functions of this file have it as upvalue 1. */
 static const char mt_key = 0;
 
+/* A matrix's data follows its header in the userdata: another userdata
+   given the matrix metatable (debug.setmetatable) is not a matrix. */
+int lmat_valid(lua_State *L, int idx, const Mat *m) {
+  size_t len = lua_rawlen(L, idx);
+  return len >= sizeof(Mat) && m->v == (const double *)(m + 1) && m->rows >= 0 &&
+         m->cols >= 0 && (len - sizeof(Mat)) % sizeof(double) == 0 &&
+         (len - sizeof(Mat)) / sizeof(double) == mat_len(m);
+}
+
+/* The error for a value at idx that is not a matrix. */
+static int notmatrix(lua_State *L, int idx) {
+  if (lua_type(L, idx) == LUA_TUSERDATA && luaL_testudata(L, idx, LMATRIX_TNAME))
+    return luaL_argerror(L, idx, "matrix expected, got another userdata with its metatable");
+  return luaL_typeerror(L, idx, LMATRIX_TNAME);
+}
+
 Mat *lmat_test(lua_State *L, int idx) {
   void *p = lua_touserdata(L, idx);
   int same;
@@ -38,13 +54,13 @@ Mat *lmat_test(lua_State *L, int idx) {
   lua_rawgetp(L, LUA_REGISTRYINDEX, &mt_key);
   same = lua_rawequal(L, -1, -2);
   lua_pop(L, 2);
-  return same ? (Mat *)p : NULL;
+  return same && lmat_valid(L, idx, (Mat *)p) ? (Mat *)p : NULL;
 }
 
 Mat *lmat_check(lua_State *L, int idx) {
   Mat *m = lmat_test(L, idx);
   if (m == NULL)
-    luaL_typeerror(L, idx, LMATRIX_TNAME);
+    notmatrix(L, idx);
   return m;
 }
 
@@ -56,13 +72,13 @@ static Mat *tomat(lua_State *L, int idx) {
     return NULL;
   same = lua_rawequal(L, -1, lua_upvalueindex(1));
   lua_pop(L, 1);
-  return same ? (Mat *)p : NULL;
+  return same && lmat_valid(L, idx, (Mat *)p) ? (Mat *)p : NULL;
 }
 
 static Mat *checkmat(lua_State *L, int idx) {
   Mat *m = tomat(L, idx);
   if (m == NULL)
-    luaL_typeerror(L, idx, LMATRIX_TNAME);
+    notmatrix(L, idx);
   return m;
 }
 
@@ -345,7 +361,8 @@ static int m_is(lua_State *L) {
 
 Rng *lmat_rng(lua_State *L) {
   Rng *r;
-  if (lua_getfield(L, LUA_REGISTRYINDEX, RNG_KEY) == LUA_TUSERDATA) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, RNG_KEY) == LUA_TUSERDATA &&
+      lua_rawlen(L, -1) == sizeof(Rng)) {
     r = (Rng *)lua_touserdata(L, -1);
   } else {  /* zero-filled: seeds itself with 0 on the first draw */
     r = (Rng *)lua_newuserdatauv(L, sizeof(Rng), 0);

@@ -13,6 +13,9 @@
 Mat *lmat_check(lua_State *L, int idx);
 /* The matrix at index idx, or NULL. */
 Mat *lmat_test(lua_State *L, int idx);
+/* Is m, the userdata at idx with the matrix metatable, really a matrix (and
+   not another userdata given its metatable with debug.setmetatable)? */
+int lmat_valid(lua_State *L, int idx, const Mat *m);
 /* Push a new rows x cols matrix (contents zero); raises a Lua error for a
    negative or overflowing size or when memory cannot be had. fname names the
    operation in error messages. */

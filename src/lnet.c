@@ -35,7 +35,7 @@
    layers point into them, whatever becomes of the list).  Returns 0, with
    nothing pushed, when the C loop cannot run this net. */
 static int describe(lua_State *L, Net *net, const Mat *X, const Mat *Y) {
-  LLoss *loss = (LLoss *)luaL_testudata(L, 2, LLOSS_TNAME);
+  LLoss *loss = (LLoss *)lnn_testudata(L, 2, LLOSS_TNAME, sizeof(LLoss), LLOSS_NUV);
   int i, j, n = (int)lua_rawlen(L, 1), rows = X->rows;
   NnLossKind k;
   if (loss == NULL || n == 0)
@@ -68,7 +68,7 @@ static int describe(lua_State *L, Net *net, const Mat *X, const Mat *Y) {
         ud = NULL;
       lua_pop(L, 1);
     }
-    if (ud != NULL && luaL_testudata(L, -1, LLINEAR_TNAME)) {
+    if (ud != NULL && lnn_testudata(L, -1, LLINEAR_TNAME, sizeof(LLinear), LLINEAR_NUV)) {
       LLinear *lin = (LLinear *)ud;
       if (lin->m != rows)
         ud = NULL;
@@ -78,7 +78,7 @@ static int describe(lua_State *L, Net *net, const Mat *X, const Mat *Y) {
       l->dW = lin->dW;
       l->dW0 = lin->dW0;
       l->out = rows = lin->n;
-    } else if (ud != NULL && luaL_testudata(L, -1, LACT_TNAME)) {
+    } else if (ud != NULL && lnn_testudata(L, -1, LACT_TNAME, sizeof(LAct), LACT_NUV)) {
       LAct *a = (LAct *)ud;
       l->linear = 0;
       l->act = a->kind;
@@ -314,7 +314,7 @@ static int paramstate(lua_State *L, int opt, int p, const OptConf *c, Mat **S, d
 /* _fit_begin(modules, loss, X, Y, opt, batch, shuffle, job) -> true when
    the job is set up for an epoch in C, false when the Lua loop must run it. */
 static int l_fit_begin(lua_State *L) {
-  Job *job = (Job *)luaL_checkudata(L, 8, JOB_TNAME);
+  Job *job = (Job *)lnn_checkudata(L, 8, JOB_TNAME, sizeof(Job), JOB_NUV);
   Net net;
   OptConf conf;
   Mat *X = lmat_check(L, 3), *Y = lmat_check(L, 4);
@@ -394,7 +394,7 @@ static void bind(lua_State *L, Job *job, int b) {
 }
 
 static int l_fit_run(lua_State *L) {
-  Job *job = (Job *)luaL_checkudata(L, 1, JOB_TNAME);
+  Job *job = (Job *)lnn_checkudata(L, 1, JOB_TNAME, sizeof(Job), JOB_NUV);
   lua_Integer s = luaL_checkinteger(L, 2), nsteps = luaL_checkinteger(L, 3), done = 0;
   double sum = 0.0, seen = 0.0, until = seconds() + 0.1;
   Rng *rng = lmat_rng(L);
@@ -478,7 +478,7 @@ static int l_evaluate(lua_State *L) {
   double threshold = luaL_checknumber(L, 5), sum = 0.0;
   lua_Integer chunk = luaL_checkinteger(L, 6);
   size_t first, n = (size_t)X->cols, j;
-  luaL_checkudata(L, 7, JOB_TNAME);  /* the cache of buffers */
+  lnn_checkudata(L, 7, JOB_TNAME, sizeof(Job), JOB_NUV);  /* the cache of buffers */
   lua_settop(L, 7);
   luaL_checktype(L, 1, LUA_TTABLE);
   if (X->cols != Y->cols || X->cols == 0 || chunk < 1 || !describe(L, &net, X, Y))

@@ -23,20 +23,30 @@ Mat *lnn_buffer(lua_State *L, int ud, int uv, int rows, int cols) {
   return m;
 }
 
-void *lnn_checkudata(lua_State *L, int idx, const char *tname, size_t size, int nuv) {
-  void *p = luaL_checkudata(L, idx, tname);
+/* Is the userdata at idx size bytes with exactly nuv user values? */
+static int istype(lua_State *L, int idx, size_t size, int nuv) {
   int ok = lua_rawlen(L, idx) == size;
-  if (ok) {  /* the user values: exactly nuv */
+  if (ok) {
     int top = lua_gettop(L);
     idx = lua_absindex(L, idx);
     ok = (nuv == 0 || lua_getiuservalue(L, idx, nuv) != LUA_TNONE) &&
          lua_getiuservalue(L, idx, nuv + 1) == LUA_TNONE;
     lua_settop(L, top);
   }
-  if (!ok)
+  return ok;
+}
+
+void *lnn_checkudata(lua_State *L, int idx, const char *tname, size_t size, int nuv) {
+  void *p = luaL_checkudata(L, idx, tname);
+  if (!istype(L, idx, size, nuv))
     luaL_argerror(L, idx, lua_pushfstring(L, "%s expected, got another userdata with its "
                                              "metatable", tname));
   return p;
+}
+
+void *lnn_testudata(lua_State *L, int idx, const char *tname, size_t size, int nuv) {
+  void *p = luaL_testudata(L, idx, tname);
+  return p != NULL && istype(L, idx, size, nuv) ? p : NULL;
 }
 
 Mat *lnn_getbuffer(lua_State *L, int ud, int uv) {
@@ -49,15 +59,15 @@ const char *lnn_num(char *buf, double x) {
   return buf;
 }
 
-void *lnn_self(lua_State *L, const char *tname) {
+void *lnn_self(lua_State *L, const char *tname, size_t size, int nuv) {
   void *p = lua_touserdata(L, 1);
   if (p != NULL && lua_getmetatable(L, 1)) {
     int same = lua_rawequal(L, -1, lua_upvalueindex(1));
     lua_pop(L, 1);
-    if (same)
+    if (same && istype(L, 1, size, nuv))
       return p;
   }
-  return luaL_checkudata(L, 1, tname);  /* for its error message */
+  return lnn_checkudata(L, 1, tname, size, nuv);  /* for its error message */
 }
 
 Mat *lnn_mat(lua_State *L, int idx) {
@@ -65,7 +75,7 @@ Mat *lnn_mat(lua_State *L, int idx) {
   if (p != NULL && lua_getmetatable(L, idx)) {
     int same = lua_rawequal(L, -1, lua_upvalueindex(2));
     lua_pop(L, 1);
-    if (same)
+    if (same && lmat_valid(L, idx, (Mat *)p))
       return (Mat *)p;
   }
   return lmat_check(L, idx);  /* for its error message */

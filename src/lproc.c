@@ -159,6 +159,8 @@ static int p_spawn(lua_State *L) {
    neither use them nor close them, also when it collects them. */
 static Child *checkchild(lua_State *L, int idx) {
   Child *c = (Child *)luaL_checkudata(L, idx, CHILD_TNAME);
+  luaL_argcheck(L, lua_rawlen(L, idx) == sizeof(Child), idx,  /* not debug.setmetatable's */
+                "child expected, got another userdata with its metatable");
   if (c->owner != getpid())
     luaL_error(L, "a child process of another process");
   return c;
@@ -254,6 +256,8 @@ static int c_wait(lua_State *L) {
 
 static int c_gc(lua_State *L) {
   Child *c = (Child *)luaL_checkudata(L, 1, CHILD_TNAME);
+  if (lua_rawlen(L, 1) != sizeof(Child))
+    return 0;  /* another userdata given the metatable */
   if (c->owner == getpid()) {
     if (c->pid > 0) {
       kill(-c->pid, SIGKILL);

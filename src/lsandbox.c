@@ -647,7 +647,10 @@ static int run(lua_State *L, int sbidx, Job *job) {
 /* --- the Lua-visible sandbox in T -------------------------------------- */
 
 static Sandbox *checksb(lua_State *L) {
-  return (Sandbox *)luaL_checkudata(L, 1, SANDBOX_TNAME);
+  Sandbox *sb = (Sandbox *)luaL_checkudata(L, 1, SANDBOX_TNAME);
+  luaL_argcheck(L, lua_rawlen(L, 1) == sizeof(Sandbox), 1,  /* not debug.setmetatable's */
+                "sandbox expected, got another userdata with its metatable");
+  return sb;
 }
 
 static double optfield(lua_State *L, int t, const char *k, double def) {
@@ -704,6 +707,8 @@ static void close_sb(Sandbox *sb) {
 }
 
 static int sb_gc(lua_State *L) {
+  if (lua_rawlen(L, 1) != sizeof(Sandbox))
+    return 0;  /* another userdata given the metatable */
   close_sb(checksb(L));
   return 0;
 }

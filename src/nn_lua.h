@@ -77,6 +77,8 @@ Mat *lnn_buffer(lua_State *L, int ud, int uv, int rows, int cols);
    that type, size bytes with nuv user values: debug.setmetatable can give
    any userdata the type's metatable. */
 void *lnn_checkudata(lua_State *L, int idx, const char *tname, size_t size, int nuv);
+/* The same as luaL_testudata: NULL when it is not such a userdata. */
+void *lnn_testudata(lua_State *L, int idx, const char *tname, size_t size, int nuv);
 /* The matrix in user value uv (NULL if none), pushed onto the stack. */
 Mat *lnn_getbuffer(lua_State *L, int ud, int uv);
 /* A metatable whose __index looks up methods first and then calls
@@ -88,8 +90,9 @@ void lnn_newclass(lua_State *L, const char *tname, const luaL_Reg *methods,
                   lua_CFunction getfield, lua_CFunction setfield,
                   lua_CFunction tostring);
 /* In a method of such a class: self (argument 1), checked against the
-   class's metatable without a lookup by name; a standard error otherwise. */
-void *lnn_self(lua_State *L, const char *tname);
+   class's metatable without a lookup by name (and, as lnn_checkudata, its
+   size and user values); a standard error otherwise. */
+void *lnn_self(lua_State *L, const char *tname, size_t size, int nuv);
 /* In a method of such a class: the matrix at idx, or a standard error. */
 Mat *lnn_mat(lua_State *L, int idx);
 /* "%.14g" into buf (at least 32 bytes), as Lua prints numbers. */
