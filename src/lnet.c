@@ -29,6 +29,15 @@
 #include "net.h"
 #include "nn_lua.h"
 
+/* Are the matrices the Linear at idx points to still its user values?
+   (debug.setuservalue can swap them, and the loop would write into
+   collected ones.) */
+static int linear_intact(lua_State *L, int idx, const LLinear *lin) {
+  idx = lua_absindex(L, idx);
+  return lnn_holds(L, idx, LLINEAR_UV_W, lin->W) && lnn_holds(L, idx, LLINEAR_UV_W0, lin->W0) &&
+         lnn_holds(L, idx, LLINEAR_UV_DW, lin->dW) && lnn_holds(L, idx, LLINEAR_UV_DW0, lin->dW0);
+}
+
 /* Fill net from the modules (a table at index 1) and the loss (at 2) for X
    and Y; the layers go in a new userdata pushed on the stack, whose user
    value is a copy of the list of modules (so that they live as long as the
@@ -267,6 +276,22 @@ static int optconf(lua_State *L, int idx, OptConf *c) {
   return 1;
 }
 
+/* The state matrices of a parameter shaped like P from its state table (on
+   the top), read raw, into S; 0 when one is missing or misshapen. */
+static int stepstate(lua_State *L, const OptConf *c, const Mat *P, Mat **S) {
+  int k, nstate = optim_nstate(c->kind);
+  S[0] = S[1] = NULL;
+  for (k = 0; k < nstate; k++) {
+    lua_pushstring(L, statenames[c->kind][k]);
+    lua_rawget(L, -2);
+    S[k] = lmat_test(L, -1);
+    lua_pop(L, 1);
+    if (S[k] == NULL || S[k]->rows != P->rows || S[k]->cols != P->cols)
+      return 0;
+  }
+  return 1;
+}
+
 /* The optimizer's state of parameter P (at index p), made when missing as
    opt:step makes it, into S and t; the state table is left on the stack.
    Returns 0, with nothing left, when the state is not as opt:step wants it
@@ -295,20 +320,14 @@ static int paramstate(lua_State *L, int opt, int p, const OptConf *c, Mat **S, d
   }
   if (!lua_istable(L, -1))
     return lua_pop(L, 1), 0;
-  lua_getfield(L, -1, "t");
+  /* raw: a metamethod here could change what was read before (stepstate) */
+  lua_pushliteral(L, "t");
+  lua_rawget(L, -2);
   if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0)
     return lua_pop(L, 2), 0;
   *t = (double)lua_tointeger(L, -1);
   lua_pop(L, 1);
-  S[0] = S[1] = NULL;
-  for (k = 0; k < nstate; k++) {
-    lua_getfield(L, -1, statenames[c->kind][k]);
-    S[k] = lmat_test(L, -1);
-    lua_pop(L, 1);
-    if (S[k] == NULL || S[k]->rows != P->rows || S[k]->cols != P->cols)
-      return lua_pop(L, 1), 0;
-  }
-  return 1;
+  return stepstate(L, c, P, S);
 }
 
 /* _fit_begin(modules, loss, X, Y, opt, batch, shuffle, job) -> true when
@@ -393,6 +412,34 @@ static void bind(lua_State *L, Job *job, int b) {
                                    net_memsize(&job->net, b, 1)));
 }
 
+/* Lua code runs between two _fit_run calls of an epoch (fit's progress,
+   its output's write method): the layers' matrices must still be the
+   modules', and the optimizer's state matrices are read again from the
+   state tables (st.m = M there would leave the loop writing into a freed
+   matrix).  The job is at index 1. */
+static int current(lua_State *L, Job *job) {
+  int i, w, ok = 1, top = lua_gettop(L);
+  lua_getiuservalue(L, 1, JOB_STATES);  /* top + 1 */
+  lua_getiuservalue(L, 1, JOB_LAYERS);
+  lua_getiuservalue(L, -1, 1);          /* top + 3: the modules */
+  for (i = 0; ok && i < job->net.n; i++) {
+    NetLayer *l = &job->net.layer[i];
+    if (!l->linear)
+      continue;
+    lua_rawgeti(L, top + 3, i + 1);
+    ok = linear_intact(L, -1, (LLinear *)lua_touserdata(L, -1)) &&
+         ((LLinear *)lua_touserdata(L, -1))->W == l->W;
+    lua_pop(L, 1);
+    for (w = 0; ok && w < 2; w++) {
+      lua_rawgeti(L, top + 1, 2 * i + w + 1);
+      ok = lua_istable(L, -1) && stepstate(L, &job->conf, w == 0 ? l->W : l->W0, l->S[w]);
+      lua_pop(L, 1);
+    }
+  }
+  lua_settop(L, top);
+  return ok;
+}
+
 static int l_fit_run(lua_State *L) {
   Job *job = (Job *)lnn_checkudata(L, 1, JOB_TNAME, sizeof(Job), JOB_NUV);
   lua_Integer s = luaL_checkinteger(L, 2), nsteps = luaL_checkinteger(L, 3), done = 0;
@@ -405,6 +452,9 @@ static int l_fit_run(lua_State *L) {
   job->net.A = NULL;  /* the buffers may have moved: bind again */
   job->net.layer = (NetLayer *)(lua_getiuservalue(L, 1, JOB_LAYERS), lua_touserdata(L, -1));
   lua_pop(L, 1);
+  if (!current(L, job))
+    return luaL_error(L, "fit: the net's matrices or the optimizer's state were replaced "
+                         "during the epoch");
   for (; s < nsteps; s++) {
     size_t *idx;
     int b = job->batch;

@@ -49,6 +49,16 @@ void *lnn_testudata(lua_State *L, int idx, const char *tname, size_t size, int n
   return p != NULL && istype(L, idx, size, nuv) ? p : NULL;
 }
 
+int lnn_holds(lua_State *L, int ud, int uv, const Mat *m) {
+  int same;
+  if (m == NULL)
+    return 1;
+  lua_getiuservalue(L, ud, uv);
+  same = lua_touserdata(L, -1) == (void *)m;
+  lua_pop(L, 1);
+  return same;
+}
+
 Mat *lnn_getbuffer(lua_State *L, int ud, int uv) {
   lua_getiuservalue(L, ud, uv);
   return lmat_test(L, -1);

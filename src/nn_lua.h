@@ -79,6 +79,11 @@ Mat *lnn_buffer(lua_State *L, int ud, int uv, int rows, int cols);
 void *lnn_checkudata(lua_State *L, int idx, const char *tname, size_t size, int nuv);
 /* The same as luaL_testudata: NULL when it is not such a userdata. */
 void *lnn_testudata(lua_State *L, int idx, const char *tname, size_t size, int nuv);
+/* Does user value uv of the userdata at ud still hold m (or is m NULL)?  A
+   pointer a module keeps to one of its user values must be checked before
+   use: debug.setuservalue can put another value there, and the matrix
+   pointed to is then collected. */
+int lnn_holds(lua_State *L, int ud, int uv, const Mat *m);
 /* The matrix in user value uv (NULL if none), pushed onto the stack. */
 Mat *lnn_getbuffer(lua_State *L, int ud, int uv);
 /* A metatable whose __index looks up methods first and then calls

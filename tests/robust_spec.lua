@@ -204,4 +204,31 @@ describe('robustness regressions', function()
     local p = nnlab.plot.boundary(net, matrix.zeros(2, 0), labels, {width = 40, height = 20})
     assert.is_string(tostring(p))
   end)
+
+  it("fit's C loop reads the optimizer's state again after Lua code ran", function()
+    -- An output whose write gave the state tables new matrices (st.m = M)
+    -- between two stretches of the C loop left it updating freed ones.
+    matrix.seed(1)
+    local X = matrix.randn(20, 20000)  -- an epoch long enough for several stretches
+    local Y = matrix.zeros(2, 20000)
+    for j = 1, 20000 do Y:set(j % 2 + 1, j, 1) end
+    local net = nn.Sequential({nn.Linear(20, 50), nn.Tanh(), nn.Linear(50, 2), nn.SoftMax()},
+      nn.NLLM())
+    local opt = nn.Adam()
+    local writes = 0
+    local out = {write = function()
+      writes = writes + 1
+      for _, p in ipairs(net:parameters()) do
+        local st = opt:state(p.value)
+        if st then st.m = matrix.zeros(st.m:shape()) st.v = matrix.zeros(st.v:shape()) end
+      end
+      collectgarbage()
+    end}
+    net:fit(X, Y, {epochs = 1, batch = 1, optimizer = opt, output = out, tty = true})
+    assert.is_true(writes > 2)
+    for _, p in ipairs(net:parameters()) do
+      assert.are.equal(20000, opt:state(p.value).t)
+      assert.is_true(p.value:norm() == p.value:norm())
+    end
+  end)
 end)
