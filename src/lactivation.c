@@ -21,9 +21,13 @@ static LAct *checkact(lua_State *L) {
   return (LAct *)lnn_checkudata(L, 1, LACT_TNAME, sizeof(LAct), LACT_NUV);
 }
 
-/* The same in methods, without a lookup by name. */
+/* The same in methods, without a lookup by name.  Copies of Z and A that
+   are no longer the user values (debug.setuservalue) are forgotten. */
 static LAct *self(lua_State *L) {
-  return (LAct *)lnn_self(L, LACT_TNAME, sizeof(LAct), LACT_NUV);
+  LAct *a = (LAct *)lnn_self(L, LACT_TNAME, sizeof(LAct), LACT_NUV);
+  if (!lnn_holds(L, 1, LACT_UV_Z, a->Z) || !lnn_holds(L, 1, LACT_UV_A, a->A))
+    a->Z = a->A = NULL;
+  return a;
 }
 
 /* "Tanh()", "LeakyReLU(0.01)" */

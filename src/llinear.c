@@ -24,9 +24,24 @@ static LLinear *checklinear(lua_State *L) {
   return (LLinear *)lnn_checkudata(L, 1, LLINEAR_TNAME, sizeof(LLinear), LLINEAR_NUV);
 }
 
+/* The layer's matrices, checked against its user values: debug.setuservalue
+   can put others there, and a pointer kept to a matrix no longer held would
+   dangle.  A swapped copy of the last input is forgotten; swapped
+   parameters are an error. */
+static LLinear *intact(lua_State *L, LLinear *l) {
+  if (!lnn_holds(L, 1, LLINEAR_UV_A, l->A)) {
+    l->A = NULL;
+    l->b = -1;
+  }
+  if (!lnn_holds(L, 1, LLINEAR_UV_W, l->W) || !lnn_holds(L, 1, LLINEAR_UV_W0, l->W0) ||
+      !lnn_holds(L, 1, LLINEAR_UV_DW, l->dW) || !lnn_holds(L, 1, LLINEAR_UV_DW0, l->dW0))
+    luaL_error(L, "Linear(%d, %d): its matrices were replaced (debug.setuservalue)", l->m, l->n);
+  return l;
+}
+
 /* The same in methods, without a lookup by name. */
 static LLinear *self(lua_State *L) {
-  return (LLinear *)lnn_self(L, LLINEAR_TNAME, sizeof(LLinear), LLINEAR_NUV);
+  return intact(L, (LLinear *)lnn_self(L, LLINEAR_TNAME, sizeof(LLinear), LLINEAR_NUV));
 }
 
 /* "Linear(2, 3)", for messages */
@@ -101,7 +116,7 @@ static int linear_get(lua_State *L) {
 }
 
 static int linear_set(lua_State *L) {
-  LLinear *l = checklinear(L);
+  LLinear *l = intact(L, checklinear(L));
   const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
   char nm[48], sa[32];
   int i, rows, cols;

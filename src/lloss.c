@@ -24,7 +24,11 @@ static LLoss *checkloss(lua_State *L) {
 
 /* The same in methods, without a lookup by name. */
 static LLoss *self(lua_State *L) {
-  return (LLoss *)lnn_self(L, LLOSS_TNAME, sizeof(LLoss), LLOSS_NUV);
+  LLoss *s = (LLoss *)lnn_self(L, LLOSS_TNAME, sizeof(LLoss), LLOSS_NUV);
+  /* copies that are no longer the user values (debug.setuservalue): forgotten */
+  if (!lnn_holds(L, 1, LLOSS_UV_G, s->G) || !lnn_holds(L, 1, LLOSS_UV_Y, s->Y))
+    s->G = s->Y = NULL;
+  return s;
 }
 
 static int is01(NnLossKind k) {

@@ -79,7 +79,7 @@ static int describe(lua_State *L, Net *net, const Mat *X, const Mat *Y) {
     }
     if (ud != NULL && lnn_testudata(L, -1, LLINEAR_TNAME, sizeof(LLinear), LLINEAR_NUV)) {
       LLinear *lin = (LLinear *)ud;
-      if (lin->m != rows)
+      if (lin->m != rows || !linear_intact(L, -1, lin))
         ud = NULL;
       l->linear = 1;
       l->W = lin->W;
@@ -128,13 +128,14 @@ static void sync(lua_State *L, Net *net, int layers, int lidx) {
     lua_rawgeti(L, mods, i + 1);
     if (l->linear) {
       LLinear *lin = (LLinear *)lua_touserdata(L, -1);
-      if (lin->A == NULL || lin->A->cols != b)
+      if (lin->A == NULL || lin->A->cols != b || !lnn_holds(L, -1, LLINEAR_UV_A, lin->A))
         lin->A = lnn_buffer(L, -1, LLINEAR_UV_A, lin->m, b);
       mat_copy(lin->A, &net->A[i]);
       lin->b = b;
     } else {
       LAct *a = (LAct *)lua_touserdata(L, -1);
-      if (a->Z == NULL || a->Z->rows != l->out || a->Z->cols != b) {
+      if (a->Z == NULL || a->Z->rows != l->out || a->Z->cols != b ||
+          !lnn_holds(L, -1, LACT_UV_Z, a->Z) || !lnn_holds(L, -1, LACT_UV_A, a->A)) {
         a->Z = lnn_buffer(L, -1, LACT_UV_Z, l->out, b);
         a->A = lnn_buffer(L, -1, LACT_UV_A, l->out, b);
       }
@@ -147,7 +148,8 @@ static void sync(lua_State *L, Net *net, int layers, int lidx) {
     }
     lua_pop(L, 1);
   }
-  if (loss->G == NULL || loss->G->rows != net->Y.rows || loss->G->cols != b) {
+  if (loss->G == NULL || loss->G->rows != net->Y.rows || loss->G->cols != b ||
+      !lnn_holds(L, lidx, LLOSS_UV_G, loss->G) || !lnn_holds(L, lidx, LLOSS_UV_Y, loss->Y)) {
     loss->G = lnn_buffer(L, lidx, LLOSS_UV_G, net->Y.rows, b);
     loss->Y = lnn_buffer(L, lidx, LLOSS_UV_Y, net->Y.rows, b);
   }

@@ -66,21 +66,32 @@ describe('robustness regressions', function()
     end
   end)
 
-  it("backward after a module's kept matrices were swapped out (debug.setuservalue)", function()
-    -- backward read the kept Z and A without looking: nil, or another shape.
+  it("a module whose kept matrices were swapped out (debug.setuservalue)", function()
+    -- The modules keep pointers to their user values; a value put there by
+    -- debug.setuservalue left them pointing at a collected matrix.
     local act = nn.Tanh()
     act:forward(matrix.zeros(2, 2))
     debug.setuservalue(act, nil, 2)
+    collectgarbage()
     assert.has_error(function() act:backward(matrix.zeros(2, 2)) end,
       'Tanh(): backward called before forward')
     act:forward(matrix.zeros(2, 2))
     debug.setuservalue(act, matrix.zeros(1, 1), 1)
+    collectgarbage()
     assert.has_error(function() act:backward(matrix.zeros(2, 2)) end,
       'Tanh(): backward called before forward')
     local loss = nn.Squared()
     loss:forward(matrix.zeros(3, 3), matrix.ones(3, 3))
     debug.setuservalue(loss, matrix.zeros(1, 1), 2)
+    collectgarbage()
     assert.has_error(function() loss:backward() end, 'Squared(): backward called before forward')
+    local lin = nn.Linear(2, 3)
+    debug.setuservalue(lin, matrix.zeros(2, 3), 1)
+    collectgarbage()
+    assert.has_error(function() lin:forward(matrix.ones(2, 1)) end,
+      'Linear(2, 3): its matrices were replaced (debug.setuservalue)')
+    local net = nn.Sequential({lin}, nn.Squared())
+    assert.has_error(function() net:sgd(matrix.ones(2, 4), matrix.ones(3, 4), 2, 0.1) end)
   end)
 
   it('a forward that fails leaves nothing for backward', function()
