@@ -87,12 +87,18 @@ static int act_forward(lua_State *L) {
   LAct *a = self(L);
   Mat *Z = lnn_mat(L, 2);
   if (a->Z == NULL || a->Z->rows != Z->rows || a->Z->cols != Z->cols) {
-    a->Z = lnn_buffer(L, 1, LACT_UV_Z, Z->rows, Z->cols);
-    a->A = lnn_buffer(L, 1, LACT_UV_A, Z->rows, Z->cols);
+    Mat *Zc, *Ac;
+    a->Z = a->A = NULL;  /* until both have the new shape (memory may run out) */
+    Zc = lnn_buffer(L, 1, LACT_UV_Z, Z->rows, Z->cols);
+    Ac = lnn_buffer(L, 1, LACT_UV_A, Z->rows, Z->cols);
+    a->Z = Zc;
+    a->A = Ac;
   }
   mat_copy(a->Z, Z);
-  if (nn_act_forward(a->kind, a->alpha, a->A, a->Z) != MAT_OK)
+  if (nn_act_forward(a->kind, a->alpha, a->A, a->Z) != MAT_OK) {
+    a->Z = a->A = NULL;  /* no backward for a forward cut short */
     return lmat_interrupted(L, "activation forward");
+  }
   lmat_push_copy(L, a->A);
   return 1;
 }

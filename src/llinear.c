@@ -154,8 +154,11 @@ static int linear_forward(lua_State *L) {
   if (A->rows != l->m)
     return luaL_error(L, "%s: forward: A is %s but W is %s (A needs %d rows)",
                       name(nm, l), lmat_shapestr(sa, A), lmat_shapestr(sw, l->W), l->m);
-  if (l->A == NULL || l->A->cols != A->cols)
+  l->b = -1;  /* until this forward has kept its A and finished */
+  if (l->A == NULL || l->A->cols != A->cols) {
+    l->A = NULL;
     l->A = lnn_buffer(L, 1, LLINEAR_UV_A, A->rows, A->cols);
+  }
   mat_copy(l->A, A);
   Z = lmat_push_raw(L, l->n, A->cols);
   if (nn_linear_forward(Z, l->W, l->W0, l->A) != MAT_OK)

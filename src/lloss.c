@@ -119,8 +119,12 @@ static void checkpair(lua_State *L, LLoss *s, const char *op, const char *what,
 /* The buffers for copies of Ypred and Y, rows x cols. */
 static void buffers(lua_State *L, LLoss *s, int rows, int cols) {
   if (s->G == NULL || s->G->rows != rows || s->G->cols != cols) {
-    s->G = lnn_buffer(L, 1, LLOSS_UV_G, rows, cols);
-    s->Y = lnn_buffer(L, 1, LLOSS_UV_Y, rows, cols);
+    Mat *G, *Y;
+    s->G = s->Y = NULL;  /* until both have the new shape (memory may run out) */
+    G = lnn_buffer(L, 1, LLOSS_UV_G, rows, cols);
+    Y = lnn_buffer(L, 1, LLOSS_UV_Y, rows, cols);
+    s->G = G;
+    s->Y = Y;
   }
 }
 
@@ -146,8 +150,10 @@ static int loss_forward(lua_State *L) {
   buffers(L, s, G->rows, G->cols);
   mat_copy(s->G, G);
   mat_copy(s->Y, Y);
-  if (nn_loss_forward(&s->l, s->G, s->Y, &v) != MAT_OK)
+  if (nn_loss_forward(&s->l, s->G, s->Y, &v) != MAT_OK) {
+    s->G = s->Y = NULL;  /* no backward for a forward cut short */
     return lmat_interrupted(L, "loss forward");
+  }
   lua_pushnumber(L, v);
   return 1;
 }
@@ -184,8 +190,10 @@ static int loss_forward_logits(lua_State *L) {
   buffers(L, s, Z->rows, Z->cols);
   mat_copy(s->Y, Y);
   dZ = lmat_push_raw(L, Z->rows, Z->cols);
-  if (nn_loss_logits(s->l.kind, Z, s->Y, &v, s->G, dZ) != MAT_OK)
+  if (nn_loss_logits(s->l.kind, Z, s->Y, &v, s->G, dZ) != MAT_OK) {
+    s->G = s->Y = NULL;
     return lmat_interrupted(L, "loss forward_logits");
+  }
   lua_pushnumber(L, v);
   lua_insert(L, -2);
   return 2;

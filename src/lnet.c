@@ -128,16 +128,23 @@ static void sync(lua_State *L, Net *net, int layers, int lidx) {
     lua_rawgeti(L, mods, i + 1);
     if (l->linear) {
       LLinear *lin = (LLinear *)lua_touserdata(L, -1);
-      if (lin->A == NULL || lin->A->cols != b || !lnn_holds(L, -1, LLINEAR_UV_A, lin->A))
+      lin->b = -1;  /* until its A is this step's */
+      if (lin->A == NULL || lin->A->cols != b || !lnn_holds(L, -1, LLINEAR_UV_A, lin->A)) {
+        lin->A = NULL;
         lin->A = lnn_buffer(L, -1, LLINEAR_UV_A, lin->m, b);
+      }
       mat_copy(lin->A, &net->A[i]);
       lin->b = b;
     } else {
       LAct *a = (LAct *)lua_touserdata(L, -1);
       if (a->Z == NULL || a->Z->rows != l->out || a->Z->cols != b ||
           !lnn_holds(L, -1, LACT_UV_Z, a->Z) || !lnn_holds(L, -1, LACT_UV_A, a->A)) {
-        a->Z = lnn_buffer(L, -1, LACT_UV_Z, l->out, b);
-        a->A = lnn_buffer(L, -1, LACT_UV_A, l->out, b);
+        Mat *Z, *A;
+        a->Z = a->A = NULL;  /* until both have the new shape */
+        Z = lnn_buffer(L, -1, LACT_UV_Z, l->out, b);
+        A = lnn_buffer(L, -1, LACT_UV_A, l->out, b);
+        a->Z = Z;
+        a->A = A;
       }
       mat_copy(a->Z, &net->A[i]);
       if (net->fused && i == n - 1)  /* not computed by the loop */
@@ -150,8 +157,12 @@ static void sync(lua_State *L, Net *net, int layers, int lidx) {
   }
   if (loss->G == NULL || loss->G->rows != net->Y.rows || loss->G->cols != b ||
       !lnn_holds(L, lidx, LLOSS_UV_G, loss->G) || !lnn_holds(L, lidx, LLOSS_UV_Y, loss->Y)) {
-    loss->G = lnn_buffer(L, lidx, LLOSS_UV_G, net->Y.rows, b);
-    loss->Y = lnn_buffer(L, lidx, LLOSS_UV_Y, net->Y.rows, b);
+    Mat *G2, *Y2;
+    loss->G = loss->Y = NULL;  /* until both have the new shape */
+    G2 = lnn_buffer(L, lidx, LLOSS_UV_G, net->Y.rows, b);
+    Y2 = lnn_buffer(L, lidx, LLOSS_UV_Y, net->Y.rows, b);
+    loss->G = G2;
+    loss->Y = Y2;
   }
   mat_copy(loss->G, net->fused ? G : &net->A[n]);
   mat_copy(loss->Y, &net->Y);
