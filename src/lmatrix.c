@@ -608,11 +608,21 @@ static int m_totable(lua_State *L) {
 static const char *const opname[] = {"add", "sub", "mul", "div"};
 static const char *const opsym[] = {" + ", " - ", " .* ", " ./ "};
 
-static double checkoperand(lua_State *L, int arg) {
+/* luaL_typeerror, naming the operation op when the caller has no name: a
+   metamethod called from C ("x" + m goes through the string library's). */
+static int operand_error(lua_State *L, int arg, const char *expected, const char *op) {
+  lua_Debug ar;
+  if (lua_getstack(L, 0, &ar) && lua_getinfo(L, "n", &ar) && ar.name != NULL)
+    return luaL_typeerror(L, arg, expected);
+  return luaL_error(L, "bad argument #%d to '%s' (%s expected, got %s)", arg, op, expected,
+                    luaL_typename(L, arg));
+}
+
+static double checkoperand(lua_State *L, int arg, const char *op) {
   int isnum;
   double x = lua_tonumberx(L, arg, &isnum);
   if (!isnum)
-    luaL_typeerror(L, arg, "matrix or number");
+    operand_error(L, arg, "matrix or number", op);
   return x;
 }
 
@@ -639,15 +649,15 @@ static int arith(lua_State *L, MatOp op) {
       return lmat_shape_error(L, name, a, opsym[op], b, why);
     }
   } else if (a) {
-    double s = checkoperand(L, 2);
+    double s = checkoperand(L, 2, name);
     d = result(L, 3, name, a->rows, a->cols);
     mat_binop_scalar(d, a, s, op, 0);
   } else if (b) {
-    double s = checkoperand(L, 1);
+    double s = checkoperand(L, 1, name);
     d = result(L, 3, name, b->rows, b->cols);
     mat_binop_scalar(d, b, s, op, 1);
   } else {
-    return luaL_typeerror(L, 1, "matrix");
+    return operand_error(L, 1, "matrix", name);
   }
   return 1;
 }
