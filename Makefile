@@ -28,7 +28,7 @@ SETS = $(wildcard exercises/*.lua)
 MODULE = $(BUILD)/nnlab/core.so
 
 .PHONY: all run test deps deps-test asan test-asan install uninstall clean check-warnings bench \
-  deps-fuzz deps-valgrind fuzz fuzz-long fuzz-asan libfuzzer fuzz-libfuzzer fuzz-merge \
+  deps-fuzz deps-valgrind fuzz fuzz-normal fuzz-long fuzz-asan libfuzzer fuzz-libfuzzer fuzz-merge \
   faultinject valgrind
 
 all: $(BIN) $(MODULE)
@@ -108,9 +108,9 @@ ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sa
 ASAN_MAKE = $(MAKE) BUILD=build-asan BIN=build-asan/nnlab-asan EXTRA_CFLAGS="$(ASAN_FLAGS)"
 ASAN_PRELOAD = LD_PRELOAD=$$($(CC) -print-file-name=libasan.so)
 asan:
-	$(ASAN_MAKE) all
+	+$(ASAN_MAKE) all
 test-asan: asan
-	$(ASAN_MAKE) TEST_PRELOAD="$(ASAN_PRELOAD) ASAN_OPTIONS=detect_leaks=0" test
+	+$(ASAN_MAKE) TEST_PRELOAD="$(ASAN_PRELOAD) ASAN_OPTIONS=detect_leaks=0" test
 
 # --- Reliability: the API fuzzer, fault injection, libFuzzer, valgrind -----
 # (README, "Reliability")
@@ -154,14 +154,14 @@ FUZZ_LIMIT = ulimit -v 8388608;
 FUZZ_RUN = mkdir -p $(BUILD)/fuzz.d && cd $(BUILD)/fuzz.d && \
   $(TEST_ENV) $(FUZZ_PRELOAD) lua5.4 $(CURDIR)/tests/fuzz/api_fuzz.lua $(FUZZ_SEED) $(FUZZ_ITERS); \
   s=$$?; cd $(CURDIR) && rm -rf $(BUILD)/fuzz.d; exit $$s
-fuzz: deps-test all
+fuzz: fuzz-normal fuzz-asan
+fuzz-normal: deps-test all
 	$(FUZZ_LIMIT) $(FUZZ_RUN)
-	$(ASAN_MAKE) FUZZ_LIMIT= FUZZ_PRELOAD="$(ASAN_PRELOAD) \
-	  ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:max_allocation_size_mb=4096" fuzz-asan
-fuzz-asan: deps-test all
-	$(FUZZ_LIMIT) $(FUZZ_RUN)
+fuzz-asan:
+	+$(ASAN_MAKE) FUZZ_LIMIT= FUZZ_PRELOAD="$(ASAN_PRELOAD) \
+	  ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:max_allocation_size_mb=4096" fuzz-normal
 fuzz-long:
-	$(MAKE) FUZZ_ITERS=$(or $(LONG_ITERS),3000000) FUZZ_SEED=$(or $(LONG_SEED),$$(date +%s)) fuzz
+	+$(MAKE) FUZZ_ITERS=$(or $(LONG_ITERS),3000000) FUZZ_SEED=$(or $(LONG_SEED),$$(date +%s)) fuzz
 
 # The test suite under valgrind (memcheck): the specs that use the module
 # run in a busted under valgrind; the program itself runs under valgrind
@@ -197,7 +197,7 @@ FUZZ_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
   -fno-sanitize-recover=undefined -fsanitize=fuzzer-no-link -DFUZZ_LUA_COVERAGE
 LIBFUZZER_MAKE = $(MAKE) BUILD=build-fuzz BIN=build-fuzz/nnlab CC=clang EXTRA_CFLAGS="$(FUZZ_CFLAGS)"
 libfuzzer: deps-fuzz
-	$(LIBFUZZER_MAKE) $(FUZZ_TARGETS:%=build-fuzz/fuzz/%_fuzz)
+	+$(LIBFUZZER_MAKE) $(FUZZ_TARGETS:%=build-fuzz/fuzz/%_fuzz)
 fuzz-libfuzzer: libfuzzer
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build-fuzz/corpus/$$t build-fuzz/crashes || exit 1; \

@@ -269,6 +269,13 @@ local function T(m)
   return t
 end
 
+-- The entries of a table of rows, row by row.
+local function flat(t)
+  local v = {}
+  for _, row in ipairs(t) do for _, x in ipairs(row) do v[#v + 1] = x end end
+  return v
+end
+
 -- a == b for numbers: equal, both NaN, or close (relative to scale).
 local function close(a, b, scale)
   if isnan(a) or isnan(b) then return isnan(a) and isnan(b) end
@@ -825,6 +832,34 @@ for _, nm in ipairs{'T', 'transpose'} do
   })
 end
 
+target('columns', {
+  gen = function()
+    local m = poolmat()
+    local r, c = m:shape()
+    local idx = {}
+    for i = 1, R(0, 6) do idx[i] = c > 0 and R(1, c) or 1 end
+    local iv = chance(0.3) and remember(matrix.row(idx)) or idx
+    if chance(0.3) then return pack(m, iv, chance(0.2) and m or matof(r, #idx)) end
+    return pack(m, iv)
+  end,
+  check = function(a, r, before)
+    local idx = a[2]
+    if matrix.is(idx) then idx = flat(before[2]) end
+    local t = before[1]
+    same(r[2], fn(t.rows, #idx, function(i, j) return t[i][idx[j]] end), 'columns')
+    if a[3] then check(rawequal(r[2], a[3]), 'columns must return dst') end
+  end,
+  mutates = 3,
+})
+
+target('threads', {
+  gen = function() if chance(0.5) then return pack() end return pack(R(1, 2)) end,
+  check = function(a, r)
+    check(math.type(r[2]) == 'integer' and r[2] >= 1, 'threads: %s', tostring(r[2]))
+    if a[1] then check(matrix.threads() == a[1], 'threads: the count set is not kept') end
+  end,
+})
+
 target('totable', {
   gen = function() return pack(poolmat()) end,
   check = function(a, r)
@@ -1041,12 +1076,6 @@ target('argmax', {
     end
   end,
 })
-
-local function flat(t)
-  local v = {}
-  for _, row in ipairs(t) do for _, x in ipairs(row) do v[#v + 1] = x end end
-  return v
-end
 
 target('dot', {
   gen = function()
@@ -1714,6 +1743,32 @@ local function nn_misc_call()
   end
 end
 
+-- The C training loops' internal functions (nnlab.core.nn._sgd, ...): not
+-- the public API, but reachable with require, so they must survive misuse.
+local CORE_NN = require('nnlab.core').nn
+local INTERNAL = {'_sgd', '_cache', '_fit_begin', '_fit_run', '_evaluate'}
+
+local function internal_call()
+  local f = pick(INTERNAL)
+  local net, d, k, lk = make_net()
+  local b = R(1, 6)
+  local X, Y = matof(d, b, false), labels(k, b, lk)
+  local job = CORE_NN._cache()
+  local args
+  if f == '_sgd' then args = pack(net.modules, net.loss, X, Y, R(0, 5), 0.1)
+  elseif f == '_cache' then args = pack()
+  elseif f == '_evaluate' then args = pack(net.modules, net.loss, X, Y, 0.5, R(1, 4), job)
+  else
+    local opt = pick{nn.SGD(), nn.Adam(), nn.Momentum(), nn.Adadelta()}
+    local began = CORE_NN._fit_begin(net.modules, net.loss, X, Y, opt, R(1, b), pick{true, false, 'replace'}, job)
+    if f == '_fit_begin' then args = pack(net.modules, net.loss, X, Y, opt, R(1, b), true, job)
+    else args = pack(job, 0, began and R(0, 4) or 1) end
+  end
+  args = spoil(args, true)
+  call('core.nn.' .. f, {f, 'bad argument', 'fit', 'sgd', 'evaluate', 'interrupted'},
+    getcaller('field', f, CORE_NN), args)
+end
+
 -- data and plot -----------------------------------------------------------------
 
 local DATA = {'one_hot', 'split', 'standardize', 'blobs', 'circles', 'spirals', 'noisy_xor',
@@ -1823,6 +1878,7 @@ end
 local KINDS = {
   {matrix_call, 50}, {module_call, 15}, {loss_call, 8}, {opt_call, 6}, {ctor_call, 4},
   {field_call, 5}, {net_call, 5}, {nn_misc_call, 3}, {data_call, 3}, {plot_call, 1},
+  {internal_call, 2},
 }
 local WEIGHT = 0
 for _, k in ipairs(KINDS) do WEIGHT = WEIGHT + k[2] end
