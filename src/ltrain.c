@@ -55,6 +55,7 @@ static int t_protect(lua_State *L) {
   int n = lua_gettop(L);
   luaL_checktype(L, 1, LUA_TFUNCTION);
   if (lua_pcall(L, n - 1, LUA_MULTRET, 0) == LUA_OK) {
+    luaL_checkstack(L, 1, "too many results to protect");  /* f's results may fill it */
     lua_pushboolean(L, 1);
     lua_insert(L, 1);
     return lua_gettop(L);

@@ -1,7 +1,7 @@
 /*
  * faultinject.c -- out-of-memory at every allocation of a script.
  *
- *   build/faultinject [-q] [-v] [-n N] [-s STRIDE] SCRIPT DIR
+ *   build/faultinject [-q] [-v] [-n N] [-s STRIDE] [-f N] SCRIPT DIR
  *
  * A Lua host with the nnlab library (the embedded Lua modules, the C core,
  * the grader's sandbox) and an allocator that fails one allocation.  It runs
@@ -16,7 +16,8 @@
  *   - no file descriptor is left open and no temporary file left in DIR.
  * The library is loaded once, before the runs, as the REPL loads it; with
  * -n the loading itself is tested instead: a fresh state for every N up to
- * the count of `require "nnlab"` (at most N runs).  At the end the state is
+ * the count of `require "nnlab"` (at most N runs).  -f N runs only the
+ * one with the Nth allocation failing (to look at a failure).  At the end the state is
  * closed and every byte the allocator handed out must have come back; an
  * AddressSanitizer build (make faultinject-asan) also checks memory that is
  * not the allocator's (LeakSanitizer) and every access.
@@ -207,7 +208,7 @@ static void after(lua_State *L, long n, int fds, const char *dir) {
 
 int main(int argc, char **argv) {
   const char *script, *dir;
-  long total, n, stride = 1, startup = 0, completed = 0, runs = 0;
+  long total, n, stride = 1, startup = 0, completed = 0, runs = 0, only = 0;
   int quiet = 0, verbose = 0, fds, i;
   lua_State *L;
   for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -215,10 +216,11 @@ int main(int argc, char **argv) {
     else if (strcmp(argv[i], "-v") == 0) verbose = 1;
     else if (strcmp(argv[i], "-s") == 0 && i + 1 < argc) stride = atol(argv[++i]);
     else if (strcmp(argv[i], "-n") == 0 && i + 1 < argc) startup = atol(argv[++i]);
+    else if (strcmp(argv[i], "-f") == 0 && i + 1 < argc) only = atol(argv[++i]);
     else break;
   }
   if (argc - i != 2 || stride < 1) {
-    fprintf(stderr, "usage: %s [-q] [-v] [-n N] [-s STRIDE] SCRIPT DIR\n", argv[0]);
+    fprintf(stderr, "usage: %s [-q] [-v] [-n N] [-s STRIDE] [-f N] SCRIPT DIR\n", argv[0]);
     return 2;
   }
   script = argv[i];
@@ -295,7 +297,7 @@ int main(int argc, char **argv) {
   if (failures)
     return 1;
 
-  for (n = 1; n <= total; n += stride) {
+  for (n = only ? only : 1; n <= (only ? only : total); n += stride) {
     runs++;
     if (run(L, 1, dir, n)) {
       completed++;
