@@ -335,9 +335,9 @@ describe('fit in C', function()
       matrix.seed(12)
       local X, Y = matrix.randn(3, 23), U.onehot(2, 23)
       matrix.seed(13)
-      local a, b = net3(), nil
+      local a = net3()
       matrix.seed(13)
-      b = net3()
+      local b = net3()
       local oa, ob = c.opt(), c.opt()
       local opts = {epochs = 3, batch = c.batch, shuffle = c.shuffle, seed = 5, verbose = 0}
       opts.optimizer = oa

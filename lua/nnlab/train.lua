@@ -484,10 +484,10 @@ function M.fit(net, X, Y, opts)
       -- to the bit), coming back to Lua about ten times a second for Ctrl-C
       -- and the progress display.
       local job = C._fit_begin(net.modules, net.loss, X, Y, opt, batch, shuffle, cache)
-      local s = 0
-      while job and s < nsteps do
-        local k, lsum, lseen = C._fit_run(cache, s, nsteps)
-        s, history.steps = s + k, history.steps + k
+      local done = 0
+      while job and done < nsteps do
+        local k, lsum, lseen = C._fit_run(cache, done, nsteps)
+        done, history.steps = done + k, history.steps + k
         seen, sum = seen + lseen, sum + lsum
         T.poll()
         if k == 0 then break end

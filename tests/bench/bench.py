@@ -32,6 +32,7 @@ MNIST_DATA_BYTES = (784 + 10) * 60000 * 8   # X and one-hot Y, float64
 def run(cmd, threads=None, env=None):
     """Run cmd; returns (results, infos, peak RSS in KiB, output)."""
     e = dict(os.environ)
+    e['PYTHONDONTWRITEBYTECODE'] = '1'  # no __pycache__ left in the tree
     if threads is not None:
         e['OPENBLAS_NUM_THREADS'] = e['OMP_NUM_THREADS'] = str(threads)
     e.update(env or {})

@@ -144,10 +144,11 @@ elseif item == 'mnist' then
   matrix.threads(threads)
   matrix.seed(seed)
   local X = matrix.rand(784, N)
-  local labels = matrix.randint(10, 1, N)
   local Y = matrix.zeros(10, N)
-  for j = 1, N do Y:set(labels:get(1, j), j, 1) end
-  labels = nil
+  do
+    local labels = matrix.randint(10, 1, N)
+    for j = 1, N do Y:set(labels:get(1, j), j, 1) end
+  end
   collectgarbage()
   local out, loss = {}, nil
   for r = 1, reps do
