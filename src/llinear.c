@@ -27,21 +27,23 @@ static LLinear *checklinear(lua_State *L) {
 /* The layer's matrices, checked against its user values: debug.setuservalue
    can put others there, and a pointer kept to a matrix no longer held would
    dangle.  A swapped copy of the last input is forgotten; swapped
-   parameters are an error. */
-static LLinear *intact(lua_State *L, LLinear *l) {
+   parameters are an error.  The gradients are checked only when the caller
+   uses them (grads): forward, the hot call, does not. */
+static LLinear *intact(lua_State *L, LLinear *l, int grads) {
   if (!lnn_holds(L, 1, LLINEAR_UV_A, l->A)) {
     l->A = NULL;
     l->b = -1;
   }
   if (!lnn_holds(L, 1, LLINEAR_UV_W, l->W) || !lnn_holds(L, 1, LLINEAR_UV_W0, l->W0) ||
-      !lnn_holds(L, 1, LLINEAR_UV_DW, l->dW) || !lnn_holds(L, 1, LLINEAR_UV_DW0, l->dW0))
+      (grads && (!lnn_holds(L, 1, LLINEAR_UV_DW, l->dW) ||
+                 !lnn_holds(L, 1, LLINEAR_UV_DW0, l->dW0))))
     luaL_error(L, "Linear(%d, %d): its matrices were replaced (debug.setuservalue)", l->m, l->n);
   return l;
 }
 
 /* The same in methods, without a lookup by name. */
-static LLinear *self(lua_State *L) {
-  return intact(L, (LLinear *)lnn_self(L, LLINEAR_TNAME, sizeof(LLinear), LLINEAR_NUV));
+static LLinear *self(lua_State *L, int grads) {
+  return intact(L, (LLinear *)lnn_self(L, LLINEAR_TNAME, sizeof(LLinear), LLINEAR_NUV), grads);
 }
 
 /* "Linear(2, 3)", for messages */
@@ -116,7 +118,7 @@ static int linear_get(lua_State *L) {
 }
 
 static int linear_set(lua_State *L) {
-  LLinear *l = intact(L, checklinear(L));
+  LLinear *l = intact(L, checklinear(L), 1);
   const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
   char nm[48], sa[32];
   int i, rows, cols;
@@ -148,7 +150,7 @@ static int linear_tostring(lua_State *L) {
 
 /* layer:forward(A) -> Z = W^T A + W0 (n x b), a new matrix */
 static int linear_forward(lua_State *L) {
-  LLinear *l = self(L);
+  LLinear *l = self(L, 0);
   Mat *A = lnn_mat(L, 2), *Z;
   char nm[48], sa[32], sw[32];
   if (A->rows != l->m)
@@ -169,7 +171,7 @@ static int linear_forward(lua_State *L) {
 
 /* layer:backward(dLdZ) -> dLdA = W dLdZ; sets dLdW = A dLdZ^T and dLdW0 */
 static int linear_backward(lua_State *L) {
-  LLinear *l = self(L);
+  LLinear *l = self(L, 1);
   Mat *dZ = lnn_mat(L, 2), *dA;
   char nm[48], sa[32];
   if (l->b < 0)
@@ -185,7 +187,7 @@ static int linear_backward(lua_State *L) {
 
 /* layer:sgd_step(lr): W = W - lr dLdW, W0 = W0 - lr dLdW0 */
 static int linear_sgd_step(lua_State *L) {
-  LLinear *l = self(L);
+  LLinear *l = self(L, 1);
   double lr = luaL_checknumber(L, 2);
   if (nn_sgd_update(l->W, l->dW, lr) != MAT_OK || nn_sgd_update(l->W0, l->dW0, lr) != MAT_OK)
     return lmat_interrupted(L, "Linear sgd_step");
@@ -193,7 +195,7 @@ static int linear_sgd_step(lua_State *L) {
 }
 
 static int linear_zero_grad(lua_State *L) {
-  LLinear *l = self(L);
+  LLinear *l = self(L, 1);
   mat_fill(l->dW, 0.0);
   mat_fill(l->dW0, 0.0);
   return 0;
@@ -201,14 +203,14 @@ static int linear_zero_grad(lua_State *L) {
 
 /* layer:dZ_dA() -> a copy of W: the lecture's dZ/dA^(l-1), m x n */
 static int linear_dZ_dA(lua_State *L) {
-  lmat_push_copy(L, self(L)->W);
+  lmat_push_copy(L, self(L, 0)->W);
   return 1;
 }
 
 /* layer:parameters() -> {{name = "W", value = W, grad = dLdW}, {... W0 ...}} */
 static int linear_parameters(lua_State *L) {
   int i;
-  self(L);
+  self(L, 0);
   lua_createtable(L, 2, 0);
   for (i = 0; i < 2; i++) {
     lua_createtable(L, 0, 3);

@@ -87,6 +87,10 @@ static void rowop(double *d, const double *x, double s, size_t n, MatOp op, int 
 void mat_binop_col(Mat *dst, const Mat *a, const Mat *col, MatOp op) {
   int i;
   size_t c = (size_t)a->cols;
+  if (c == 1) {  /* a column and a column (a layer's bias on one point) */
+    mat_binop(dst, a, col, op);
+    return;
+  }
   for (i = 0; i < a->rows; i++)
     rowop(dst->v + i * c, a->v + i * c, col->v[i], c, op, 0);
 }
@@ -233,7 +237,16 @@ static void small(int m, int n, int k, const double *x, size_t lda, int ta, cons
   }
   if (n == 1) {  /* times a vector: its k numbers are y[p * sy] */
     size_t sy = tb ? 1 : ldb;
-    if (ta) {  /* d = sum over p of y[p] times row p of a */
+    if (ta && ldd == 1) {  /* d = sum over p of y[p] times row p of a */
+      for (i = 0; i < m; i++)
+        d[i] = x[i] * y[0];
+      for (p = 1; p < k; p++) {
+        const double *xp = x + p * lda;
+        double yp = y[p * sy];
+        for (i = 0; i < m; i++)
+          d[i] += xp[i] * yp;
+      }
+    } else if (ta) {  /* the same into a column with a row stride */
       for (i = 0; i < m; i++)
         d[i * ldd] = x[i] * y[0];
       for (p = 1; p < k; p++) {
