@@ -88,6 +88,10 @@ TEST_ENV = NNLAB_BIN=$(abspath $(BIN)) NNLAB_PTYDRIVE=$(abspath $(BUILD)/ptydriv
   LUA_CPATH='$(CURDIR)/$(BUILD)/?.so;;'
 BUSTED = lua5.4 /usr/bin/busted --helper=tests/helper.lua -o tests/summary.lua
 
+# The reliability tools the suite runs (fault injection, corpus replays).
+FUZZ_TARGETS = textio netfile data repl
+TOOLS = $(BUILD)/faultinject $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%_replay)
+
 test: deps-test all $(BUILD)/ptydrive $(BUILD)/kernels-test $(TOOLS)
 	$(TEST_ENV) $(TEST_PRELOAD) $(BUSTED) tests
 
@@ -117,8 +121,6 @@ test-asan: asan
 
 # Test hosts link the core, the grader's sandbox and the embedded library.
 TOOL_OBJ = $(CORE_OBJ) $(BUILD)/lsandbox.o $(BUILD)/marshal.o $(BUILD)/embedded.o
-FUZZ_TARGETS = textio netfile data repl
-TOOLS = $(BUILD)/faultinject $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%_replay)
 
 # Fails each allocation of tests/faultinject.lua in turn (and of loading
 # the library); run by tests/reliability_spec.lua.

@@ -53,6 +53,23 @@ def run(cmd, threads=None, env=None):
     return results, infos, usage.ru_maxrss, out
 
 
+def interleaved(cmds, rounds):
+    """Run each (name, cmd, threads) once per round, in turn, so that a
+    disturbance from the rest of the machine falls on all of them alike.
+    Returns name -> (results: key -> (unit, values of every round), infos,
+    peak RSS in KiB over the rounds)."""
+    out = {name: ({}, {}, 0) for name, _, _ in cmds}
+    for _ in range(rounds):
+        for name, cmd, threads in cmds:
+            res, inf, rss, _ = run(cmd, threads=threads)
+            acc, infos, peak = out[name]
+            for k, (unit, values) in res.items():
+                acc.setdefault(k, (unit, []))[1].extend(values)
+            infos.update(inf)
+            out[name] = (acc, infos, max(peak, rss))
+    return out
+
+
 def stats(values):
     return statistics.median(values), min(values), max(values)
 
@@ -135,9 +152,10 @@ def wait_quiet(seconds):
 
 def item_matmul(t, a, q):
     sizes = ['8', '32', '128', '512', '1024']
-    reps = '3' if q else '7'
-    c, _, _, _ = run([a.blas, reps] + sizes, threads=CORES)
-    n, _, _, _ = run([a.nnlab, 'tests/bench/nnlab.lua', 'matmul', reps] + sizes, threads=CORES)
+    r = interleaved([('c', [a.blas, '1'] + sizes, CORES),
+                     ('nn', [a.nnlab, 'tests/bench/nnlab.lua', 'matmul', '1'] + sizes, CORES)],
+                    3 if q else 7)
+    c, n = r['c'][0], r['nn'][0]
     for s in sizes:
         k = int(s)
         target = 0.9 if k >= 128 else (1.0 if k <= 8 else None)
@@ -152,11 +170,11 @@ def item_matmul(t, a, q):
 
 
 def item_smallop(t, a, q, refs):
-    reps = '3' if q else '7'
-    n, _, _, _ = run([a.nnlab, 'tests/bench/nnlab.lua', 'smallop', reps], threads=1)
-    r = {}
+    cmds = [('nn', [a.nnlab, 'tests/bench/nnlab.lua', 'smallop', '1'], 1)]
     if refs['numpy']:
-        r, _, _, _ = run([PY, 'tests/bench/ref_numpy.py', 'smallop', reps], threads=1)
+        cmds.append(('np', [PY, 'tests/bench/ref_numpy.py', 'smallop', '1'], 1))
+    res = interleaved(cmds, 3 if q else 7)
+    n, r = res['nn'][0], res.get('np', ({}, {}, 0))[0]
     for s, what in (('4x3', 'W 4x3'), ('2x10', 'W 2x10')):
         ref = r.get('smallop.' + s, (0, None))[1]
         t.add('2 small op', 'W^T x + W0, %s: layer:forward(x)' % what,
@@ -168,15 +186,16 @@ def item_smallop(t, a, q, refs):
 
 
 def item_smallnet(t, a, q, refs, losses):
-    reps = '3' if q else '5'
     iters, lr, seed = ('3000' if q else '10000'), '0.005', '1'
-    args = ['smallnet', reps, iters, lr, seed]
-    n, ni, _, _ = run([a.nnlab, 'tests/bench/nnlab.lua'] + args + [ROOT], threads=1)
-    npy, npi, tor, toi = {}, {}, {}, {}
+    args = ['smallnet', '1', iters, lr, seed]
+    cmds = [('nn', [a.nnlab, 'tests/bench/nnlab.lua'] + args + [ROOT], 1)]
     if refs['numpy']:
-        npy, npi, _, _ = run([PY, 'tests/bench/ref_numpy.py'] + args, threads=1)
+        cmds.append(('np', [PY, 'tests/bench/ref_numpy.py'] + args, 1))
     if refs['torch']:
-        tor, toi, _, _ = run([PY, 'tests/bench/ref_torch.py'] + args, threads=1)
+        cmds.append(('torch', [PY, 'tests/bench/ref_torch.py'] + args, 1))
+    res = interleaved(cmds, 3 if q else 5)
+    none = ({}, {}, 0)
+    (n, ni, _), (npy, npi, _), (tor, toi, _) = res['nn'], res.get('np', none), res.get('torch', none)
     what = '2-10-10-2 Tanh, SoftMax + NLLM, batch 1, %s steps' % iters
     for mode, label, target in (('sgd', 'net:sgd (the loop in C)', 30.0),
                                 ('student', 'a Lua loop over the modules', 5.0)):
@@ -191,18 +210,20 @@ def item_smallnet(t, a, q, refs, losses):
 
 
 def item_mnist(t, a, q, refs, losses):
-    reps = '1' if q else '3'
     for th in (1, 2):
         if th > CORES:
             continue
-        args = ['mnist', reps, str(th), '7', '64', '0.05']
+        args = ['mnist', '1', str(th), '7', '64', '0.05']
         key = 'mnist.t%d' % th
-        n, ni, nrss, _ = run([a.nnlab, 'tests/bench/nnlab.lua'] + args, threads=th)
-        npy, npi, nprss, tor, toi, torss = {}, {}, 0, {}, {}, 0
+        cmds = [('nn', [a.nnlab, 'tests/bench/nnlab.lua'] + args, th)]
         if refs['numpy']:
-            npy, npi, nprss, _ = run([PY, 'tests/bench/ref_numpy.py'] + args, threads=th)
+            cmds.append(('np', [PY, 'tests/bench/ref_numpy.py'] + args, th))
         if refs['torch']:
-            tor, toi, torss, _ = run([PY, 'tests/bench/ref_torch.py'] + args, threads=th)
+            cmds.append(('torch', [PY, 'tests/bench/ref_torch.py'] + args, th))
+        res = interleaved(cmds, 1 if q else 3)
+        none = ({}, {}, 0)
+        (n, ni, nrss), (npy, npi, nprss), (tor, toi, torss) = (
+            res['nn'], res.get('np', none), res.get('torch', none))
         what = '784-128-64-10 ReLU, batch 64, 1 epoch of 60000, %d thread%s' % (th, 's' if th > 1 else '')
         nn = n.get(key, (0, None))[1]
         t.add('4 MNIST-sized', what, nn, 'numpy (the homework\'s code)',
@@ -230,9 +251,10 @@ def item_startup(t, a, q):
             subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
             out.append((time.perf_counter() - s) * 1000)
         return out
-    n = 10 if q else 30
-    nn = times([a.nnlab, '-e', ''], n)
-    py = times([PY, '-c', 'import numpy'], n)
+    nn, py = [], []
+    for _ in range(10 if q else 30):  # in turn, as interleaved() does
+        nn += times([a.nnlab, '-e', ''], 1)
+        py += times([PY, '-c', 'import numpy'], 1)
     t.add('5 start-up', "nnlab -e ''", nn, "python3 -c 'import numpy'", py, 'ms', False)
     m = statistics.median(nn)
     t.note('5 start-up', "nnlab -e '' (absolute)", '%.1f ms' % m, '< 10 ms',
