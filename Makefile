@@ -180,7 +180,7 @@ VALGRIND_BIN_SPECS = tests/readme_spec.lua tests/grader_spec.lua tests/repl_spec
   tests/cli_spec.lua
 VALGRIND_SPECS = $(filter-out $(VALGRIND_BIN_SPECS) tests/memory_spec.lua \
   tests/hostile_spec.lua tests/reliability_spec.lua, $(wildcard tests/*_spec.lua))
-valgrind: deps-valgrind all $(BUILD)/ptydrive $(TOOLS)
+valgrind: deps-valgrind all $(BUILD)/ptydrive $(BUILD)/kernels-test $(TOOLS)
 	$(TEST_ENV) $(VALGRIND) $(BUSTED) $(VALGRIND_SPECS)
 	$(TEST_ENV) NNLAB_VALGRIND_BIN=$(abspath $(BIN)) NNLAB_BIN=$(CURDIR)/tools/valgrind-nnlab \
 	  $(BUSTED) --filter-out='job control' --filter-out='sets arg as lua does' \
