@@ -1796,10 +1796,17 @@ local function core_call()
     else args = pack(pick{0, 1, 2, 1023}) end
   end
   args = spoil(args, true)
-  -- (the io helpers name the file or text instead: the library puts its
-  -- own name in front)
-  local ok = call('core.' .. lib .. '.' .. name, {name, 'bad argument', 'cannot', 'interrupted',
-    TMP, 'text: '},
+  -- (parse and readtable name the text or file instead, as given: the
+  -- library puts its own name in front)
+  local aliases = {name, 'bad argument', 'cannot', 'interrupted'}
+  if name == 'parse' or name == 'readtable' then  -- the name given, or none
+    local given = args[name == 'parse' and 2 or 1]
+    if given == nil then aliases[#aliases + 1] = 'no numbers'
+    elseif type(given) == 'string' or type(given) == 'number' then
+      aliases[#aliases + 1] = tostring(given) .. ': '
+    end
+  end
+  local ok = call('core.' .. lib .. '.' .. name, aliases,
     getcaller('field', name, CORE[lib]), args)
   if ok and lib == 'train' and name == 'setrngstate' and rawequal(args[1], args[1]) then
     matrix.seed(SEED % 2^32)  -- the stream as the run has it
