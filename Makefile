@@ -180,7 +180,7 @@ VALGRIND_BIN_SPECS = tests/readme_spec.lua tests/grader_spec.lua tests/repl_spec
   tests/cli_spec.lua
 VALGRIND_SPECS = $(filter-out $(VALGRIND_BIN_SPECS) tests/memory_spec.lua \
   tests/hostile_spec.lua tests/reliability_spec.lua, $(wildcard tests/*_spec.lua))
-valgrind: deps-valgrind all $(BUILD)/ptydrive $(TOOLS)
+valgrind: deps-valgrind all $(BUILD)/ptydrive $(BUILD)/kernels-test $(TOOLS)
 	$(TEST_ENV) $(VALGRIND) $(BUSTED) $(VALGRIND_SPECS)
 	$(TEST_ENV) NNLAB_VALGRIND_BIN=$(abspath $(BIN)) NNLAB_BIN=$(CURDIR)/tools/valgrind-nnlab \
 	  $(BUSTED) --filter-out='job control' --filter-out='sets arg as lua does' \
@@ -191,10 +191,12 @@ valgrind: deps-valgrind all $(BUILD)/ptydrive $(TOOLS)
 	$(VALGRIND) $(BUILD)/faultinject -q -s 25 tests/faultinject.lua $(BUILD)/faultinject.d
 
 # libFuzzer (clang) builds of the harnesses in build-fuzz/, and a run of each
-# for FUZZ_SECONDS: new inputs go to build-fuzz/corpus/, crashes to
+# for FUZZ_SECONDS (or FUZZ_LIBFUZZER_ARGS, e.g. -runs=30000 -seed=1 for a
+# repeatable run): new inputs go to build-fuzz/corpus/, crashes to
 # build-fuzz/crashes/ (keep them under tests/fuzz/corpus/ once fixed).
 # fuzz-merge adds the inputs that reach new code to tests/fuzz/corpus/.
 FUZZ_SECONDS ?= 60
+FUZZ_LIBFUZZER_ARGS ?= -max_total_time=$(FUZZ_SECONDS)
 FUZZ_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
   -fno-sanitize-recover=undefined -fsanitize=fuzzer-no-link -DFUZZ_LUA_COVERAGE
 LIBFUZZER_MAKE = $(MAKE) BUILD=build-fuzz BIN=build-fuzz/nnlab CC=clang EXTRA_CFLAGS="$(FUZZ_CFLAGS)"
@@ -203,9 +205,9 @@ libfuzzer: deps-fuzz
 fuzz-libfuzzer: libfuzzer
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build-fuzz/corpus/$$t build-fuzz/crashes || exit 1; \
-	  echo "libfuzzer: $$t for $(FUZZ_SECONDS) s"; \
+	  echo "libfuzzer: $$t ($(FUZZ_LIBFUZZER_ARGS))"; \
 	  ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:max_allocation_size_mb=2048 \
-	    build-fuzz/fuzz/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    build-fuzz/fuzz/$${t}_fuzz $(FUZZ_LIBFUZZER_ARGS) -print_final_stats=1 \
 	    -artifact_prefix=build-fuzz/crashes/$$t- build-fuzz/corpus/$$t tests/fuzz/corpus/$$t \
 	    2>build-fuzz/$$t.log || { tail -40 build-fuzz/$$t.log; exit 1; }; \
 	  grep -E '^stat::number_of_executed_units|^stat::new_units_added' build-fuzz/$$t.log; \

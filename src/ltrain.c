@@ -98,6 +98,8 @@ static int t_gather(lua_State *L) {
   int i;
   luaL_checktype(L, 2, LUA_TTABLE);
   luaL_argcheck(L, count >= 0 && count <= MAT_MAXDIM, 4, "count out of range");
+  luaL_argcheck(L, count == 0 || first <= LUA_MAXINTEGER - (count - 1), 3,
+                "first index out of range");  /* first + count - 1 must not overflow */
   if (lua_isnoneornil(L, 5)) {
     D = lmat_push(L, X->rows, (int)count);
   } else {
@@ -114,8 +116,8 @@ static int t_gather(lua_State *L) {
     j = lua_tointegerx(L, -1, &isnum);
     lua_pop(L, 1);
     if (!isnum || j < 1 || j > X->cols)
-      return luaL_error(L, "gather: index %d is not a column of a %dx%d matrix",
-                        (int)(first + k), X->rows, X->cols);
+      return luaL_error(L, "gather: index %I is not a column of a %dx%d matrix",
+                        first + k, X->rows, X->cols);
     for (i = 0; i < X->rows; i++)  /* column j of X into column k of D */
       D->v[(size_t)i * D->cols + (size_t)k] = X->v[(size_t)i * X->cols + (size_t)(j - 1)];
   }

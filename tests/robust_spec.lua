@@ -241,4 +241,14 @@ describe('robustness regressions', function()
       assert.is_true(p.value:norm() == p.value:norm())
     end
   end)
+
+  it("the training loop's gather refuses indices past the largest integer", function()
+    -- first + k overflowed (undefined behaviour: UBSan stopped the program)
+    local gather = require('nnlab.core').train.gather
+    assert.has_error(function()
+      gather(matrix.ones(2, 3), {[math.maxinteger] = 1}, math.maxinteger, 2)
+    end, "bad argument #3 to 'gather' (first index out of range)")
+    assert.are.same({2, 1}, {gather(matrix.ones(2, 3), {[math.maxinteger] = 1},
+      math.maxinteger, 1):shape()})
+  end)
 end)

@@ -1769,6 +1769,50 @@ local function internal_call()
     getcaller('field', f, CORE_NN), args)
 end
 
+-- The rest of nnlab.core: the training loop's helpers and the file and
+-- terminal functions (reachable with require, so they must survive misuse).
+local CORE = require('nnlab.core')
+local function core_call()
+  local lib, name = pick{'train', 'io'}
+  local args
+  if lib == 'train' then
+    name = pick{'protect', 'poll', 'clock', 'gather', 'rngstate', 'setrngstate'}
+    if name == 'protect' then args = pack(pick(callbacks), entry())
+    elseif name == 'gather' then
+      local X = poolmat()
+      local _, c = X:shape()
+      local idx = {}
+      for i = 1, R(0, 4) do idx[i] = c > 0 and R(1, c) or 1 end
+      args = pack(X, idx, 1, #idx)
+    elseif name == 'setrngstate' then args = pack(CORE.train.rngstate())
+    else args = pack() end
+  else
+    name = pick{'parse', 'readtable', 'writetable', 'writefile', 'termsize', 'isatty', 'load', 'save'}
+    if name == 'parse' then args = pack(pick{'1 2\n3 4\n', '1,\n', 'nan', ''}, 'text', chance(0.5))
+    elseif name == 'readtable' or name == 'load' then args = pack(TMP, chance(0.5))
+    elseif name == 'writetable' then args = pack(poolmat(), TMP, pick{nil, 'a\nb', ''})
+    elseif name == 'writefile' then args = pack(TMP, pick{'', 'x\0y', ('z'):rep(5000)})
+    elseif name == 'save' then args = pack(poolmat(), TMP)
+    else args = pack(pick{0, 1, 2, 1023}) end
+  end
+  args = spoil(args, true)
+  -- (parse and readtable name the text or file instead, as given: the
+  -- library puts its own name in front)
+  local aliases = {name, 'bad argument', 'cannot', 'interrupted'}
+  if name == 'parse' or name == 'readtable' then  -- the name given, or none
+    local given = args[name == 'parse' and 2 or 1]
+    if given == nil then aliases[#aliases + 1] = 'no numbers'
+    elseif type(given) == 'string' or type(given) == 'number' then
+      aliases[#aliases + 1] = tostring(given) .. ': '
+    end
+  end
+  local ok = call('core.' .. lib .. '.' .. name, aliases,
+    getcaller('field', name, CORE[lib]), args)
+  if ok and lib == 'train' and name == 'setrngstate' and rawequal(args[1], args[1]) then
+    matrix.seed(SEED % 2^32)  -- the stream as the run has it
+  end
+end
+
 -- data and plot -----------------------------------------------------------------
 
 local DATA = {'one_hot', 'split', 'standardize', 'blobs', 'circles', 'spirals', 'noisy_xor',
@@ -1878,7 +1922,7 @@ end
 local KINDS = {
   {matrix_call, 50}, {module_call, 15}, {loss_call, 8}, {opt_call, 6}, {ctor_call, 4},
   {field_call, 5}, {net_call, 5}, {nn_misc_call, 3}, {data_call, 3}, {plot_call, 1},
-  {internal_call, 2},
+  {internal_call, 2}, {core_call, 2},
 }
 local WEIGHT = 0
 for _, k in ipairs(KINDS) do WEIGHT = WEIGHT + k[2] end
