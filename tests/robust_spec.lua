@@ -251,4 +251,28 @@ describe('robustness regressions', function()
     assert.are.same({2, 1}, {gather(matrix.ones(2, 3), {[math.maxinteger] = 1},
       math.maxinteger, 1):shape()})
   end)
+
+  it('plot ticks and scatter finish on ranges too small or too big for a step', function()
+    -- A denormal range made the step 0 (10^-325), and the tick loop ran
+    -- from inf to inf for ever (found by a long run of the API fuzzer).
+    local plot = nnlab.plot
+    local function bounded(f)  -- about a second of Lua, then an error instead of a hang
+      debug.sethook(function() error('no answer: a hang', 0) end, '', 100000000)
+      local ok, a, b = pcall(f)
+      debug.sethook()
+      assert(ok, a)
+      return a, b
+    end
+    local t, labels = bounded(function() return plot.ticks(5e-324, 1e-323, 5) end)
+    assert.are.same({5e-324, 1e-323}, t)
+    assert.are.equal(2, #labels)
+    t = bounded(function() return plot.ticks(-1e308, 1e308, 5) end)
+    assert.are.same({-1e308, 1e308}, t)
+    assert.are.same({0, 2, 4, 6, 8, 10}, (bounded(function() return plot.ticks(0, 10, 5) end)))
+    local p = bounded(function()
+      return tostring(plot.scatter(matrix{{5e-324, 1e-323}, {0, 1}}, matrix{{1, 2}},
+        {style = 'ascii', width = 40, height = 12}))
+    end)
+    assert.is_true(#p > 0)
+  end)
 end)

@@ -291,8 +291,15 @@ local function ticks(lo, hi, count, integer)
   local t, labels
   for _ = 1, 4 do  -- ask for more until there are two (or the step is 1 for integers)
     local step = nicestep(hi - lo, count, integer)
+    local first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+    if not (step > 0 and step < math.huge and math.abs(first) < 2^53 and math.abs(last) < 2^53
+            and last - first <= 1000) then
+      -- a range too small for a step (denormal: the step is 0) or too big
+      -- (the step overflows): the ends only
+      return { lo, hi }, { string.format('%.4g', lo), string.format('%.4g', hi) }
+    end
     t, labels = {}, {}
-    for k = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9) do
+    for k = first, last do
       t[#t + 1] = k * step
       labels[#t] = ticklabel(k * step, step)
     end
