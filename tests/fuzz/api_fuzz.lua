@@ -65,7 +65,14 @@ local function describe(v, depth)
   end
   if matrix.is(v) then
     local r, c = v:shape()
-    return fmt('matrix %dx%d', r, c)
+    if r * c == 0 or r * c > 16 then return fmt('matrix %dx%d', r, c) end
+    local rows = {}  -- small ones in full, so that a failure can be replayed
+    for i = 1, r do
+      local row = {}
+      for j = 1, c do row[j] = fmt('%.17g', matrix.get(v, i, j)) end
+      rows[i] = '{' .. table.concat(row, ', ') .. '}'
+    end
+    return fmt('matrix %dx%d {%s}', r, c, table.concat(rows, ', '))
   end
   if type(v) == 'number' then return fmt('%s %.17g', math.type(v), v) end
   if type(v) == 'string' then return fmt('%q', #v > 20 and v:sub(1, 20) .. '...' or v) end
@@ -1801,7 +1808,9 @@ local function core_call()
   local aliases = {name, 'bad argument', 'cannot', 'interrupted'}
   if name == 'parse' or name == 'readtable' then  -- the name given, or none
     local given = args[name == 'parse' and 2 or 1]
-    if given == nil then aliases[#aliases + 1] = 'no numbers'
+    if given == nil then  -- a message from the parser alone: where, then what
+      aliases[#aliases + 1] = 'no numbers'
+      aliases[#aliases + 1] = 'line '
     elseif type(given) == 'string' or type(given) == 'number' then
       aliases[#aliases + 1] = tostring(given) .. ': '
     end
