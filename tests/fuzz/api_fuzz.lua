@@ -1812,7 +1812,8 @@ local function core_call()
       aliases[#aliases + 1] = 'no numbers'
       aliases[#aliases + 1] = 'line '
     elseif type(given) == 'string' or type(given) == 'number' then
-      aliases[#aliases + 1] = tostring(given) .. ': '
+      -- (up to a NUL: a message is a C string there)
+      aliases[#aliases + 1] = tostring(given):match('^[^\0]*') .. ': '
     end
   end
   local ok = call('core.' .. lib .. '.' .. name, aliases,
