@@ -57,8 +57,22 @@ $(BUILD)/%.o: src/%.c src/*.h | deps $(BUILD)/.dir
 # the command line replaces this too.
 $(BUILD)/mat.o $(BUILD)/nn.o $(BUILD)/net.o $(BUILD)/optim.o: CFLAGS += -O3 -fno-math-errno
 
-$(BUILD)/embedded.c: $(LUA_SRC) $(SETS) tools/embed.sh | $(BUILD)/.dir
-	sh tools/embed.sh $(LUA_SRC) $(SETS) > $@
+# The library's bytecode, which the program loads at start-up (compiling the
+# sources took a third of its start-up time), compiled by the liblua the
+# program links: the build tool runs on the build machine, so it is built
+# without EXTRA_CFLAGS (sanitizers, libFuzzer).
+LUA_BC = $(LUA_SRC:%.lua=$(BUILD)/luac/%.luac)
+$(BUILD)/luacomp: tools/luacomp.c | deps $(BUILD)/.dir
+	$(CC) $(WARN) $(CFLAGS) $(shell pkg-config --cflags lua5.4) -o $@ $< \
+	  $(shell pkg-config --libs lua5.4)
+
+$(BUILD)/luac/%.luac: %.lua $(BUILD)/luacomp
+	@mkdir -p $(@D)
+	$(BUILD)/luacomp $< $@
+
+$(BUILD)/embedded.c: $(LUA_SRC) $(LUA_BC) $(SETS) tools/embed.sh | $(BUILD)/.dir
+	sh tools/embed.sh -b $(BUILD)/luac $(LUA_SRC) $(SETS) > $@.tmp
+	mv $@.tmp $@
 
 $(BUILD)/embedded.o: $(BUILD)/embedded.c src/embedded.h | deps
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -81,6 +95,10 @@ $(BUILD)/ptydrive: tests/ptydrive.c | deps $(BUILD)/.dir
 $(BUILD)/kernels-test: tests/kernels.c src/mat.c src/mat.h | deps $(BUILD)/.dir
 	$(CC) $(ALL_CFLAGS) -O3 -o $@ tests/kernels.c -ldl -lm
 
+# The embedded library's bytecode against its sources (src/embedded.h).
+$(BUILD)/embedload-test: tests/embedload.c $(BUILD)/embedded.o | deps $(BUILD)/.dir
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/embedload.c $(BUILD)/embedded.o $(LDLIBS)
+
 TEST_ENV = NNLAB_BIN=$(abspath $(BIN)) NNLAB_PTYDRIVE=$(abspath $(BUILD)/ptydrive) \
   NNLAB_KERNELS_TEST=$(abspath $(BUILD)/kernels-test) \
   NNLAB_ROOT=$(CURDIR) NNLAB_BUILD=$(abspath $(BUILD)) \
@@ -92,7 +110,7 @@ BUSTED = lua5.4 /usr/bin/busted --helper=tests/helper.lua -o tests/summary.lua
 FUZZ_TARGETS = textio netfile data repl
 TOOLS = $(BUILD)/faultinject $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%_replay)
 
-test: deps-test all $(BUILD)/ptydrive $(BUILD)/kernels-test $(TOOLS)
+test: deps-test all $(BUILD)/ptydrive $(BUILD)/kernels-test $(BUILD)/embedload-test $(TOOLS)
 	$(TEST_ENV) $(TEST_PRELOAD) $(BUSTED) tests
 
 # The benchmark against OpenBLAS, numpy and PyTorch (tests/bench/): a table
@@ -168,19 +186,20 @@ fuzz-long:
 # The test suite under valgrind (memcheck): the specs that use the module
 # run in a busted under valgrind; the program itself runs under valgrind
 # (tools/valgrind-nnlab as NNLAB_BIN) for the README tour, the grader, the
-# REPL and the command line; and the corpus replays and a sample of the
-# fault injection (every 25th allocation) run under it.  Left out: the
-# memory spec (it measures the collector and the resident size, which
-# valgrind changes), the hostile submissions (their time limits), and three
-# tests that see the wrapper (arg[0], and Ctrl-Z stopping valgrind).
+# REPL, the command line and the embedded library; and the corpus replays
+# and a sample of the fault injection (every 25th allocation) run under it.
+# Left out: the memory spec (it measures the collector and the resident
+# size, which valgrind changes), the hostile submissions (their time
+# limits), and three tests that see the wrapper (arg[0], and Ctrl-Z
+# stopping valgrind).
 # Suppressions (tests/valgrind.supp) are only for what is provably not ours.
 VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite \
   --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp
 VALGRIND_BIN_SPECS = tests/readme_spec.lua tests/grader_spec.lua tests/repl_spec.lua \
-  tests/cli_spec.lua
+  tests/cli_spec.lua tests/embedded_spec.lua
 VALGRIND_SPECS = $(filter-out $(VALGRIND_BIN_SPECS) tests/memory_spec.lua \
   tests/hostile_spec.lua tests/reliability_spec.lua, $(wildcard tests/*_spec.lua))
-valgrind: deps-valgrind all $(BUILD)/ptydrive $(BUILD)/kernels-test $(TOOLS)
+valgrind: deps-valgrind all $(BUILD)/ptydrive $(BUILD)/kernels-test $(BUILD)/embedload-test $(TOOLS)
 	$(TEST_ENV) $(VALGRIND) $(BUSTED) $(VALGRIND_SPECS)
 	$(TEST_ENV) NNLAB_VALGRIND_BIN=$(abspath $(BIN)) NNLAB_BIN=$(CURDIR)/tools/valgrind-nnlab \
 	  $(BUSTED) --filter-out='job control' --filter-out='sets arg as lua does' \

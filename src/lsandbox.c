@@ -257,9 +257,12 @@ static void wrap(lua_State *S, int t, const char *name, lua_CFunction f) {
   lua_setfield(S, t, name);
 }
 
+/* The library's modules: the build's bytecode, or their source (embedded.h).
+   A submission's own code is text only (s_load): it can neither reach this
+   loader's module index nor give it a chunk. */
 static int embedded_loader(lua_State *S) {
   const EmbeddedModule *m = &embedded_modules[lua_tointeger(S, lua_upvalueindex(1))];
-  if (luaL_loadbufferx(S, m->src, m->len, m->chunkname, "t") != LUA_OK)
+  if (embedded_load(S, m) != LUA_OK)
     return lua_error(S);
   lua_pushstring(S, m->name);
   lua_call(S, 1, 1);
@@ -341,7 +344,7 @@ static int s_setup(lua_State *S) {
   wrap(S, lua_gettop(S), "resume", s_resume);
   wrap(S, lua_gettop(S), "wrap", s_wrap);
   lua_pop(S, 1);
-  /* The nnlab libraries, from the embedded sources only. */
+  /* The nnlab libraries, from the embedded modules only (no file searcher). */
   lua_getfield(S, g, "package");
   lua_getfield(S, -1, "searchers");
   lua_createtable(S, 1, 0);

@@ -234,10 +234,11 @@ static int handle_luainit(lua_State *L) {
   return dostring(L, init, name);
 }
 
-/* package.preload loader of an embedded Lua module (upvalue: its entry). */
+/* package.preload loader of an embedded Lua module (upvalue: its entry):
+   its bytecode, or its source if this liblua refuses that (embedded.h). */
 static int load_embedded(lua_State *L) {
   const EmbeddedModule *m = (const EmbeddedModule *)lua_touserdata(L, lua_upvalueindex(1));
-  if (luaL_loadbuffer(L, m->src, m->len, m->chunkname) != LUA_OK) return lua_error(L);
+  if (embedded_load(L, m) != LUA_OK) return lua_error(L);
   lua_insert(L, 1); /* under require's arguments */
   lua_call(L, lua_gettop(L) - 1, 1);
   return 1;

@@ -81,7 +81,7 @@ static void arm(long n) {
 
 static int load_embedded(lua_State *L) {
   const EmbeddedModule *m = (const EmbeddedModule *)lua_touserdata(L, lua_upvalueindex(1));
-  if (luaL_loadbuffer(L, m->src, m->len, m->chunkname) != LUA_OK)
+  if (embedded_load(L, m) != LUA_OK)
     return lua_error(L);
   lua_insert(L, 1);
   lua_call(L, lua_gettop(L) - 1, 1);

@@ -117,7 +117,7 @@ static void line_hook(lua_State *S, lua_Debug *ar) {
 
 static int load_embedded(lua_State *S) {
   const EmbeddedModule *m = (const EmbeddedModule *)lua_touserdata(S, lua_upvalueindex(1));
-  if (luaL_loadbuffer(S, m->src, m->len, m->chunkname) != LUA_OK)
+  if (embedded_load(S, m) != LUA_OK)
     return lua_error(S);
   lua_insert(S, 1);
   lua_call(S, lua_gettop(S) - 1, 1);
