@@ -100,7 +100,10 @@ Mat *lmat_push_raw(lua_State *L, int rows, int cols) {
   m->cols = cols;
   m->v = (double *)(m + 1);
   mat_advise(m->v, n * sizeof(double));
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &mt_key);
+  /* debug.getregistry() can put anything there: lua_setmetatable with
+     another value than a table would read it as one. */
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &mt_key) != LUA_TTABLE)
+    luaL_error(L, "%s: the matrix metatable was taken out of the registry", fname(L));
   lua_setmetatable(L, -2);
   return m;
 }

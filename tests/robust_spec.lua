@@ -66,6 +66,23 @@ describe('robustness regressions', function()
     end
   end)
 
+  it('a matrix metatable taken out of the registry is an error, not a crash', function()
+    -- New matrices took their metatable from the registry, whatever was
+    -- there: a number put in its place (debug.getregistry) was read as a table.
+    local R, mt = debug.getregistry(), getmetatable(matrix.zeros(1, 1))
+    local key
+    for k, v in pairs(R) do
+      if v == mt and type(k) == 'userdata' then key = k end
+    end
+    assert.is_not_nil(key)
+    R[key] = 42
+    local ok, err = pcall(nn.Linear, 2, 3)  -- its W and W0 are new matrices
+    R[key] = mt
+    assert.is_false(ok)
+    assert.matches('the matrix metatable was taken out of the registry', err)
+    assert.are.same({2, 3}, {nn.Linear(2, 3).W:shape()})
+  end)
+
   it("a module whose kept matrices were swapped out (debug.setuservalue)", function()
     -- The modules keep pointers to their user values; a value put there by
     -- debug.setuservalue left them pointing at a collected matrix.
