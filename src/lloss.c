@@ -169,7 +169,7 @@ static int loss_backward(lua_State *L) {
                       name(nm, s));
   if (s->G == NULL)
     return luaL_error(L, "%s: backward called before forward", name(nm, s));
-  dG = lmat_push_raw(L, s->G->rows, s->G->cols);
+  dG = lnn_push_raw(L, s->G->rows, s->G->cols);
   if (nn_loss_backward(&s->l, dG, s->G, s->Y) != MAT_OK)
     return lmat_interrupted(L, "loss backward");
   return 1;
@@ -189,7 +189,7 @@ static int loss_forward_logits(lua_State *L) {
   checkpair(L, s, "forward_logits", "Z", &Z, &Y);
   buffers(L, s, Z->rows, Z->cols);
   mat_copy(s->Y, Y);
-  dZ = lmat_push_raw(L, Z->rows, Z->cols);
+  dZ = lnn_push_raw(L, Z->rows, Z->cols);
   if (nn_loss_logits(s->l.kind, Z, s->Y, &v, s->G, dZ) != MAT_OK) {
     s->G = s->Y = NULL;
     return lmat_interrupted(L, "loss forward_logits");

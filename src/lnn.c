@@ -91,6 +91,10 @@ Mat *lnn_mat(lua_State *L, int idx) {
   return lmat_check(L, idx);  /* for its error message */
 }
 
+Mat *lnn_push_raw(lua_State *L, int rows, int cols) {
+  return lmat_push_rawmt(L, rows, cols, lua_upvalueindex(2));
+}
+
 /* __index: a method from upvalue 1, else the type's own fields through the
    C function in upvalue 2. */
 static int class_index(lua_State *L) {

@@ -100,6 +100,9 @@ void lnn_newclass(lua_State *L, const char *tname, const luaL_Reg *methods,
 void *lnn_self(lua_State *L, const char *tname, size_t size, int nuv);
 /* In a method of such a class: the matrix at idx, or a standard error. */
 Mat *lnn_mat(lua_State *L, int idx);
+/* In a method of such a class: lmat_push_raw, with the matrix metatable
+   of upvalue 2 (no lookup in the registry). */
+Mat *lnn_push_raw(lua_State *L, int rows, int cols);
 /* "%.14g" into buf (at least 32 bytes), as Lua prints numbers. */
 const char *lnn_num(char *buf, double x);
 

@@ -83,6 +83,29 @@ describe('robustness regressions', function()
     assert.are.same({2, 3}, {nn.Linear(2, 3).W:shape()})
   end)
 
+  it('new matrices ignore a metatable upvalue that debug.setupvalue replaced', function()
+    -- The functions that make matrices take the matrix metatable from an
+    -- upvalue of theirs; a number put there must not be set as one.
+    local ones = matrix.ones
+    local _, mt = debug.getupvalue(ones, 1)
+    debug.setupvalue(ones, 1, 42)
+    local ok, m = pcall(ones, 2, 3)
+    debug.setupvalue(ones, 1, mt)
+    assert.is_true(ok)
+    assert.are.equal(mt, getmetatable(m))
+    assert.are.same({{1, 1, 1}, {1, 1, 1}}, m:totable())
+    local loss = nn.Squared()
+    loss:forward(matrix.zeros(2, 1), matrix.ones(2, 1))
+    local backward = loss.backward  -- no matrix argument: the upvalue is all it sees
+    _, mt = debug.getupvalue(backward, 2)
+    debug.setupvalue(backward, 2, 42)
+    ok, m = pcall(backward, loss)
+    debug.setupvalue(backward, 2, mt)
+    assert.is_true(ok)
+    assert.are.equal(mt, getmetatable(m))
+    assert.are.same({{-2}, {-2}}, m:totable())
+  end)
+
   it("a module whose kept matrices were swapped out (debug.setuservalue)", function()
     -- The modules keep pointers to their user values; a value put there by
     -- debug.setuservalue left them pointing at a collected matrix.
