@@ -69,12 +69,16 @@ const char *lnn_num(char *buf, double x) {
   return buf;
 }
 
+/* What makes self safe to use is its size and number of user values,
+   which Lua code cannot change; its metatable it can (debug.setmetatable),
+   so comparing that adds no safety, only calls. */
 void *lnn_self(lua_State *L, const char *tname, size_t size, int nuv) {
   void *p = lua_touserdata(L, 1);
-  if (p != NULL && lua_getmetatable(L, 1)) {
-    int same = lua_rawequal(L, -1, lua_upvalueindex(1));
-    lua_pop(L, 1);
-    if (same && istype(L, 1, size, nuv))
+  if (p != NULL && lua_rawlen(L, 1) == size) {
+    int ok = lua_getiuservalue(L, 1, nuv + 1) == LUA_TNONE;
+    ok = lua_getiuservalue(L, 1, nuv) != LUA_TNONE && ok;
+    lua_pop(L, 2);
+    if (ok)
       return p;
   }
   return lnn_checkudata(L, 1, tname, size, nuv);  /* for its error message */

@@ -94,9 +94,10 @@ Mat *lnn_getbuffer(lua_State *L, int ud, int uv);
 void lnn_newclass(lua_State *L, const char *tname, const luaL_Reg *methods,
                   lua_CFunction getfield, lua_CFunction setfield,
                   lua_CFunction tostring);
-/* In a method of such a class: self (argument 1), checked against the
-   class's metatable without a lookup by name (and, as lnn_checkudata, its
-   size and user values); a standard error otherwise. */
+/* In a method of such a class: self (argument 1), a userdata of size bytes
+   with exactly nuv user values (nuv >= 1), the proof that it was made as
+   one of the class; a standard error otherwise.  Its metatable is not
+   checked: an object of the class given another one still works. */
 void *lnn_self(lua_State *L, const char *tname, size_t size, int nuv);
 /* In a method of such a class: the matrix at idx, or a standard error. */
 Mat *lnn_mat(lua_State *L, int idx);

@@ -66,6 +66,50 @@ describe('robustness regressions', function()
     end
   end)
 
+  it('methods take as self only a userdata made as one of their class', function()
+    -- Methods tell self by its size and number of user values, which Lua
+    -- code cannot change, not by its metatable, which it can.  Matrices of
+    -- each size up to 16 + 8 * 8 bytes (the classes' sizes among them; all
+    -- zeros: NULL pointers where a class keeps its matrices) and the objects
+    -- of the other classes, wearing the class's metatable or not, are refused.
+    local classes = {
+      {nn.Linear, {{'forward', matrix.ones(2, 1)}, {'backward', matrix.ones(3, 1)},
+        {'sgd_step', 0.1}, {'zero_grad'}, {'dZ_dA'}, {'parameters'}}},
+      {nn.Tanh, {{'forward', matrix.ones(2, 1)}, {'backward', matrix.ones(2, 1)},
+        {'jacobian', matrix.ones(2, 1)}, {'sgd_step', 0.1}}},
+      {nn.NLLM, {{'forward', matrix.ones(2, 1), matrix.ones(2, 1)}, {'backward'},
+        {'forward_logits', matrix.ones(2, 1), matrix.ones(2, 1)}}},
+    }
+    local tried = 0
+    for _, class in ipairs(classes) do
+      local proto, methods = class[1](2, 3), class[2]
+      local makers = {nn.Dropout, nn.SGD}
+      for k = 0, 8 do makers[#makers + 1] = function() return matrix.zeros(k, 1) end end
+      for _, c in ipairs(classes) do
+        if c ~= class then makers[#makers + 1] = function() return c[1](2, 3) end end
+      end
+      for _, make in ipairs(makers) do
+        for _, wear in ipairs{false, true} do
+          local impostor = make()
+          if wear then debug.setmetatable(impostor, getmetatable(proto)) end
+          for _, call in ipairs(methods) do
+            local ok, err = pcall(proto[call[1]], impostor, table.unpack(call, 2))
+            assert.is_false(ok, call[1])
+            assert.matches('expected, got ', err)
+            tried = tried + 1
+          end
+        end
+      end
+    end
+    assert.are.equal(2 * 13 * (6 + 4 + 3), tried)
+    -- An object of the class given another metatable is still one.
+    local lin = nn.Linear(2, 3)
+    local forward = lin.forward
+    debug.setmetatable(lin, getmetatable(nn.Tanh()))
+    assert.has_error(function() lin:forward(matrix.ones(2, 1)) end)
+    assert.are.same({3, 1}, {forward(lin, matrix.ones(2, 1)):shape()})
+  end)
+
   it('a matrix metatable taken out of the registry is an error, not a crash', function()
     -- New matrices took their metatable from the registry, whatever was
     -- there: a number put in its place (debug.getregistry) was read as a table.
