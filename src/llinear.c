@@ -30,13 +30,16 @@ static LLinear *checklinear(lua_State *L) {
    parameters are an error.  The gradients are checked only when the caller
    uses them (grads): forward, the hot call, does not. */
 static LLinear *intact(lua_State *L, LLinear *l, int grads) {
-  if (!lnn_holds(L, 1, LLINEAR_UV_A, l->A)) {
+  static const int uv[] = {LLINEAR_UV_W, LLINEAR_UV_W0, LLINEAR_UV_A, LLINEAR_UV_DW,
+                           LLINEAR_UV_DW0};
+  Mat *m[] = {l->W, l->W0, l->A, l->dW, l->dW0};
+  int n = grads ? 5 : 3;
+  unsigned held = lnn_held(L, 1, n, uv, m);
+  if (!(held & 4)) {  /* A */
     l->A = NULL;
     l->b = -1;
   }
-  if (!lnn_holds(L, 1, LLINEAR_UV_W, l->W) || !lnn_holds(L, 1, LLINEAR_UV_W0, l->W0) ||
-      (grads && (!lnn_holds(L, 1, LLINEAR_UV_DW, l->dW) ||
-                 !lnn_holds(L, 1, LLINEAR_UV_DW0, l->dW0))))
+  if ((held | 4) != (1u << n) - 1)
     luaL_error(L, "Linear(%d, %d): its matrices were replaced (debug.setuservalue)", l->m, l->n);
   return l;
 }
