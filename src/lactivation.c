@@ -24,10 +24,9 @@ static LAct *checkact(lua_State *L) {
 /* The same in methods, without a lookup by name.  Copies of Z and A that
    are no longer the user values (debug.setuservalue) are forgotten. */
 static LAct *self(lua_State *L) {
-  static const int uv[] = {LACT_UV_Z, LACT_UV_A};
   LAct *a = (LAct *)lnn_self(L, LACT_TNAME, sizeof(LAct), LACT_NUV);
   Mat *m[] = {a->Z, a->A};
-  if (lnn_held(L, 1, 2, uv, m) != 3)
+  if (lnn_held(L, 1, 3, m) != 3)
     a->Z = a->A = NULL;
   return a;
 }

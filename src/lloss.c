@@ -24,11 +24,10 @@ static LLoss *checkloss(lua_State *L) {
 
 /* The same in methods, without a lookup by name. */
 static LLoss *self(lua_State *L) {
-  static const int uv[] = {LLOSS_UV_G, LLOSS_UV_Y};
   LLoss *s = (LLoss *)lnn_self(L, LLOSS_TNAME, sizeof(LLoss), LLOSS_NUV);
   Mat *m[] = {s->G, s->Y};
   /* copies that are no longer the user values (debug.setuservalue): forgotten */
-  if (lnn_held(L, 1, 2, uv, m) != 3)
+  if (lnn_held(L, 1, 3, m) != 3)
     s->G = s->Y = NULL;
   return s;
 }

@@ -49,21 +49,30 @@ void *lnn_testudata(lua_State *L, int idx, const char *tname, size_t size, int n
   return p != NULL && istype(L, idx, size, nuv) ? p : NULL;
 }
 
-unsigned lnn_held(lua_State *L, int ud, int n, const int *uv, Mat *const *m) {
-  unsigned held = 0;
-  int i;
+unsigned lnn_held(lua_State *L, int ud, unsigned uvs, Mat *const *m) {
+  unsigned held = 0, bit;
+  int uv, n = 0;
   ud = lua_absindex(L, ud);
-  for (i = 0; i < n; i++) {
-    lua_getiuservalue(L, ud, uv[i]);
-    if (m[i] == NULL || lua_touserdata(L, -1) == (void *)m[i])
-      held |= 1u << i;
+  for (uv = 1, bit = 1; bit <= uvs; uv++, bit <<= 1) {
+    if (!(uvs & bit))
+      continue;
+    lua_getiuservalue(L, ud, uv);
+    n++;
+    if (m[uv - 1] == NULL || lua_touserdata(L, -1) == (void *)m[uv - 1])
+      held |= bit;
   }
   lua_pop(L, n);
   return held;
 }
 
-int lnn_holds(lua_State *L, int ud, int uv, Mat *m) {
-  return lnn_held(L, ud, 1, &uv, &m) == 1;
+int lnn_holds(lua_State *L, int ud, int uv, const Mat *m) {
+  int same;
+  if (m == NULL)
+    return 1;
+  lua_getiuservalue(L, ud, uv);
+  same = lua_touserdata(L, -1) == (void *)m;
+  lua_pop(L, 1);
+  return same;
 }
 
 Mat *lnn_getbuffer(lua_State *L, int ud, int uv) {

@@ -79,14 +79,15 @@ Mat *lnn_buffer(lua_State *L, int ud, int uv, int rows, int cols);
 void *lnn_checkudata(lua_State *L, int idx, const char *tname, size_t size, int nuv);
 /* The same as luaL_testudata: NULL when it is not such a userdata. */
 void *lnn_testudata(lua_State *L, int idx, const char *tname, size_t size, int nuv);
-/* Which of the matrices m[0..n-1] (n <= 16) are still user values uv[0..n-1]
-   of the userdata at ud: bit i is set when user value uv[i] holds m[i], or
-   m[i] is NULL.  A pointer a module keeps to one of its user values must
-   be checked before use: debug.setuservalue can put another value there,
-   and the matrix pointed to is then collected. */
-unsigned lnn_held(lua_State *L, int ud, int n, const int *uv, Mat *const *m);
-/* The same for one: does user value uv of the userdata at ud still hold m? */
-int lnn_holds(lua_State *L, int ud, int uv, Mat *m);
+/* Does user value uv of the userdata at ud still hold m (or is m NULL)?  A
+   pointer a module keeps to one of its user values must be checked before
+   use: debug.setuservalue can put another value there, and the matrix
+   pointed to is then collected. */
+int lnn_holds(lua_State *L, int ud, int uv, const Mat *m);
+/* The same for several at once, with one pop: m[i] is the matrix kept in
+   user value i + 1, and bit i of uvs asks for its check; bit i of the
+   result is set when it holds (a NULL m[i] holds whatever is there). */
+unsigned lnn_held(lua_State *L, int ud, unsigned uvs, Mat *const *m);
 /* The matrix in user value uv (NULL if none), pushed onto the stack. */
 Mat *lnn_getbuffer(lua_State *L, int ud, int uv);
 /* A metatable whose __index looks up methods first and then calls

@@ -178,6 +178,49 @@ describe('robustness regressions', function()
     assert.has_error(function() net:sgd(matrix.ones(2, 4), matrix.ones(3, 4), 2, 0.1) end)
   end)
 
+  it("a Linear's methods check each matrix they use against its user value", function()
+    -- Each method checks only the kept matrices it uses: a swapped one it
+    -- uses is an error (the copy of the last input: forgotten), one it does
+    -- not use is left for the methods that do.
+    local x, dz = matrix.ones(2, 1), matrix.ones(3, 1)
+    local replaced = 'Linear%(2, 3%): its matrices were replaced'
+    local fails = {  -- by user value: W, W0, dLdW, dLdW0, the copy of A
+      {forward = replaced, backward = replaced, sgd_step = replaced, dZ_dA = replaced,
+        set = replaced},
+      {forward = replaced, sgd_step = replaced, set = replaced},
+      {backward = replaced, sgd_step = replaced, zero_grad = replaced, set = replaced},
+      {backward = replaced, sgd_step = replaced, zero_grad = replaced, set = replaced},
+      {backward = 'backward called before forward'},
+    }
+    local calls = {
+      forward = function(l) return l:forward(x) end,
+      backward = function(l) return l:backward(dz) end,
+      sgd_step = function(l) return l:sgd_step(0.1) end,
+      zero_grad = function(l) return l:zero_grad() end,
+      dZ_dA = function(l) return l:dZ_dA() end,
+      parameters = function(l) return l:parameters() end,
+      set = function(l) l.dLdW = matrix.ones(2, 3) end,
+    }
+    for uv = 1, 5 do
+      for name, call in pairs(calls) do
+        for _, value in ipairs{false, true} do
+          local lin = nn.Linear(2, 3)
+          lin:forward(x)
+          local kept = debug.getuservalue(lin, uv)
+          debug.setuservalue(lin, value and matrix.zeros(kept:shape()) or nil, uv)
+          collectgarbage()
+          local ok, err = pcall(call, lin)
+          if fails[uv][name] then
+            assert.is_false(ok, uv .. ' ' .. name)
+            assert.matches(fails[uv][name], err)
+          else
+            assert.is_true(ok, uv .. ' ' .. name .. ': ' .. tostring(err))
+          end
+        end
+      end
+    end
+  end)
+
   it('a forward refused before it starts leaves the last one for backward', function()
     local lin = nn.Linear(2, 3)
     lin:forward(matrix.ones(2, 4))
