@@ -25,7 +25,7 @@ static LAct *checkact(lua_State *L) {
    are no longer the user values (debug.setuservalue) are forgotten. */
 static LAct *self(lua_State *L) {
   LAct *a = (LAct *)lnn_self(L, LACT_TNAME, sizeof(LAct), LACT_NUV);
-  Mat *m[] = {a->Z, a->A};
+  Mat *m[] = {a->Z, a->A};  /* user values 1 and 2 (bits 0 and 1) */
   if (lnn_held(L, 1, 3, m) != 3)
     a->Z = a->A = NULL;
   return a;

@@ -25,7 +25,7 @@ static LLoss *checkloss(lua_State *L) {
 /* The same in methods, without a lookup by name. */
 static LLoss *self(lua_State *L) {
   LLoss *s = (LLoss *)lnn_self(L, LLOSS_TNAME, sizeof(LLoss), LLOSS_NUV);
-  Mat *m[] = {s->G, s->Y};
+  Mat *m[] = {s->G, s->Y};  /* user values 1 and 2 (bits 0 and 1) */
   /* copies that are no longer the user values (debug.setuservalue): forgotten */
   if (lnn_held(L, 1, 3, m) != 3)
     s->G = s->Y = NULL;

@@ -103,7 +103,7 @@ void *lnn_self(lua_State *L, const char *tname, size_t size, int nuv) {
 Mat *lnn_mat(lua_State *L, int idx) {
   void *p = lua_touserdata(L, idx);
   if (p != NULL && lua_getmetatable(L, idx)) {
-    int same = lua_rawequal(L, -1, lua_upvalueindex(2));
+    int same = lua_rawequal(L, -1, lua_upvalueindex(1));
     lua_pop(L, 1);
     if (same && lmat_valid(L, idx, (Mat *)p))
       return (Mat *)p;
@@ -112,7 +112,7 @@ Mat *lnn_mat(lua_State *L, int idx) {
 }
 
 Mat *lnn_push_raw(lua_State *L, int rows, int cols) {
-  return lmat_push_rawmt(L, rows, cols, lua_upvalueindex(2));
+  return lmat_push_rawmt(L, rows, cols, lua_upvalueindex(1));
 }
 
 /* __index: a method from upvalue 1, else the type's own fields through the
@@ -132,9 +132,8 @@ void lnn_newclass(lua_State *L, const char *tname, const luaL_Reg *methods,
                   lua_CFunction tostring) {
   luaL_newmetatable(L, tname);
   lua_newtable(L);
-  lua_pushvalue(L, -2);
   luaL_getmetatable(L, LMATRIX_TNAME);
-  luaL_setfuncs(L, methods, 2);
+  luaL_setfuncs(L, methods, 1);
   lua_pushcfunction(L, getfield);
   lua_pushcclosure(L, class_index, 2);
   lua_setfield(L, -2, "__index");

@@ -92,9 +92,8 @@ unsigned lnn_held(lua_State *L, int ud, unsigned uvs, Mat *const *m);
 Mat *lnn_getbuffer(lua_State *L, int ud, int uv);
 /* A metatable whose __index looks up methods first and then calls
    getfield(L) (self at 1, key at 2) for the rest; leaves it on the stack.
-   The methods get two upvalues, the class's metatable and the matrix
-   metatable, for the cheap type checks below.  The matrix module must be
-   loaded first. */
+   The methods get the matrix metatable as upvalue 1, for lnn_mat and
+   lnn_push_raw below.  The matrix module must be loaded first. */
 void lnn_newclass(lua_State *L, const char *tname, const luaL_Reg *methods,
                   lua_CFunction getfield, lua_CFunction setfield,
                   lua_CFunction tostring);
@@ -106,7 +105,7 @@ void *lnn_self(lua_State *L, const char *tname, size_t size, int nuv);
 /* In a method of such a class: the matrix at idx, or a standard error. */
 Mat *lnn_mat(lua_State *L, int idx);
 /* In a method of such a class: lmat_push_raw, with the matrix metatable
-   of upvalue 2 (no lookup in the registry). */
+   of upvalue 1 (no lookup in the registry). */
 Mat *lnn_push_raw(lua_State *L, int rows, int cols);
 /* "%.14g" into buf (at least 32 bytes), as Lua prints numbers. */
 const char *lnn_num(char *buf, double x);
