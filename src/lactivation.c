@@ -25,7 +25,8 @@ static LAct *checkact(lua_State *L) {
    are no longer the user values (debug.setuservalue) are forgotten. */
 static LAct *self(lua_State *L) {
   LAct *a = (LAct *)lnn_self(L, LACT_TNAME, sizeof(LAct), LACT_NUV);
-  if (!lnn_holds(L, 1, LACT_UV_Z, a->Z) || !lnn_holds(L, 1, LACT_UV_A, a->A))
+  Mat *m[] = {a->Z, a->A};  /* user values 1 and 2 (bits 0 and 1) */
+  if (lnn_held(L, 1, 3, m) != 3)
     a->Z = a->A = NULL;
   return a;
 }
@@ -99,7 +100,7 @@ static int act_forward(lua_State *L) {
     a->Z = a->A = NULL;  /* no backward for a forward cut short */
     return lmat_interrupted(L, "activation forward");
   }
-  lmat_push_copy(L, a->A);
+  mat_copy(lnn_push_raw(L, a->A->rows, a->A->cols), a->A);
   return 1;
 }
 
@@ -113,7 +114,7 @@ static int act_backward(lua_State *L) {
   if (dA->rows != a->A->rows || dA->cols != a->A->cols)
     return luaL_error(L, "%s: backward: dLdA is %s but the last forward gave A %s",
                       name(nm, a), lmat_shapestr(sa, dA), lmat_shapestr(sb, a->A));
-  dZ = lmat_push_raw(L, dA->rows, dA->cols);
+  dZ = lnn_push_raw(L, dA->rows, dA->cols);
   if (nn_act_backward(a->kind, a->alpha, dZ, a->Z, a->A, dA) != MAT_OK)
     return lmat_interrupted(L, "activation backward");
   return 1;
@@ -127,7 +128,7 @@ static int act_jacobian(lua_State *L) {
   if (z->cols != 1)
     return luaL_error(L, "%s: jacobian: z must be a column (n x 1), got %s",
                       name(nm, a), lmat_shapestr(sa, z));
-  J = lmat_push_raw(L, z->rows, z->rows);  /* the kernel writes every entry */
+  J = lnn_push_raw(L, z->rows, z->rows);  /* the kernel writes every entry */
   nn_act_jacobian(a->kind, a->alpha, J, z);
   return 1;
 }

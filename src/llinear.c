@@ -24,26 +24,32 @@ static LLinear *checklinear(lua_State *L) {
   return (LLinear *)lnn_checkudata(L, 1, LLINEAR_TNAME, sizeof(LLinear), LLINEAR_NUV);
 }
 
-/* The layer's matrices, checked against its user values: debug.setuservalue
-   can put others there, and a pointer kept to a matrix no longer held would
-   dangle.  A swapped copy of the last input is forgotten; swapped
-   parameters are an error.  The gradients are checked only when the caller
-   uses them (grads): forward, the hot call, does not. */
-static LLinear *intact(lua_State *L, LLinear *l, int grads) {
-  if (!lnn_holds(L, 1, LLINEAR_UV_A, l->A)) {
+/* The matrices a method uses: bit uv - 1 for user value uv. */
+enum {
+  USE_W = 1 << (LLINEAR_UV_W - 1), USE_W0 = 1 << (LLINEAR_UV_W0 - 1),
+  USE_DW = 1 << (LLINEAR_UV_DW - 1), USE_DW0 = 1 << (LLINEAR_UV_DW0 - 1),
+  USE_A = 1 << (LLINEAR_UV_A - 1)
+};
+
+/* The layer's matrices that the caller uses, checked against its user
+   values: debug.setuservalue can put others there, and a pointer kept to
+   a matrix no longer held would dangle.  A swapped copy of the last input
+   is forgotten; swapped parameters or gradients are an error. */
+static LLinear *intact(lua_State *L, LLinear *l, unsigned uses) {
+  Mat *kept[] = {l->W, l->W0, l->dW, l->dW0, l->A};  /* user values 1 to 5 */
+  unsigned held = lnn_held(L, 1, uses, kept);
+  if ((uses & USE_A) && !(held & USE_A)) {
     l->A = NULL;
     l->b = -1;
   }
-  if (!lnn_holds(L, 1, LLINEAR_UV_W, l->W) || !lnn_holds(L, 1, LLINEAR_UV_W0, l->W0) ||
-      (grads && (!lnn_holds(L, 1, LLINEAR_UV_DW, l->dW) ||
-                 !lnn_holds(L, 1, LLINEAR_UV_DW0, l->dW0))))
+  if ((held | USE_A) != (uses | USE_A))
     luaL_error(L, "Linear(%d, %d): its matrices were replaced (debug.setuservalue)", l->m, l->n);
   return l;
 }
 
 /* The same in methods, without a lookup by name. */
-static LLinear *self(lua_State *L, int grads) {
-  return intact(L, (LLinear *)lnn_self(L, LLINEAR_TNAME, sizeof(LLinear), LLINEAR_NUV), grads);
+static LLinear *self(lua_State *L, unsigned uses) {
+  return intact(L, (LLinear *)lnn_self(L, LLINEAR_TNAME, sizeof(LLinear), LLINEAR_NUV), uses);
 }
 
 /* "Linear(2, 3)", for messages */
@@ -118,7 +124,7 @@ static int linear_get(lua_State *L) {
 }
 
 static int linear_set(lua_State *L) {
-  LLinear *l = intact(L, checklinear(L), 1);
+  LLinear *l = intact(L, checklinear(L), USE_W | USE_W0 | USE_DW | USE_DW0);
   const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
   char nm[48], sa[32];
   int i, rows, cols;
@@ -150,7 +156,7 @@ static int linear_tostring(lua_State *L) {
 
 /* layer:forward(A) -> Z = W^T A + W0 (n x b), a new matrix */
 static int linear_forward(lua_State *L) {
-  LLinear *l = self(L, 0);
+  LLinear *l = self(L, USE_W | USE_W0 | USE_A);
   Mat *A = lnn_mat(L, 2), *Z;
   char nm[48], sa[32], sw[32];
   if (A->rows != l->m)
@@ -162,7 +168,7 @@ static int linear_forward(lua_State *L) {
     l->A = lnn_buffer(L, 1, LLINEAR_UV_A, A->rows, A->cols);
   }
   mat_copy(l->A, A);
-  Z = lmat_push_raw(L, l->n, A->cols);
+  Z = lnn_push_raw(L, l->n, A->cols);
   if (nn_linear_forward(Z, l->W, l->W0, l->A) != MAT_OK)
     return lmat_interrupted(L, "Linear forward");
   l->b = A->cols;
@@ -171,7 +177,7 @@ static int linear_forward(lua_State *L) {
 
 /* layer:backward(dLdZ) -> dLdA = W dLdZ; sets dLdW = A dLdZ^T and dLdW0 */
 static int linear_backward(lua_State *L) {
-  LLinear *l = self(L, 1);
+  LLinear *l = self(L, USE_W | USE_A | USE_DW | USE_DW0);
   Mat *dZ = lnn_mat(L, 2), *dA;
   char nm[48], sa[32];
   if (l->b < 0)
@@ -179,7 +185,7 @@ static int linear_backward(lua_State *L) {
   if (dZ->rows != l->n || dZ->cols != l->b)
     return luaL_error(L, "%s: backward: dLdZ is %s but the last forward gave Z %dx%d",
                       name(nm, l), lmat_shapestr(sa, dZ), l->n, l->b);
-  dA = lmat_push_raw(L, l->m, l->b);
+  dA = lnn_push_raw(L, l->m, l->b);
   if (nn_linear_backward(l->dW, l->dW0, dA, l->W, l->A, dZ) != MAT_OK)
     return lmat_interrupted(L, "Linear backward");
   return 1;
@@ -187,7 +193,7 @@ static int linear_backward(lua_State *L) {
 
 /* layer:sgd_step(lr): W = W - lr dLdW, W0 = W0 - lr dLdW0 */
 static int linear_sgd_step(lua_State *L) {
-  LLinear *l = self(L, 1);
+  LLinear *l = self(L, USE_W | USE_W0 | USE_DW | USE_DW0);
   double lr = luaL_checknumber(L, 2);
   if (nn_sgd_update(l->W, l->dW, lr) != MAT_OK || nn_sgd_update(l->W0, l->dW0, lr) != MAT_OK)
     return lmat_interrupted(L, "Linear sgd_step");
@@ -195,7 +201,7 @@ static int linear_sgd_step(lua_State *L) {
 }
 
 static int linear_zero_grad(lua_State *L) {
-  LLinear *l = self(L, 1);
+  LLinear *l = self(L, USE_DW | USE_DW0);
   mat_fill(l->dW, 0.0);
   mat_fill(l->dW0, 0.0);
   return 0;
@@ -203,7 +209,7 @@ static int linear_zero_grad(lua_State *L) {
 
 /* layer:dZ_dA() -> a copy of W: the lecture's dZ/dA^(l-1), m x n */
 static int linear_dZ_dA(lua_State *L) {
-  lmat_push_copy(L, self(L, 0)->W);
+  lmat_push_copy(L, self(L, USE_W)->W);
   return 1;
 }
 

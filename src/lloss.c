@@ -25,8 +25,9 @@ static LLoss *checkloss(lua_State *L) {
 /* The same in methods, without a lookup by name. */
 static LLoss *self(lua_State *L) {
   LLoss *s = (LLoss *)lnn_self(L, LLOSS_TNAME, sizeof(LLoss), LLOSS_NUV);
+  Mat *m[] = {s->G, s->Y};  /* user values 1 and 2 (bits 0 and 1) */
   /* copies that are no longer the user values (debug.setuservalue): forgotten */
-  if (!lnn_holds(L, 1, LLOSS_UV_G, s->G) || !lnn_holds(L, 1, LLOSS_UV_Y, s->Y))
+  if (lnn_held(L, 1, 3, m) != 3)
     s->G = s->Y = NULL;
   return s;
 }
@@ -169,7 +170,7 @@ static int loss_backward(lua_State *L) {
                       name(nm, s));
   if (s->G == NULL)
     return luaL_error(L, "%s: backward called before forward", name(nm, s));
-  dG = lmat_push_raw(L, s->G->rows, s->G->cols);
+  dG = lnn_push_raw(L, s->G->rows, s->G->cols);
   if (nn_loss_backward(&s->l, dG, s->G, s->Y) != MAT_OK)
     return lmat_interrupted(L, "loss backward");
   return 1;
@@ -189,7 +190,7 @@ static int loss_forward_logits(lua_State *L) {
   checkpair(L, s, "forward_logits", "Z", &Z, &Y);
   buffers(L, s, Z->rows, Z->cols);
   mat_copy(s->Y, Y);
-  dZ = lmat_push_raw(L, Z->rows, Z->cols);
+  dZ = lnn_push_raw(L, Z->rows, Z->cols);
   if (nn_loss_logits(s->l.kind, Z, s->Y, &v, s->G, dZ) != MAT_OK) {
     s->G = s->Y = NULL;
     return lmat_interrupted(L, "loss forward_logits");

@@ -90,7 +90,8 @@ static const char *fname(lua_State *L) {
   return "matrix";
 }
 
-Mat *lmat_push_raw(lua_State *L, int rows, int cols) {
+/* A new rows x cols matrix on the stack, its metatable not yet set. */
+static Mat *newmat(lua_State *L, int rows, int cols) {
   size_t n = (size_t)rows * (size_t)cols;
   Mat *m;
   if (n > MAX_ELEMS)
@@ -100,9 +101,32 @@ Mat *lmat_push_raw(lua_State *L, int rows, int cols) {
   m->cols = cols;
   m->v = (double *)(m + 1);
   mat_advise(m->v, n * sizeof(double));
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &mt_key);
+  return m;
+}
+
+Mat *lmat_push_raw(lua_State *L, int rows, int cols) {
+  Mat *m = newmat(L, rows, cols);
+  /* debug.getregistry() can put anything there: lua_setmetatable with
+     another value than a table would read it as one. */
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &mt_key) != LUA_TTABLE)
+    luaL_error(L, "%s: the matrix metatable was taken out of the registry", fname(L));
   lua_setmetatable(L, -2);
   return m;
+}
+
+Mat *lmat_push_rawmt(lua_State *L, int rows, int cols, int mt) {
+  Mat *m;
+  if (lua_type(L, mt) != LUA_TTABLE)  /* debug.setupvalue put something else there */
+    return lmat_push_raw(L, rows, cols);
+  m = newmat(L, rows, cols);
+  lua_pushvalue(L, mt);
+  lua_setmetatable(L, -2);
+  return m;
+}
+
+/* lmat_push_raw in the functions below, with the metatable of upvalue 1. */
+static Mat *pushraw(lua_State *L, int rows, int cols) {
+  return lmat_push_rawmt(L, rows, cols, lua_upvalueindex(1));
 }
 
 Mat *lmat_push(lua_State *L, int rows, int cols) {
@@ -169,7 +193,7 @@ static Mat *optdest(lua_State *L, int arg, const char *op, int rows, int cols) {
 static Mat *result(lua_State *L, int arg, const char *op, int rows, int cols) {
   Mat *d = optdest(L, arg, op, rows, cols);
   if (d == NULL)
-    return lmat_push_raw(L, rows, cols);
+    return pushraw(L, rows, cols);
   lua_pushvalue(L, arg);
   return d;
 }
@@ -198,7 +222,7 @@ static int from_rows(lua_State *L, int arg) {
   }
   if (r > MAT_MAXDIM || c > MAT_MAXDIM)
     return luaL_error(L, "matrix: table is too large");
-  m = lmat_push_raw(L, (int)r, (int)c);
+  m = pushraw(L, (int)r, (int)c);
   for (i = 1; i <= r; i++) {
     if (lua_rawgeti(L, arg, (lua_Integer)i) != LUA_TTABLE)
       return luaL_error(L, "matrix: row %d is a %s, expected a table", (int)i,
@@ -241,7 +265,7 @@ static int m_zeros(lua_State *L) {
 static int m_ones(lua_State *L) {
   int r, c;
   checkshape(L, 1, &r, &c);
-  mat_fill(lmat_push_raw(L, r, c), 1.0);
+  mat_fill(pushraw(L, r, c), 1.0);
   return 1;
 }
 
@@ -258,7 +282,7 @@ static int m_fill(lua_State *L) {
     double x;
     checkshape(L, 1, &r, &c);
     x = luaL_checknumber(L, 3);
-    mat_fill(lmat_push_raw(L, r, c), x);
+    mat_fill(pushraw(L, r, c), x);
   }
   return 1;
 }
@@ -271,7 +295,7 @@ static int m_eye(lua_State *L) {
     lua_pushvalue(L, 1);
   }
   checkshape(L, 1, &r, &c);
-  mat_eye(lmat_push_raw(L, r, c));
+  mat_eye(pushraw(L, r, c));
   return 1;
 }
 
@@ -291,7 +315,7 @@ static Mat *vector_arg(lua_State *L, int arg) {
   n = lua_rawlen(L, arg);
   if (n > MAT_MAXDIM)
     luaL_error(L, "matrix: table is too large");
-  m = lmat_push_raw(L, (int)n, 1);
+  m = pushraw(L, (int)n, 1);
   for (i = 1; i <= n; i++) {
     lua_rawgeti(L, arg, (lua_Integer)i);
     m->v[i - 1] = checkentry(L, (int)i, 1);
@@ -325,7 +349,7 @@ static int m_diag(lua_State *L) {
   int i, n;
   if (a && !isvector(a)) {  /* the diagonal of a matrix, as a column */
     n = a->rows < a->cols ? a->rows : a->cols;
-    m = lmat_push_raw(L, n, 1);
+    m = pushraw(L, n, 1);
     for (i = 0; i < n; i++)
       m->v[i] = a->v[(size_t)i * a->cols + i];
     return 1;
@@ -387,7 +411,7 @@ static int m_rand(lua_State *L) {
   size_t i, n;
   Rng *rng;
   checkshape(L, 1, &r, &c);
-  m = lmat_push_raw(L, r, c);
+  m = pushraw(L, r, c);
   rng = lmat_rng(L);
   for (i = 0, n = mat_len(m); i < n; i++)
     m->v[i] = rng_double(rng);
@@ -404,7 +428,7 @@ static int m_randn(lua_State *L) {
   mean = luaL_optnumber(L, 3, 0.0);
   sd = luaL_optnumber(L, 4, 1.0);
   luaL_argcheck(L, sd >= 0, 4, "standard deviation must be non-negative");
-  m = lmat_push_raw(L, r, c);
+  m = pushraw(L, r, c);
   rng = lmat_rng(L);
   for (i = 0, n = mat_len(m); i < n; i++)
     m->v[i] = mean + sd * rng_gauss(rng);
@@ -424,7 +448,7 @@ static int m_randint(lua_State *L) {
     return 1;
   }
   checkshape(L, 2, &r, &c);
-  m = lmat_push_raw(L, r, c);
+  m = pushraw(L, r, c);
   rng = lmat_rng(L);
   for (i = 0, len = mat_len(m); i < len; i++)
     m->v[i] = (double)(rng_randint(rng, (uint64_t)n) + 1);
@@ -486,10 +510,10 @@ static int copy_part(lua_State *L, int byrow) {
     return luaL_error(L, "%s: index %I out of range for a %s matrix",
                       byrow ? "row" : "col", k, lmat_shapestr(s, m));
   if (byrow) {
-    r = lmat_push_raw(L, 1, m->cols);
+    r = pushraw(L, 1, m->cols);
     memcpy(r->v, m->v + (size_t)(k - 1) * m->cols, (size_t)m->cols * sizeof(double));
   } else {
-    r = lmat_push_raw(L, m->rows, 1);
+    r = pushraw(L, m->rows, 1);
     for (i = 0; i < m->rows; i++)
       r->v[i] = m->v[(size_t)i * m->cols + (size_t)(k - 1)];
   }
@@ -536,7 +560,7 @@ static int m_columns(lua_State *L) {
     idx[i] = (size_t)j - 1;
   }
   d = optdest(L, 3, "columns", m->rows, (int)n);
-  t = d != NULL && d->v != m->v ? d : lmat_push_raw(L, m->rows, (int)n);
+  t = d != NULL && d->v != m->v ? d : pushraw(L, m->rows, (int)n);
   mat_gather_cols(t, m, idx);
   if (d != NULL) {
     if (d != t)  /* dst was m itself */
@@ -572,7 +596,7 @@ static int m_reshape(lua_State *L) {
 static int m_transpose(lua_State *L) {
   Mat *a = checkmat(L, 1), *d = optdest(L, 2, "transpose", a->cols, a->rows);
   if (d == NULL || d->v == a->v) {  /* into a fresh matrix, then copy back */
-    Mat *t = lmat_push_raw(L, a->cols, a->rows);
+    Mat *t = pushraw(L, a->cols, a->rows);
     if (mat_transpose(t, a) != MAT_OK)
       return lmat_interrupted(L, "transpose");
     if (d != NULL) {
@@ -682,7 +706,7 @@ static int matmul(lua_State *L, Mat *a, int ta, Mat *b, int tb) {
   d = optdest(L, 3, "matmul", m, n);
   alias = d != NULL && (d->v == a->v || d->v == b->v);
   if (d == NULL || alias) {
-    Mat *t = lmat_push_raw(L, m, n);
+    Mat *t = pushraw(L, m, n);
     if (mat_matmul(t, a, ta, b, tb) != MAT_OK)
       return lmat_interrupted(L, "matrix product");
     if (alias) {
@@ -732,7 +756,7 @@ static int mm_div(lua_State *L) {
 }
 
 static int mm_unm(lua_State *L) {
-  Mat *a = checkmat(L, 1), *d = lmat_push_raw(L, a->rows, a->cols);
+  Mat *a = checkmat(L, 1), *d = pushraw(L, a->rows, a->cols);
   mat_binop_scalar(d, a, -1.0, MAT_MUL, 0);
   return 1;
 }
@@ -791,7 +815,7 @@ static int reduction(lua_State *L, MatReduce r, const char *name) {
     lua_pushnumber(L, mat_reduce_all(a, r));
     return 1;
   }
-  d = axis == 1 ? lmat_push_raw(L, 1, a->cols) : lmat_push_raw(L, a->rows, 1);
+  d = axis == 1 ? pushraw(L, 1, a->cols) : pushraw(L, a->rows, 1);
   mat_reduce_axis(d, a, axis, r);
   return 1;
 }
@@ -816,7 +840,7 @@ static int m_argmax(lua_State *L) {
     lua_pushinteger(L, (lua_Integer)(k % (size_t)a->cols) + 1);
     return 2;
   }
-  d = axis == 1 ? lmat_push_raw(L, 1, a->cols) : lmat_push_raw(L, a->rows, 1);
+  d = axis == 1 ? pushraw(L, 1, a->cols) : pushraw(L, a->rows, 1);
   mat_argmax_axis(d, a, axis);
   for (i = 0, n = mat_len(d); i < n; i++)
     d->v[i] += 1.0;  /* 1-based, like every index in Lua */
@@ -838,7 +862,7 @@ static int m_outer(lua_State *L) {
   luaL_argcheck(L, isvector(v), 2, "vector expected (a 1xn or nx1 matrix)");
   cu.rows = (int)mat_len(u); cu.cols = 1; cu.v = u->v;
   cv.rows = 1; cv.cols = (int)mat_len(v); cv.v = v->v;
-  d = lmat_push_raw(L, cu.rows, cv.cols);
+  d = pushraw(L, cu.rows, cv.cols);
   if (mat_matmul(d, &cu, 0, &cv, 0) != MAT_OK)
     return lmat_interrupted(L, "outer");
   return 1;

@@ -22,6 +22,11 @@ int lmat_valid(lua_State *L, int idx, const Mat *m);
 Mat *lmat_push(lua_State *L, int rows, int cols);
 /* The same without the zero fill, for callers that write every element. */
 Mat *lmat_push_raw(lua_State *L, int rows, int cols);
+/* lmat_push_raw with the metatable at index mt (a pseudo-index or an
+   absolute one), an upvalue of the calling C function that holds the
+   matrix metatable: no lookup in the registry.  Should debug.setupvalue
+   have put something else than a table there, the registry's is used. */
+Mat *lmat_push_rawmt(lua_State *L, int rows, int cols, int mt);
 /* Push a copy of m. */
 Mat *lmat_push_copy(lua_State *L, const Mat *m);
 /* Raise "OP: interrupted" style errors after a kernel returned MAT_EINTR. */

@@ -49,6 +49,22 @@ void *lnn_testudata(lua_State *L, int idx, const char *tname, size_t size, int n
   return p != NULL && istype(L, idx, size, nuv) ? p : NULL;
 }
 
+unsigned lnn_held(lua_State *L, int ud, unsigned uvs, Mat *const *m) {
+  unsigned held = 0, bit;
+  int uv, n = 0;
+  ud = lua_absindex(L, ud);
+  for (uv = 1, bit = 1; bit <= uvs; uv++, bit <<= 1) {
+    if (!(uvs & bit))
+      continue;
+    lua_getiuservalue(L, ud, uv);
+    n++;
+    if (m[uv - 1] == NULL || lua_touserdata(L, -1) == (void *)m[uv - 1])
+      held |= bit;
+  }
+  lua_pop(L, n);
+  return held;
+}
+
 int lnn_holds(lua_State *L, int ud, int uv, const Mat *m) {
   int same;
   if (m == NULL)
@@ -69,12 +85,16 @@ const char *lnn_num(char *buf, double x) {
   return buf;
 }
 
+/* What makes self safe to use is its size and number of user values,
+   which Lua code cannot change; its metatable it can (debug.setmetatable),
+   so comparing that adds no safety, only calls. */
 void *lnn_self(lua_State *L, const char *tname, size_t size, int nuv) {
   void *p = lua_touserdata(L, 1);
-  if (p != NULL && lua_getmetatable(L, 1)) {
-    int same = lua_rawequal(L, -1, lua_upvalueindex(1));
-    lua_pop(L, 1);
-    if (same && istype(L, 1, size, nuv))
+  if (p != NULL && lua_rawlen(L, 1) == size) {
+    int ok = lua_getiuservalue(L, 1, nuv + 1) == LUA_TNONE;
+    ok = lua_getiuservalue(L, 1, nuv) != LUA_TNONE && ok;
+    lua_pop(L, 2);
+    if (ok)
       return p;
   }
   return lnn_checkudata(L, 1, tname, size, nuv);  /* for its error message */
@@ -83,12 +103,16 @@ void *lnn_self(lua_State *L, const char *tname, size_t size, int nuv) {
 Mat *lnn_mat(lua_State *L, int idx) {
   void *p = lua_touserdata(L, idx);
   if (p != NULL && lua_getmetatable(L, idx)) {
-    int same = lua_rawequal(L, -1, lua_upvalueindex(2));
+    int same = lua_rawequal(L, -1, lua_upvalueindex(1));
     lua_pop(L, 1);
     if (same && lmat_valid(L, idx, (Mat *)p))
       return (Mat *)p;
   }
   return lmat_check(L, idx);  /* for its error message */
+}
+
+Mat *lnn_push_raw(lua_State *L, int rows, int cols) {
+  return lmat_push_rawmt(L, rows, cols, lua_upvalueindex(1));
 }
 
 /* __index: a method from upvalue 1, else the type's own fields through the
@@ -108,9 +132,8 @@ void lnn_newclass(lua_State *L, const char *tname, const luaL_Reg *methods,
                   lua_CFunction tostring) {
   luaL_newmetatable(L, tname);
   lua_newtable(L);
-  lua_pushvalue(L, -2);
   luaL_getmetatable(L, LMATRIX_TNAME);
-  luaL_setfuncs(L, methods, 2);
+  luaL_setfuncs(L, methods, 1);
   lua_pushcfunction(L, getfield);
   lua_pushcclosure(L, class_index, 2);
   lua_setfield(L, -2, "__index");

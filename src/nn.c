@@ -12,7 +12,30 @@
 
 /* ---- linear layer ---- */
 
+/* Z = W^T a + W0 for one column a (a[i * lda], i < m) that mat_gemm would
+   compute as a small product: the same operations in the same order (z[j]
+   sums its products over i in increasing order, then adds the bias), so
+   the same bits, without going through the general product. */
+static void forward_col(double *restrict z, const Mat *W, const double *w0, const double *a,
+                        size_t lda) {
+  int i, j, m = W->rows, n = W->cols;
+  for (j = 0; j < n; j++)
+    z[j] = W->v[j] * a[0];
+  for (i = 1; i < m; i++) {
+    const double *w = W->v + (size_t)i * n;
+    double ai = a[i * lda];
+    for (j = 0; j < n; j++)
+      z[j] += w[j] * ai;
+  }
+  for (j = 0; j < n; j++)
+    z[j] += w0[j];
+}
+
 int nn_linear_forward_at(Mat *Z, const Mat *W, const Mat *W0, const double *A, size_t lda) {
+  if (Z->cols == 1 && W->rows > 0 && (size_t)W->rows * (size_t)W->cols <= MAT_SMALL_MATMUL) {
+    forward_col(Z->v, W, W0->v, A, lda);
+    return MAT_OK;
+  }
   if (mat_gemm(Z->rows, Z->cols, W->rows, W->v, (size_t)W->cols, 1, A, lda, 0, Z->v,
                (size_t)Z->cols) != MAT_OK) return MAT_EINTR;
   mat_binop_col(Z, Z, W0, MAT_ADD);

@@ -84,22 +84,29 @@ void *lnn_testudata(lua_State *L, int idx, const char *tname, size_t size, int n
    use: debug.setuservalue can put another value there, and the matrix
    pointed to is then collected. */
 int lnn_holds(lua_State *L, int ud, int uv, const Mat *m);
+/* The same for several at once, with one pop: m[i] is the matrix kept in
+   user value i + 1, and bit i of uvs asks for its check; bit i of the
+   result is set when it holds (a NULL m[i] holds whatever is there). */
+unsigned lnn_held(lua_State *L, int ud, unsigned uvs, Mat *const *m);
 /* The matrix in user value uv (NULL if none), pushed onto the stack. */
 Mat *lnn_getbuffer(lua_State *L, int ud, int uv);
 /* A metatable whose __index looks up methods first and then calls
    getfield(L) (self at 1, key at 2) for the rest; leaves it on the stack.
-   The methods get two upvalues, the class's metatable and the matrix
-   metatable, for the cheap type checks below.  The matrix module must be
-   loaded first. */
+   The methods get the matrix metatable as upvalue 1, for lnn_mat and
+   lnn_push_raw below.  The matrix module must be loaded first. */
 void lnn_newclass(lua_State *L, const char *tname, const luaL_Reg *methods,
                   lua_CFunction getfield, lua_CFunction setfield,
                   lua_CFunction tostring);
-/* In a method of such a class: self (argument 1), checked against the
-   class's metatable without a lookup by name (and, as lnn_checkudata, its
-   size and user values); a standard error otherwise. */
+/* In a method of such a class: self (argument 1), a userdata of size bytes
+   with exactly nuv user values (nuv >= 1), the proof that it was made as
+   one of the class; a standard error otherwise.  Its metatable is not
+   checked: an object of the class given another one still works. */
 void *lnn_self(lua_State *L, const char *tname, size_t size, int nuv);
 /* In a method of such a class: the matrix at idx, or a standard error. */
 Mat *lnn_mat(lua_State *L, int idx);
+/* In a method of such a class: lmat_push_raw, with the matrix metatable
+   of upvalue 1 (no lookup in the registry). */
+Mat *lnn_push_raw(lua_State *L, int rows, int cols);
 /* "%.14g" into buf (at least 32 bytes), as Lua prints numbers. */
 const char *lnn_num(char *buf, double x);
 

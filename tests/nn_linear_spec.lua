@@ -56,6 +56,26 @@ describe('nn.Linear', function()
     end
   end)
 
+  it('one column gives the same bits as a column of a batch and as W:T() * x + W0', function()
+    -- A one-column forward has a loop of its own (the small op): the same
+    -- operations in the same order as the small products' (up to 4096
+    -- multiply-adds; larger ones go to BLAS).
+    for _, s in ipairs{{4, 3}, {2, 10}, {10, 10}, {1, 1}, {7, 1}, {1, 7}, {30, 40}, {64, 64}} do
+      local m, n = s[1], s[2]
+      matrix.seed(m * 100 + n)
+      local layer = nn.Linear(m, n)
+      layer.W0 = matrix.randn(n, 1)
+      local X = matrix.randn(m, 3)
+      local Z = layer:forward(X)
+      for j = 1, 3 do
+        local x = X:col(j)
+        local z = layer:forward(x)
+        if m * n * 3 <= 4096 then assert.is_true(z == Z:col(j), m .. 'x' .. n) end
+        assert.is_true(z == layer.W:T() * x + layer.W0, m .. 'x' .. n)
+      end
+    end
+  end)
+
   it('backward matches finite differences for dLdW, dLdW0 and dLdA (batch 1 and > 1)', function()
     matrix.seed(2)
     for _, s in ipairs(SHAPES) do

@@ -66,6 +66,90 @@ describe('robustness regressions', function()
     end
   end)
 
+  it('methods take as self only a userdata made as one of their class', function()
+    -- Methods tell self by its size and number of user values, which Lua
+    -- code cannot change, not by its metatable, which it can.  Matrices of
+    -- each size up to 16 + 8 * 8 bytes (the classes' sizes among them; all
+    -- zeros: NULL pointers where a class keeps its matrices) and the objects
+    -- of the other classes, wearing the class's metatable or not, are refused.
+    local classes = {
+      {nn.Linear, {{'forward', matrix.ones(2, 1)}, {'backward', matrix.ones(3, 1)},
+        {'sgd_step', 0.1}, {'zero_grad'}, {'dZ_dA'}, {'parameters'}}},
+      {nn.Tanh, {{'forward', matrix.ones(2, 1)}, {'backward', matrix.ones(2, 1)},
+        {'jacobian', matrix.ones(2, 1)}, {'sgd_step', 0.1}}},
+      {nn.NLLM, {{'forward', matrix.ones(2, 1), matrix.ones(2, 1)}, {'backward'},
+        {'forward_logits', matrix.ones(2, 1), matrix.ones(2, 1)}}},
+    }
+    local tried = 0
+    for _, class in ipairs(classes) do
+      local proto, methods = class[1](2, 3), class[2]
+      local makers = {nn.Dropout, nn.SGD}
+      for k = 0, 8 do makers[#makers + 1] = function() return matrix.zeros(k, 1) end end
+      for _, c in ipairs(classes) do
+        if c ~= class then makers[#makers + 1] = function() return c[1](2, 3) end end
+      end
+      for _, make in ipairs(makers) do
+        for _, wear in ipairs{false, true} do
+          local impostor = make()
+          if wear then debug.setmetatable(impostor, getmetatable(proto)) end
+          for _, call in ipairs(methods) do
+            local ok, err = pcall(proto[call[1]], impostor, table.unpack(call, 2))
+            assert.is_false(ok, call[1])
+            assert.matches('expected, got ', err)
+            tried = tried + 1
+          end
+        end
+      end
+    end
+    assert.are.equal(2 * 13 * (6 + 4 + 3), tried)
+    -- An object of the class given another metatable is still one.
+    local lin = nn.Linear(2, 3)
+    local forward = lin.forward
+    debug.setmetatable(lin, getmetatable(nn.Tanh()))
+    assert.has_error(function() lin:forward(matrix.ones(2, 1)) end)
+    assert.are.same({3, 1}, {forward(lin, matrix.ones(2, 1)):shape()})
+  end)
+
+  it('a matrix metatable taken out of the registry is an error, not a crash', function()
+    -- New matrices took their metatable from the registry, whatever was
+    -- there: a number put in its place (debug.getregistry) was read as a table.
+    local R, mt = debug.getregistry(), getmetatable(matrix.zeros(1, 1))
+    local key
+    for k, v in pairs(R) do
+      if v == mt and type(k) == 'userdata' then key = k end
+    end
+    assert.is_not_nil(key)
+    R[key] = 42
+    local ok, err = pcall(nn.Linear, 2, 3)  -- its W and W0 are new matrices
+    R[key] = mt
+    assert.is_false(ok)
+    assert.matches('the matrix metatable was taken out of the registry', err)
+    assert.are.same({2, 3}, {nn.Linear(2, 3).W:shape()})
+  end)
+
+  it('new matrices ignore a metatable upvalue that debug.setupvalue replaced', function()
+    -- The functions that make matrices take the matrix metatable from an
+    -- upvalue of theirs; a number put there must not be set as one.
+    local ones = matrix.ones
+    local _, mt = debug.getupvalue(ones, 1)
+    debug.setupvalue(ones, 1, 42)
+    local ok, m = pcall(ones, 2, 3)
+    debug.setupvalue(ones, 1, mt)
+    assert.is_true(ok)
+    assert.are.equal(mt, getmetatable(m))
+    assert.are.same({{1, 1, 1}, {1, 1, 1}}, m:totable())
+    local loss = nn.Squared()
+    loss:forward(matrix.zeros(2, 1), matrix.ones(2, 1))
+    local backward = loss.backward  -- no matrix argument: the upvalue is all it sees
+    _, mt = debug.getupvalue(backward, 1)
+    debug.setupvalue(backward, 1, 42)
+    ok, m = pcall(backward, loss)
+    debug.setupvalue(backward, 1, mt)
+    assert.is_true(ok)
+    assert.are.equal(mt, getmetatable(m))
+    assert.are.same({{-2}, {-2}}, m:totable())
+  end)
+
   it("a module whose kept matrices were swapped out (debug.setuservalue)", function()
     -- The modules keep pointers to their user values; a value put there by
     -- debug.setuservalue left them pointing at a collected matrix.
@@ -92,6 +176,49 @@ describe('robustness regressions', function()
       'Linear(2, 3): its matrices were replaced (debug.setuservalue)')
     local net = nn.Sequential({lin}, nn.Squared())
     assert.has_error(function() net:sgd(matrix.ones(2, 4), matrix.ones(3, 4), 2, 0.1) end)
+  end)
+
+  it("a Linear's methods check each matrix they use against its user value", function()
+    -- Each method checks only the kept matrices it uses: a swapped one it
+    -- uses is an error (the copy of the last input: forgotten), one it does
+    -- not use is left for the methods that do.
+    local x, dz = matrix.ones(2, 1), matrix.ones(3, 1)
+    local replaced = 'Linear%(2, 3%): its matrices were replaced'
+    local fails = {  -- by user value: W, W0, dLdW, dLdW0, the copy of A
+      {forward = replaced, backward = replaced, sgd_step = replaced, dZ_dA = replaced,
+        set = replaced},
+      {forward = replaced, sgd_step = replaced, set = replaced},
+      {backward = replaced, sgd_step = replaced, zero_grad = replaced, set = replaced},
+      {backward = replaced, sgd_step = replaced, zero_grad = replaced, set = replaced},
+      {backward = 'backward called before forward'},
+    }
+    local calls = {
+      forward = function(l) return l:forward(x) end,
+      backward = function(l) return l:backward(dz) end,
+      sgd_step = function(l) return l:sgd_step(0.1) end,
+      zero_grad = function(l) return l:zero_grad() end,
+      dZ_dA = function(l) return l:dZ_dA() end,
+      parameters = function(l) return l:parameters() end,
+      set = function(l) l.dLdW = matrix.ones(2, 3) end,
+    }
+    for uv = 1, 5 do
+      for name, call in pairs(calls) do
+        for _, value in ipairs{false, true} do
+          local lin = nn.Linear(2, 3)
+          lin:forward(x)
+          local kept = debug.getuservalue(lin, uv)
+          debug.setuservalue(lin, value and matrix.zeros(kept:shape()) or nil, uv)
+          collectgarbage()
+          local ok, err = pcall(call, lin)
+          if fails[uv][name] then
+            assert.is_false(ok, uv .. ' ' .. name)
+            assert.matches(fails[uv][name], err)
+          else
+            assert.is_true(ok, uv .. ' ' .. name .. ': ' .. tostring(err))
+          end
+        end
+      end
+    end
   end)
 
   it('a forward refused before it starts leaves the last one for backward', function()
