@@ -49,7 +49,7 @@ static int act_new(lua_State *L) {
   a->kind = kind;
   a->alpha = alpha;
   a->Z = a->A = NULL;
-  luaL_setmetatable(L, LACT_TNAME);
+  lmat_setclass(L, LACT_TNAME);
   return 1;
 }
 

@@ -54,7 +54,7 @@ static int dropout_new(lua_State *L) {
   d->training = 1;
   d->last = NONE;
   d->rows = d->cols = 0;
-  luaL_setmetatable(L, LDROPOUT_TNAME);
+  lmat_setclass(L, LDROPOUT_TNAME);
   return 1;
 }
 

@@ -80,7 +80,7 @@ static int linear_new(lua_State *L) {
   l->n = n;
   l->b = -1;
   l->A = NULL;
-  luaL_setmetatable(L, LLINEAR_TNAME);
+  lmat_setclass(L, LLINEAR_TNAME);
   W = l->W = lnn_buffer(L, -1, LLINEAR_UV_W, m, n);
   len = mat_len(W);
   for (i = 0; i < len; i++) {

@@ -70,7 +70,7 @@ static int loss_new(lua_State *L) {
   s = (LLoss *)lua_newuserdatauv(L, sizeof(LLoss), LLOSS_NUV);
   s->l = l;
   s->G = s->Y = NULL;
-  luaL_setmetatable(L, LLOSS_TNAME);
+  lmat_setclass(L, LLOSS_TNAME);
   return 1;
 }
 

@@ -114,6 +114,12 @@ Mat *lmat_push_raw(lua_State *L, int rows, int cols) {
   return m;
 }
 
+void lmat_setclass(lua_State *L, const char *tname) {
+  if (luaL_getmetatable(L, tname) != LUA_TTABLE)
+    luaL_error(L, "the %s metatable was taken out of the registry", tname);
+  lua_setmetatable(L, -2);
+}
+
 Mat *lmat_push_rawmt(lua_State *L, int rows, int cols, int mt) {
   Mat *m;
   if (lua_type(L, mt) != LUA_TTABLE)  /* debug.setupvalue put something else there */

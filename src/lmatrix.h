@@ -27,6 +27,10 @@ Mat *lmat_push_raw(lua_State *L, int rows, int cols);
    matrix metatable: no lookup in the registry.  Should debug.setupvalue
    have put something else than a table there, the registry's is used. */
 Mat *lmat_push_rawmt(lua_State *L, int rows, int cols, int mt);
+/* luaL_setmetatable(L, tname), but an error if the registry's tname is not
+   a table (debug.getregistry() can put anything there, and lua_setmetatable
+   would read another value as a table).  Every binding uses it. */
+void lmat_setclass(lua_State *L, const char *tname);
 /* Push a copy of m. */
 Mat *lmat_push_copy(lua_State *L, const Mat *m);
 /* Raise "OP: interrupted" style errors after a kernel returned MAT_EINTR. */

@@ -253,7 +253,7 @@ static void *buffer(lua_State *L, int j, int uv, size_t size) {
 static int l_cache(lua_State *L) {
   Job *job = (Job *)lua_newuserdatauv(L, sizeof(Job), JOB_NUV);
   memset(job, 0, sizeof *job);
-  luaL_setmetatable(L, JOB_TNAME);
+  lmat_setclass(L, JOB_TNAME);
   return 1;
 }
 

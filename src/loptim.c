@@ -140,7 +140,7 @@ static int optim_new(lua_State *L) {
   o = (LOptim *)lua_newuserdatauv(L, sizeof(LOptim), NUV);
   o->c = c;
   o->steps = 0;
-  luaL_setmetatable(L, LOPTIM_TNAME);
+  lmat_setclass(L, LOPTIM_TNAME);
   return 1;
 }
 

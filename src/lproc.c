@@ -26,6 +26,7 @@
 #include <lua.h>
 #include <lauxlib.h>
 
+#include "lmatrix.h"
 #include "lproc.h"
 #include "marshal.h"
 #include "mat.h"
@@ -131,7 +132,7 @@ static int p_spawn(lua_State *L) {
   memset(c, 0, sizeof *c);
   c->fd = -1;
   c->owner = getpid();
-  luaL_setmetatable(L, CHILD_TNAME);
+  lmat_setclass(L, CHILD_TNAME);
   if (pipe(fds) != 0)
     return luaL_error(L, "spawn: cannot make a pipe (%s)", strerror(errno));
   fflush(NULL);

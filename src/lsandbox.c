@@ -457,7 +457,7 @@ static void ref_load_t(lua_State *L, lua_Integer id, int type, void *ud) {
   lua_setfield(L, -2, "id");
   lua_pushstring(L, lua_typename(L, type));
   lua_setfield(L, -2, "type");
-  luaL_setmetatable(L, REF_TNAME);
+  lmat_setclass(L, REF_TNAME);
 }
 
 static int ref_tostring(lua_State *L) {
@@ -682,7 +682,7 @@ static int sb_new(lua_State *L) {
   libs = luaL_optstring(L, -1, "matrix nn");
   sb = (Sandbox *)lua_newuserdatauv(L, sizeof(Sandbox), 0);
   memset(sb, 0, sizeof *sb);
-  luaL_setmetatable(L, SANDBOX_TNAME);
+  lmat_setclass(L, SANDBOX_TNAME);
   sb->mem_limit = (size_t)optfield(L, 1, "memory", 256.0 * 1024 * 1024);
   sb->step_limit = optfield(L, 1, "instructions", 2e9);
   sb->time_limit = optfield(L, 1, "seconds", 10.0);

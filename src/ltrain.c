@@ -127,7 +127,7 @@ static int t_gather(lua_State *L) {
 static int t_rngstate(lua_State *L) {
   Rng *copy = (Rng *)lua_newuserdatauv(L, sizeof(Rng), 0);
   memcpy(copy, lmat_rng(L), sizeof(Rng));
-  luaL_setmetatable(L, RNGSTATE_TNAME);
+  lmat_setclass(L, RNGSTATE_TNAME);
   return 1;
 }
 

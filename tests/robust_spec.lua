@@ -127,6 +127,47 @@ describe('robustness regressions', function()
     assert.are.same({2, 3}, {nn.Linear(2, 3).W:shape()})
   end)
 
+  it("every class's metatable taken out of the registry is an error, not a crash", function()
+    -- Constructors set their metatable by name from the registry: a number
+    -- put there (debug.getregistry) was read as a table (a segfault).
+    local core = require('nnlab.core')
+    local R = debug.getregistry()
+    local classes = {
+      ['nn.Linear'] = function() return nn.Linear(2, 3) end,
+      ['nn.Activation'] = function() return nn.Tanh() end,
+      ['nn.Loss'] = function() return nn.NLLM() end,
+      ['nn.Optimizer'] = function() return nn.SGD() end,
+      ['nn.Dropout'] = function() return nn.Dropout(0.5) end,
+      ['nn.FitJob'] = function() return core.nn._cache() end,
+      ['nn.RngState'] = function() return core.train.rngstate() end,
+    }
+    for tname, make in pairs(classes) do
+      local mt = R[tname]
+      assert.are.equal('table', type(mt), tname)
+      assert.are.equal(mt, getmetatable(make()), tname)
+      R[tname] = 42
+      local ok, err = pcall(make)
+      R[tname] = mt
+      assert.is_false(ok, tname)
+      assert.matches('the ' .. tname:gsub('%.', '%%.') .. ' metatable was taken out of the registry',
+        err)
+      assert.are.equal(mt, getmetatable(make()), tname)
+    end
+    -- the program's own types: a submission's sandbox and a grading child
+    local out = H.nnlab({'-e', [[
+      local R, sandbox, proc = debug.getregistry(), require('nnlab.sandbox'), require('nnlab.proc')
+      for _, t in ipairs{{'nnlab.sandbox', function() return sandbox.new() end},
+                         {'nnlab.child', function() return proc.spawn(function() end) end}} do
+        local mt = R[t[1] ]
+        assert(type(mt) == 'table', t[1])
+        R[t[1] ] = 42
+        print(t[1], pcall(t[2]))
+        R[t[1] ] = mt
+      end]]})
+    assert.matches('nnlab.sandbox\tfalse\t[^\n]*the nnlab.sandbox metatable was taken out', out)
+    assert.matches('nnlab.child\tfalse\t[^\n]*the nnlab.child metatable was taken out', out)
+  end)
+
   it('new matrices ignore a metatable upvalue that debug.setupvalue replaced', function()
     -- The functions that make matrices take the matrix metatable from an
     -- upvalue of theirs; a number put there must not be set as one.
