@@ -1562,27 +1562,42 @@ local function opt_call()
   else args = pack(o) end
   local spoilt
   args, spoilt = spoil(args)
-  local before = {}
-  for i, p in ipairs(params) do
-    if rawget(p, 'value') then before[i] = T(rawget(p, 'value')) end
-  end
-  local ok = call(kind .. ':' .. meth, {meth, kind, 'step'}, getcaller('method', meth), args)
-  if not ok or spoilt or meth ~= 'step' or kind ~= 'SGD' then return end
-  stats.checked = stats.checked + 1
-  local lr, scale = o.lr, args[3] or 1
-  for i, p in ipairs(params) do
-    local P, G = rawget(p, 'value'), rawget(p, 'grad')
-    if P and G and not rawequal(P, G) and getmetatable(p) == nil then
-      local g = T(G)
-      local wd = p.name == 'W0' and 0 or o.weight_decay
-      same(P, fn(before[i].rows, before[i].cols, function(a, b)
-        local gg = g[a][b]
-        if scale ~= 1 then gg = scale * gg end
-        if wd ~= 0 then gg = gg + wd * before[i][a][b] end
-        return before[i][a][b] - lr * gg
-      end), 'SGD step')
+  -- every matrix of the step as it was (a grad may be another entry's value)
+  local before, plain = {}, true
+  for _, p in ipairs(params) do
+    if getmetatable(p) ~= nil then plain = false end
+    for _, k in ipairs{'value', 'grad'} do
+      local M = rawget(p, k)
+      if M and not before[M] then before[M] = T(M) end
     end
   end
+  local ok = call(kind .. ':' .. meth, {meth, kind, 'step'}, getcaller('method', meth), args)
+  if not ok or spoilt or meth ~= 'step' or kind ~= 'SGD' or not plain then return end
+  stats.checked = stats.checked + 1
+  -- The step updates the entries in order, each in place: an entry whose
+  -- grad is an earlier entry's value sees that value updated.
+  local lr, scale = o.lr, args[3] or 1
+  local now, stepped = {}, {}
+  for M, t in pairs(before) do now[M] = t end
+  for _, p in ipairs(params) do
+    local P, G = rawget(p, 'value'), rawget(p, 'grad')
+    if P and G then
+      local v, g = now[P], now[G]
+      local wd = p.name == 'W0' and 0 or o.weight_decay
+      local new = {rows = v.rows, cols = v.cols}
+      for a = 1, v.rows do
+        new[a] = {}
+        for b = 1, v.cols do
+          local gg = g[a][b]
+          if scale ~= 1 then gg = scale * gg end
+          if wd ~= 0 then gg = gg + wd * v[a][b] end
+          new[a][b] = v[a][b] - lr * gg
+        end
+      end
+      now[P], stepped[#stepped + 1] = new, P
+    end
+  end
+  for _, P in ipairs(stepped) do same(P, now[P], 'SGD step') end
 end
 
 -- nn: constructors, fields, the Lua parts ------------------------------------
