@@ -42,4 +42,27 @@ static inline int embedded_load(lua_State *L, const EmbeddedModule *m) {
   return luaL_loadbufferx(L, m->src, m->len, m->chunkname, "t");
 }
 
+/* package.preload loader of the module in upvalue 1 (its entry): the
+   chunk runs with require's arguments, as a loader from a file would. */
+static inline int embedded_require(lua_State *L) {
+  const EmbeddedModule *m = (const EmbeddedModule *)lua_touserdata(L, lua_upvalueindex(1));
+  if (embedded_load(L, m) != LUA_OK)
+    return lua_error(L);
+  lua_insert(L, 1);  /* under require's arguments */
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
+/* Make every embedded module loadable by require (package.preload). */
+static inline void embedded_preload(lua_State *L) {
+  const EmbeddedModule *m;
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+  for (m = embedded_modules; m->name != NULL; m++) {
+    lua_pushlightuserdata(L, (void *)m);
+    lua_pushcclosure(L, embedded_require, 1);
+    lua_setfield(L, -2, m->name);
+  }
+  lua_pop(L, 1);
+}
+
 #endif

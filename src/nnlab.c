@@ -234,16 +234,6 @@ static int handle_luainit(lua_State *L) {
   return dostring(L, init, name);
 }
 
-/* package.preload loader of an embedded Lua module (upvalue: its entry):
-   its bytecode, or its source if this liblua refuses that (embedded.h). */
-static int load_embedded(lua_State *L) {
-  const EmbeddedModule *m = (const EmbeddedModule *)lua_touserdata(L, lua_upvalueindex(1));
-  if (embedded_load(L, m) != LUA_OK) return lua_error(L);
-  lua_insert(L, 1); /* under require's arguments */
-  lua_call(L, lua_gettop(L) - 1, 1);
-  return 1;
-}
-
 /* require "nnlab.embedded": module name -> source of every embedded file
    (the grader reads the built-in exercise sets from it). */
 static int open_embedded(lua_State *L) {
@@ -261,14 +251,9 @@ static int open_embedded(lua_State *L) {
  * require "nnlab" and make each of its parts but the version a global.
  */
 static int open_nnlab(lua_State *L) {
-  const EmbeddedModule *m;
   int status;
+  embedded_preload(L);
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
-  for (m = embedded_modules; m->name != NULL; m++) {
-    lua_pushlightuserdata(L, (void *)m);
-    lua_pushcclosure(L, load_embedded, 1);
-    lua_setfield(L, -2, m->name);
-  }
   lua_pushcfunction(L, luaopen_nnlab_core);
   lua_setfield(L, -2, "nnlab.core");
   lua_pushcfunction(L, luaopen_nnlab_sandbox);

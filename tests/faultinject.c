@@ -79,24 +79,10 @@ static void arm(long n) {
 
 /* --- the library, as the nnlab program loads it ------------------------- */
 
-static int load_embedded(lua_State *L) {
-  const EmbeddedModule *m = (const EmbeddedModule *)lua_touserdata(L, lua_upvalueindex(1));
-  if (embedded_load(L, m) != LUA_OK)
-    return lua_error(L);
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, 1);
-  return 1;
-}
-
 static int open_all(lua_State *L) {
-  const EmbeddedModule *m;
   luaL_openlibs(L);
+  embedded_preload(L);
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
-  for (m = embedded_modules; m->name != NULL; m++) {
-    lua_pushlightuserdata(L, (void *)m);
-    lua_pushcclosure(L, load_embedded, 1);
-    lua_setfield(L, -2, m->name);
-  }
   lua_pushcfunction(L, luaopen_nnlab_core);
   lua_setfield(L, -2, "nnlab.core");
   lua_pushcfunction(L, luaopen_nnlab_sandbox);

@@ -115,32 +115,18 @@ static void line_hook(lua_State *S, lua_Debug *ar) {
 }
 #endif
 
-static int load_embedded(lua_State *S) {
-  const EmbeddedModule *m = (const EmbeddedModule *)lua_touserdata(S, lua_upvalueindex(1));
-  if (embedded_load(S, m) != LUA_OK)
-    return lua_error(S);
-  lua_insert(S, 1);
-  lua_call(S, lua_gettop(S) - 1, 1);
-  return 1;
-}
-
 static void cleanup(void) {
   unlink(path);
   unlink(other);
 }
 
 static void setup(void) {
-  const EmbeddedModule *m;
   L = luaL_newstate();
   if (L == NULL)
     abort();
   luaL_openlibs(L);
+  embedded_preload(L);
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
-  for (m = embedded_modules; m->name != NULL; m++) {
-    lua_pushlightuserdata(L, (void *)m);
-    lua_pushcclosure(L, load_embedded, 1);
-    lua_setfield(L, -2, m->name);
-  }
   lua_pushcfunction(L, luaopen_nnlab_core);
   lua_setfield(L, -2, "nnlab.core");
   lua_pop(L, 1);

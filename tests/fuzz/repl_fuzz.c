@@ -26,27 +26,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static lua_State *FL;
 
-static int load_embedded(lua_State *L) {
-  const EmbeddedModule *m = (const EmbeddedModule *)lua_touserdata(L, lua_upvalueindex(1));
-  if (embedded_load(L, m) != LUA_OK)
-    return lua_error(L);
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, 1);
-  return 1;
-}
-
 static void setup(void) {
-  const EmbeddedModule *m;
   FL = luaL_newstate();
   if (FL == NULL)
     abort();
   luaL_openlibs(FL);
+  embedded_preload(FL);
   luaL_getsubtable(FL, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
-  for (m = embedded_modules; m->name != NULL; m++) {
-    lua_pushlightuserdata(FL, (void *)m);
-    lua_pushcclosure(FL, load_embedded, 1);
-    lua_setfield(FL, -2, m->name);
-  }
   lua_pushcfunction(FL, luaopen_nnlab_core);
   lua_setfield(FL, -2, "nnlab.core");
   lua_pop(FL, 1);
