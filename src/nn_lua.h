@@ -100,7 +100,10 @@ void lnn_newclass(lua_State *L, const char *tname, const luaL_Reg *methods,
 /* In a method of such a class: self (argument 1), a userdata of size bytes
    with exactly nuv user values (nuv >= 1), the proof that it was made as
    one of the class; a standard error otherwise.  Its metatable is not
-   checked: an object of the class given another one still works. */
+   checked: an object of the class given another one still works.  So no
+   two userdata types of the program may share both a size and a number of
+   user values (tests/robust_spec.lua calls each class's methods on the
+   others' objects). */
 void *lnn_self(lua_State *L, const char *tname, size_t size, int nuv);
 /* In a method of such a class: the matrix at idx, or a standard error. */
 Mat *lnn_mat(lua_State *L, int idx);
