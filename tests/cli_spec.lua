@@ -12,10 +12,7 @@ local function tmpfile(content)
   return name
 end
 
-local function tmpdir()
-  local out = H.sh('mktemp -d')
-  return (out:gsub('%s+$', ''))
-end
+local tmpdir = H.tmpdir
 
 describe('nnlab options', function()
   it('-v and --version print the version line', function()

@@ -7,13 +7,7 @@ local matrix, data = nnlab.matrix, nnlab.data
 
 local permutations = dofile(H.root .. '/tests/fixtures/data.lua')
 
-local function tmpdir()
-  local p = io.popen('mktemp -d')
-  local d = p:read('l')
-  p:close()
-  assert(d and d ~= '', 'mktemp -d failed')
-  return d
-end
+local tmpdir = H.tmpdir
 
 local function writefile(path, text)
   local f = assert(io.open(path, 'wb'))

@@ -7,19 +7,7 @@ local json = require 'dkjson'
 local SET = H.root .. '/exercises/lecture.lua'
 local set = dofile(SET)
 
-local function tmpdir()
-  local d = os.tmpname()
-  os.remove(d)
-  assert(os.execute('mkdir -p ' .. H.quote(d)))
-  return d
-end
-
-local function write(path, text)
-  local f = assert(io.open(path, 'wb'))
-  f:write(text)
-  f:close()
-  return path
-end
+local tmpdir, write = H.tmpdir, H.write
 
 local function wrong(name)
   for _, w in ipairs(set.wrong) do

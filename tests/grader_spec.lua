@@ -19,19 +19,7 @@ return {
 }
 ]]
 
-local function tmpdir()
-  local d = os.tmpname()
-  os.remove(d)
-  assert(os.execute('mkdir -p ' .. H.quote(d)))
-  return d
-end
-
-local function write(path, text)
-  local f = assert(io.open(path, 'wb'))
-  f:write(text)
-  f:close()
-  return path
-end
+local tmpdir, write = H.tmpdir, H.write
 
 local function exists(path)
   local f = io.open(path, 'rb')

@@ -9,12 +9,7 @@ local doc = require 'nnlab.doc'
 local matrix, nn, plot = nnlab.matrix, nnlab.nn, nnlab.plot
 local text = help.text
 
-local function tmpdir()
-  local name = os.tmpname()
-  os.remove(name)
-  assert(os.execute('mkdir -p ' .. H.quote(name)))
-  return name
-end
+local tmpdir = H.tmpdir
 
 local function documented(name)
   return help.byname[name] ~= nil

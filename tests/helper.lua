@@ -48,4 +48,21 @@ function H.nnlab(args, stdin, env)
   return H.sh(table.concat(parts, ' '), stdin)
 end
 
+-- A new empty directory (mktemp -d); the spec removes it.
+function H.tmpdir()
+  local p = io.popen('mktemp -d')
+  local d = p:read('l')
+  p:close()
+  assert(d and d ~= '', 'mktemp -d failed')
+  return d
+end
+
+-- Write text to path (bytes as they are); returns path.
+function H.write(path, text)
+  local f = assert(io.open(path, 'wb'))
+  f:write(text)
+  f:close()
+  return path
+end
+
 return H

@@ -37,17 +37,7 @@ local function now()
   return t
 end
 
-local function write(path, text)
-  local f = assert(io.open(path, 'wb'))
-  f:write(text)
-  f:close()
-  return path
-end
-
-local function tmpdir()
-  local out = H.sh('mktemp -d')
-  return (out:gsub('%s+$', ''))
-end
+local write, tmpdir = H.write, H.tmpdir
 
 -- Every file under dir, as a sorted list of relative paths.
 local function listing(dir)

@@ -15,13 +15,7 @@ local function write_temp(text)
   return name
 end
 
-local function tmpdir()
-  local p = io.popen('mktemp -d')
-  local d = p:read('l')
-  p:close()
-  assert(d and d ~= '', 'mktemp -d failed')
-  return d
-end
+local tmpdir = H.tmpdir
 
 -- Run a Lua script with stock lua5.4 under the given paths, from directory dir.
 local function lua(script, path, cpath, dir)

@@ -5,13 +5,7 @@ local nnlab = require 'nnlab'
 local core = require 'nnlab.core'
 local matrix, cio = nnlab.matrix, core.io
 
-local function tmpdir()
-  local p = io.popen('mktemp -d')
-  local d = p:read('l')
-  p:close()
-  assert(d and d ~= '', 'mktemp -d failed')
-  return d
-end
+local tmpdir = H.tmpdir
 
 local function writefile(path, text)
   local f = assert(io.open(path, 'wb'))
