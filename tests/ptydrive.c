@@ -9,9 +9,16 @@
  *   line TEXT       type TEXT and Enter
  *   wait TEXT       wait until TEXT appears in the output after the end of
  *                   what the previous wait matched (escapes as in send)
+ *   echo TEXT       the same, for text that was typed: wait to see it echoed
  *   sleep MS        pause MS milliseconds
  *   timeout S       waits from now on give up after S seconds (default 10)
  *   enter, tab, up, ctrl-c, ctrl-d     type that key
+ * A wait for text typed since the previous wait or echo is a script error:
+ * the terminal's echo of the typing would satisfy it before the command has
+ * answered, and the next key (Ctrl-D above all, which a terminal in cooked
+ * mode between two prompts swallows) would race the command.  Such a script
+ * passes or hangs by chance, so ptydrive refuses it; use echo when seeing the
+ * echo is the point.
  * The terminal is 80x24 and does not flush its queues on Ctrl-C (NOFLSH).
  * Everything the command writes is copied to standard output.  After the
  * script, ptydrive waits for the command to end and exits with its status
@@ -38,6 +45,8 @@ static char *out;           /* everything read from the pty */
 static size_t out_len, out_cap, mark;
 static int child_closed;    /* the pty reported end of file */
 static double deadline;     /* of the whole run */
+static char *typed;         /* what was sent since the last wait or echo */
+static size_t typed_len, typed_cap;
 
 static double now(void) {
   struct timespec ts;
@@ -117,6 +126,13 @@ static size_t unescape(char *s) {
 }
 
 static void send_bytes(const char *s, size_t len) {
+  if (typed_len + len > typed_cap) {
+    typed_cap = 2 * (typed_len + len);
+    typed = realloc(typed, typed_cap);
+    if (typed == NULL) fail("%s", "out of memory");
+  }
+  memcpy(typed + typed_len, s, len);
+  typed_len += len;
   while (len > 0) {
     ssize_t n = write(master, s, len);
     if (n < 0) {
@@ -195,7 +211,15 @@ int main(int argc, char **argv) {
       send_bytes(arg, unescape(arg));
       send_bytes("\r", 1);
     } else if (strcmp(line, "wait") == 0) {
+      size_t len = unescape(arg);
+      if (len > 0 && typed_len > 0 && memmem(typed, typed_len, arg, len) != NULL)
+        fail("script error: \"%s\" was typed since the last wait, so its echo "
+             "would satisfy the wait (wait for the answer, or use echo)", arg);
+      wait_for(arg, len, timeout);
+      typed_len = 0;
+    } else if (strcmp(line, "echo") == 0) {
       wait_for(arg, unescape(arg), timeout);
+      typed_len = 0;
     } else if (strcmp(line, "sleep") == 0) {
       double until = now() + atof(arg) / 1000;
       while (now() < until) pump((int)((until - now()) * 1000) + 1);
@@ -216,6 +240,7 @@ int main(int argc, char **argv) {
     }
   }
   free(line);
+  free(typed);
   while (!child_closed) {
     check_deadline();
     pump(50);

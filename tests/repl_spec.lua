@@ -4,7 +4,11 @@
 --
 -- A ptydrive script types keys and waits for text to appear; readline echoes
 -- what is typed, so each test waits for output that the typing itself does
--- not contain (e.g. it types `6 * 7` and waits for `42`).
+-- not contain (e.g. it types `6 * 7` and waits for `42`).  ptydrive refuses a
+-- wait for text typed since the previous wait: the echo would satisfy it and
+-- the next key would race the REPL (a Ctrl-D typed while the terminal is in
+-- cooked mode between two prompts is swallowed, and the run hangs).  `echo`
+-- waits for the echo where that is the point.
 
 local function tmpname()
   local name = os.tmpname()
@@ -180,7 +184,7 @@ ctrl-d
   it('uses _PROMPT and _PROMPT2 as prompts when set', function()
     run([[
 wait > 
-line _PROMPT, _PROMPT2 = 'nn$ ', 'nn... '
+line _PROMPT, _PROMPT2 = 'nn' .. '$ ', 'nn' .. '... '
 wait nn$ 
 line if true then
 wait nn... 
@@ -301,7 +305,7 @@ wait >
 line x = 1
 wait > 
 send x = 2
-wait x = 2
+echo x = 2
 ctrl-c
 wait > 
 line for i = 1, 2 do
@@ -381,7 +385,7 @@ wait >
 send cfg.al
 tab
 wait alpha
-line  * 42
+line  + 41
 wait 42
 wait > 
 send cfg:g
@@ -426,7 +430,7 @@ wait >
 line trap = setmetatable({}, {__index = function() called = true end, __pairs = function() called = true end})
 wait > 
 send trap.x
-wait trap.x
+echo trap.x
 tab
 wait \x07
 tab
@@ -441,12 +445,30 @@ ctrl-d
   end)
 end)
 
+describe('ptydrive, the terminal the REPL specs type into', function()
+  local function drive(script)
+    return H.sh('env TERM=xterm ' .. H.quote(H.ptydrive) .. ' -t 20 cat', script)
+  end
+
+  it('refuses a wait for text typed since the previous wait', function()
+    local _, err, code = drive('line hello\nwait hello\nctrl-d\n')
+    assert.are.equal(124, code)
+    assert.truthy(err:find('script error: "hello" was typed since the last wait', 1, true), err)
+  end)
+
+  it('waits for the echo with echo, and for the answer after it with wait', function()
+    local out, err, code = drive('line hello\necho hello\nwait hello\nctrl-d\n')
+    assert(code == 0 and err == '', code .. ': ' .. err)
+    assert.are.equal('hello\nhello\n', (out:gsub('\r', '')))
+  end)
+end)
+
 describe('job control', function()
   it('edits lines again after Ctrl-Z and fg', function()
     local hist = tmpname()
     local script = [[
 timeout 30
-line PS1='SHELL$ '
+line PS1='SH''ELL$ '
 wait SHELL$ 
 line NO_COLOR=1 NNLAB_HISTORY=]] .. H.quote(hist) .. ' ' .. H.quote(H.bin) .. [[
 
@@ -477,7 +499,7 @@ describe('colour in the REPL', function()
   local script = [[
 wait > 
 line error('oops')
-wait oops
+wait 1: oops
 wait > 
 ctrl-d
 ]]

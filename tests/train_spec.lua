@@ -652,7 +652,7 @@ describe('fit in the REPL', function()
   it('Ctrl-C stops training, fit returns the history and the weights learned so far', function()
     local out, err, code = pty([[
 wait > 
-line X = matrix.randn(2, 200); Y = matrix.zeros(2, 200); for j = 1, 200 do Y:set(X:get(1, j) > 0 and 2 or 1, j, 1) end
+line X = matrix.randn(2, 200); Y = matrix.zeros(2, 200); for j = 1, 200 do Y:set(0 < X:get(1, j) and 2 or 1, j, 1) end
 wait > 
 line net = nn.Sequential({nn.Linear(2, 50), nn.Tanh(), nn.Linear(50, 2), nn.SoftMax()}, nn.NLLM())
 wait > 
