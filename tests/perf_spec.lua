@@ -283,8 +283,9 @@ line net = nn.Sequential({nn.Linear(2, 50), nn.Tanh(), nn.Linear(50, 2), nn.Soft
 wait > 
 line X, Y = matrix.randn(2, 10), matrix.eye(2, 10)
 wait > 
-line net:sgd(X, Y, 1000000000, 0.01)
-sleep 500
+line print('run' .. 'ning') net:sgd(X, Y, 1000000000, 0.01)
+wait running
+sleep 200
 ctrl-c
 wait sgd: interrupted
 wait > 

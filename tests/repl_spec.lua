@@ -242,8 +242,9 @@ describe('Ctrl-C in the REPL', function()
 wait > 
 line x = 6
 wait > 
-line while true do end
-sleep 300
+line print('run' .. 'ning') while true do end
+wait running
+sleep 100
 ctrl-c
 wait interrupted!
 wait > 
@@ -261,15 +262,17 @@ line x = 6
 wait > 
 line co = coroutine.wrap(function() while true do end end)
 wait > 
-line co()
-sleep 300
+line print('run' .. 'ning') co()
+wait running
+sleep 100
 ctrl-c
 wait interrupted!
 wait > 
 line c2 = coroutine.create(function() while true do end end)
 wait > 
-line while true do coroutine.resume(c2) end
-sleep 300
+line print('run' .. 'ning') while true do coroutine.resume(c2) end
+wait running
+sleep 100
 ctrl-c
 wait interrupted!
 wait > 
@@ -287,8 +290,9 @@ line x = 6
 wait > 
 line a = matrix.zeros(3000, 3000)
 wait > 
-line for i = 1, 1000 do b = a * a end
-sleep 500
+line print('run' .. 'ning') for i = 1, 1000 do b = a * a end
+wait running
+sleep 300
 ctrl-c
 wait matrix product: interrupted
 wait > 
