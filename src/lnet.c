@@ -33,9 +33,8 @@
    (debug.setuservalue can swap them, and the loop would write into
    collected ones.) */
 static int linear_intact(lua_State *L, int idx, const LLinear *lin) {
-  idx = lua_absindex(L, idx);
-  return lnn_holds(L, idx, LLINEAR_UV_W, lin->W) && lnn_holds(L, idx, LLINEAR_UV_W0, lin->W0) &&
-         lnn_holds(L, idx, LLINEAR_UV_DW, lin->dW) && lnn_holds(L, idx, LLINEAR_UV_DW0, lin->dW0);
+  Mat *kept[] = {lin->W, lin->W0, lin->dW, lin->dW0};  /* user values 1 to 4 */
+  return lnn_held(L, idx, 0xF, kept) == 0xF;
 }
 
 /* Fill net from the modules (a table at index 1) and the loss (at 2) for X
