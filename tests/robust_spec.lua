@@ -410,6 +410,35 @@ describe('robustness regressions', function()
     end
   end)
 
+  it("fit's C loop stops with an error when Lua code replaced what it writes into", function()
+    -- Between two stretches of the C loop, the output's write swaps a
+    -- Linear's W (debug.setuservalue) or gives the optimizer's state a
+    -- matrix of another shape: the loop would write into a collected or a
+    -- too small matrix, so fit raises an error and the net stays usable.
+    matrix.seed(2)
+    local X = matrix.randn(20, 20000)
+    local Y = matrix.zeros(2, 20000)
+    for j = 1, 20000 do Y:set(j % 2 + 1, j, 1) end
+    local swaps = {
+      function(net) debug.setuservalue(net.modules[1], matrix.zeros(20, 50), 1) end,
+      function(net, opt)
+        local st = opt:state(net.modules[3].W)
+        if st then st.m = matrix.zeros(1, 1) end
+      end,
+    }
+    for k, swap in ipairs(swaps) do
+      local net = nn.Sequential({nn.Linear(20, 50), nn.Tanh(), nn.Linear(50, 2), nn.SoftMax()},
+        nn.NLLM())
+      local opt = nn.Adam()
+      local out = {write = function() swap(net, opt) collectgarbage() end}
+      assert.has_error(function()
+        net:fit(X, Y, {epochs = 1, batch = 1, optimizer = opt, output = out, tty = true})
+      end, "fit: the net's matrices or the optimizer's state were replaced during the epoch")
+      local P = net.modules[3]:forward(net.modules[2]:forward(matrix.ones(50, 1)))
+      assert.are.same({2, 1}, {P:shape()}, 'case ' .. k)
+    end
+  end)
+
   it("the training loop's gather refuses indices past the largest integer", function()
     -- first + k overflowed (undefined behaviour: UBSan stopped the program)
     local gather = require('nnlab.core').train.gather
