@@ -19,7 +19,7 @@ LDLIBS = $(PKG_LIBS) -ldl -lm
 BUILD ?= build
 BIN ?= nnlab
 # The program only: the REPL, and the grader's sandbox and child processes.
-HOST_SRC = src/nnlab.c src/repl.c src/lsandbox.c src/lproc.c src/marshal.c
+HOST_SRC = src/nnlab.c src/repl.c src/repl_sigint.c src/repl_complete.c src/lsandbox.c src/lproc.c src/marshal.c
 CORE_SRC = $(filter-out $(HOST_SRC), $(wildcard src/*.c))
 CORE_OBJ = $(CORE_SRC:src/%.c=$(BUILD)/%.o)
 HOST_OBJ = $(HOST_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/embedded.o

@@ -5,9 +5,10 @@
  * incomplete, the error of an entry cut short by end of input), Tab
  * completion at every place in a line, and the shortening of tracebacks.
  *
- * It includes src/repl.c itself, so that it drives the REPL's own static
- * functions (compile, push_unfinished_error, complete, trivial_traceback)
- * without a terminal; nothing is run.  The input is split into lines, fed
+ * It includes src/repl.c, src/repl_complete.c and src/repl_sigint.c
+ * themselves, so that it drives the REPL's own static functions (compile,
+ * push_unfinished_error, complete, trivial_traceback) without a terminal;
+ * nothing is run.  The input is split into lines, fed
  * to the entry reader's logic one by one; at each line every cursor
  * position at the end of a word is completed against the globals of a state
  * with the nnlab library loaded, as the REPL has them.
@@ -19,6 +20,8 @@
 #include <stdint.h>
 
 #include "../../src/repl.c"
+#include "../../src/repl_complete.c"
+#include "../../src/repl_sigint.c"
 #include "embedded.h"
 #include "lcore.h"
 
