@@ -20,11 +20,11 @@
  */
 #include <limits.h>
 #include <string.h>
-#include <time.h>
 
 #include <lua.h>
 #include <lauxlib.h>
 
+#include "clock.h"
 #include "lmatrix.h"
 #include "net.h"
 #include "nn_lua.h"
@@ -410,12 +410,6 @@ static int l_fit_begin(lua_State *L) {
   return 1;
 }
 
-static double seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* The buffers for batches of b columns (the job at index 1). */
 static void bind(lua_State *L, Job *job, int b) {
   if (job->net.b == b && job->net.A != NULL)
@@ -455,7 +449,7 @@ static int current(lua_State *L, Job *job) {
 static int l_fit_run(lua_State *L) {
   Job *job = (Job *)lnn_checkudata(L, 1, JOB_TNAME, sizeof(Job), JOB_NUV);
   lua_Integer s = luaL_checkinteger(L, 2), nsteps = luaL_checkinteger(L, 3), done = 0;
-  double sum = 0.0, seen = 0.0, until = seconds() + 0.1;
+  double sum = 0.0, seen = 0.0, until = clock_seconds() + 0.1;
   Rng *rng = lmat_rng(L);
   int i, rc = MAT_OK;
   lua_settop(L, 3);
@@ -496,7 +490,7 @@ static int l_fit_run(lua_State *L) {
     done++;
     sum += loss;
     seen += b;
-    if (mat_interrupted || seconds() > until)
+    if (mat_interrupted || clock_seconds() > until)
       break;
   }
   if (done > 0 || rc != MAT_OK) {  /* leave everything as the Lua loop would */

@@ -25,11 +25,11 @@
  * does not know (the grader's time limit, say) keeps doing its job.
  */
 #include <string.h>
-#include <time.h>
 
 #include <lua.h>
 #include <lauxlib.h>
 
+#include "clock.h"
 #include "lmatrix.h"
 #include "nn_lua.h"
 #include "rng.h"
@@ -86,9 +86,7 @@ static int t_poll(lua_State *L) {
 }
 
 static int t_clock(lua_State *L) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  lua_pushnumber(L, (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9);
+  lua_pushnumber(L, clock_seconds());
   return 1;
 }
 
