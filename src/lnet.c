@@ -29,12 +29,18 @@
 #include "net.h"
 #include "nn_lua.h"
 
-/* Are the matrices the Linear at idx points to still its user values?
-   (debug.setuservalue can swap them, and the loop would write into
-   collected ones.) */
-static int linear_intact(lua_State *L, int idx, const LLinear *lin) {
-  Mat *kept[] = {lin->W, lin->W0, lin->dW, lin->dW0};  /* user values 1 to 4 */
-  return lnn_held(L, idx, 0xF, kept) == 0xF;
+/* Are the parameters and gradients the Linear at idx points to still its
+   user values (lnn_intact)?  debug.setuservalue can swap them, and the loop
+   would write into collected ones. */
+static int linear_intact(lua_State *L, int idx, LLinear *lin) {
+  return lnn_intact(L, idx, &llinear_class, lin, 0xF);  /* user values 1 to 4 */
+}
+
+/* The module of class c at idx, or NULL.  The Lua loop calls a module's
+   methods through its metatable, so one given another metatable
+   (debug.setmetatable) is left to it. */
+static void *module(lua_State *L, int idx, const LClass *c) {
+  return luaL_testudata(L, idx, c->tname) ? lnn_test(L, idx, c) : NULL;
 }
 
 /* Fill net from the modules (a table at index 1) and the loss (at 2) for X
@@ -43,7 +49,7 @@ static int linear_intact(lua_State *L, int idx, const LLinear *lin) {
    layers point into them, whatever becomes of the list).  Returns 0, with
    nothing pushed, when the C loop cannot run this net. */
 static int describe(lua_State *L, Net *net, const Mat *X, const Mat *Y) {
-  LLoss *loss = (LLoss *)lnn_testudata(L, 2, LLOSS_TNAME, sizeof(LLoss), LLOSS_NUV);
+  LLoss *loss = (LLoss *)module(L, 2, &lloss_class);
   int i, j, n = (int)lua_rawlen(L, 1), rows = X->rows;
   NnLossKind k;
   if (loss == NULL || n == 0)
@@ -76,7 +82,7 @@ static int describe(lua_State *L, Net *net, const Mat *X, const Mat *Y) {
         ud = NULL;
       lua_pop(L, 1);
     }
-    if (ud != NULL && lnn_testudata(L, -1, LLINEAR_TNAME, sizeof(LLinear), LLINEAR_NUV)) {
+    if (ud != NULL && module(L, -1, &llinear_class)) {
       LLinear *lin = (LLinear *)ud;
       if (lin->m != rows || !linear_intact(L, -1, lin))
         ud = NULL;
@@ -86,7 +92,7 @@ static int describe(lua_State *L, Net *net, const Mat *X, const Mat *Y) {
       l->dW = lin->dW;
       l->dW0 = lin->dW0;
       l->out = rows = lin->n;
-    } else if (ud != NULL && lnn_testudata(L, -1, LACT_TNAME, sizeof(LAct), LACT_NUV)) {
+    } else if (ud != NULL && module(L, -1, &lact_class)) {
       LAct *a = (LAct *)ud;
       l->linear = 0;
       l->act = a->kind;
@@ -128,7 +134,8 @@ static void sync(lua_State *L, Net *net, int layers, int lidx) {
     if (l->linear) {
       LLinear *lin = (LLinear *)lua_touserdata(L, -1);
       lin->b = -1;  /* until its A is this step's */
-      if (lin->A == NULL || lin->A->cols != b || !lnn_holds(L, -1, LLINEAR_UV_A, lin->A)) {
+      lnn_intact(L, -1, &llinear_class, lin, llinear_class.caches);
+      if (lin->A == NULL || lin->A->cols != b) {
         lin->A = NULL;
         lin->A = lnn_buffer(L, -1, LLINEAR_UV_A, lin->m, b);
       }
@@ -136,8 +143,8 @@ static void sync(lua_State *L, Net *net, int layers, int lidx) {
       lin->b = b;
     } else {
       LAct *a = (LAct *)lua_touserdata(L, -1);
-      if (a->Z == NULL || a->Z->rows != l->out || a->Z->cols != b ||
-          !lnn_holds(L, -1, LACT_UV_Z, a->Z) || !lnn_holds(L, -1, LACT_UV_A, a->A)) {
+      lnn_intact(L, -1, &lact_class, a, lact_class.caches);
+      if (a->Z == NULL || a->Z->rows != l->out || a->Z->cols != b) {
         Mat *Z, *A;
         a->Z = a->A = NULL;  /* until both have the new shape */
         Z = lnn_buffer(L, -1, LACT_UV_Z, l->out, b);
@@ -154,8 +161,8 @@ static void sync(lua_State *L, Net *net, int layers, int lidx) {
     }
     lua_pop(L, 1);
   }
-  if (loss->G == NULL || loss->G->rows != net->Y.rows || loss->G->cols != b ||
-      !lnn_holds(L, lidx, LLOSS_UV_G, loss->G) || !lnn_holds(L, lidx, LLOSS_UV_Y, loss->Y)) {
+  lnn_intact(L, lidx, &lloss_class, loss, lloss_class.caches);
+  if (loss->G == NULL || loss->G->rows != net->Y.rows || loss->G->cols != b) {
     Mat *G2, *Y2;
     loss->G = loss->Y = NULL;  /* until both have the new shape */
     G2 = lnn_buffer(L, lidx, LLOSS_UV_G, net->Y.rows, b);
@@ -224,6 +231,7 @@ enum { JOB_LAYERS = 1, JOB_ORDER, JOB_WORK, JOB_TAIL, JOB_MODULES, JOB_LOSS, JOB
 #define JOB_TNAME "nn.FitJob"
 
 typedef struct Job {
+  const LClass *cls;
   Net net;
   OptConf conf;
   Mat *X, *Y;
@@ -231,6 +239,8 @@ typedef struct Job {
   int batch, mode;   /* mode: 0 in order, 1 shuffled, 2 drawn with replacement */
   int ready;         /* _fit_begin has set up an epoch */
 } Job;
+
+static const LClass job_class = {JOB_TNAME, sizeof(Job), JOB_NUV, 0, 0, NULL, NULL, NULL, NULL};
 
 /* User value uv of the job at index j: a userdata of at least size bytes,
    the one there if it is big enough, else a new one. */
@@ -252,6 +262,7 @@ static void *buffer(lua_State *L, int j, int uv, size_t size) {
 static int l_cache(lua_State *L) {
   Job *job = (Job *)lua_newuserdatauv(L, sizeof(Job), JOB_NUV);
   memset(job, 0, sizeof *job);
+  job->cls = &job_class;
   lmat_setclass(L, JOB_TNAME);
   return 1;
 }
@@ -345,7 +356,7 @@ static int paramstate(lua_State *L, int opt, int p, const OptConf *c, Mat **S, d
 /* _fit_begin(modules, loss, X, Y, opt, batch, shuffle, job) -> true when
    the job is set up for an epoch in C, false when the Lua loop must run it. */
 static int l_fit_begin(lua_State *L) {
-  Job *job = (Job *)lnn_checkudata(L, 8, JOB_TNAME, sizeof(Job), JOB_NUV);
+  Job *job = (Job *)lnn_check(L, 8, &job_class);
   Net net;
   OptConf conf;
   Mat *X = lmat_check(L, 3), *Y = lmat_check(L, 4);
@@ -447,7 +458,7 @@ static int current(lua_State *L, Job *job) {
 }
 
 static int l_fit_run(lua_State *L) {
-  Job *job = (Job *)lnn_checkudata(L, 1, JOB_TNAME, sizeof(Job), JOB_NUV);
+  Job *job = (Job *)lnn_check(L, 1, &job_class);
   lua_Integer s = luaL_checkinteger(L, 2), nsteps = luaL_checkinteger(L, 3), done = 0;
   double sum = 0.0, seen = 0.0, until = clock_seconds() + 0.1;
   Rng *rng = lmat_rng(L);
@@ -534,7 +545,7 @@ static int l_evaluate(lua_State *L) {
   double threshold = luaL_checknumber(L, 5), sum = 0.0;
   lua_Integer chunk = luaL_checkinteger(L, 6);
   size_t first, n = (size_t)X->cols, j;
-  lnn_checkudata(L, 7, JOB_TNAME, sizeof(Job), JOB_NUV);  /* the cache of buffers */
+  lnn_check(L, 7, &job_class);  /* the cache of buffers */
   lua_settop(L, 7);
   luaL_checktype(L, 1, LUA_TTABLE);
   if (X->cols != Y->cols || X->cols == 0 || chunk < 1 || !describe(L, &net, X, Y))
