@@ -11,7 +11,8 @@
  *                                             fit's per-epoch measure
  *
  * The Lua side checks the arguments and calls these; a function here
- * returns nothing (or false) when the net has something it does not run (a
+ * returns nil (or false) and the reason, a string, when the net has
+ * something it does not run (a
  * module written in Lua, a loss without a gradient, labels the loss
  * refuses, shapes that do not chain, an optimizer written in Lua), and the
  * Lua loop then runs instead and reports any error in its own words.
@@ -19,6 +20,7 @@
  * the last step's input and output, the gradients, the batch size.
  */
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <lua.h>
@@ -47,23 +49,29 @@ static void *module(lua_State *L, int idx, const LClass *c) {
    and Y; the layers go in a new userdata pushed on the stack, whose user
    value is a copy of the list of modules (so that they live as long as the
    layers point into them, whatever becomes of the list).  Returns 0, with
-   nothing pushed, when the C loop cannot run this net. */
-static int describe(lua_State *L, Net *net, const Mat *X, const Mat *Y) {
+   nothing pushed and the reason in why (WHYLEN bytes), when the C loop
+   cannot run this net. */
+#define WHYLEN 96
+#define DECLINE(...) (snprintf(why, WHYLEN, __VA_ARGS__), 0)
+
+static int describe(lua_State *L, Net *net, const Mat *X, const Mat *Y, char *why) {
   LLoss *loss = (LLoss *)module(L, 2, &lloss_class);
   int i, j, n = (int)lua_rawlen(L, 1), rows = X->rows;
   NnLossKind k;
-  if (loss == NULL || n == 0)
-    return 0;
+  if (loss == NULL)
+    return DECLINE("the loss is not one of nn's");
+  if (n == 0)
+    return DECLINE("the net has no modules");
   if (lua_getmetatable(L, 1)) {  /* a list with metamethods: leave it to Lua */
     lua_pop(L, 1);
-    return 0;
+    return DECLINE("the list of modules has a metatable");
   }
   memset(net, 0, sizeof *net);
   k = loss->l.kind;
   if (k != NN_SQUARED && k != NN_NLL && k != NN_NLLM && k != NN_HINGE)
-    return 0;
+    return DECLINE("the loss %s has no gradient", nn_loss_name(k));
   if (k == NN_HINGE && nn_hinge_bad_label(Y) >= 0)
-    return 0;
+    return DECLINE("a label is not -1 or +1 (Hinge)");
   net->n = n;
   net->in = rows;
   net->loss = loss->l;
@@ -72,20 +80,25 @@ static int describe(lua_State *L, Net *net, const Mat *X, const Mat *Y) {
   for (i = 0; i < n; i++) {
     NetLayer *l = &net->layer[i];
     void *ud;
+    const char *bad = "is not one of nn's modules";
     lua_rawgeti(L, 1, i + 1);
     lua_pushvalue(L, -1);
     lua_rawseti(L, -3, i + 1);
     ud = lua_touserdata(L, -1);
     for (j = 0; j < i; j++) {  /* a module twice: leave it to Lua */
       lua_rawgeti(L, 1, j + 1);
-      if (lua_touserdata(L, -1) == ud)
+      if (lua_touserdata(L, -1) == ud) {
         ud = NULL;
+        bad = "is in the net twice";
+      }
       lua_pop(L, 1);
     }
     if (ud != NULL && module(L, -1, &llinear_class)) {
       LLinear *lin = (LLinear *)ud;
-      if (lin->m != rows || !linear_intact(L, -1, lin))
+      if (lin->m != rows || !linear_intact(L, -1, lin)) {
+        bad = lin->m != rows ? "does not take the rows before it" : "lost its matrices";
         ud = NULL;
+      }
       l->linear = 1;
       l->W = lin->W;
       l->W0 = lin->W0;
@@ -104,13 +117,13 @@ static int describe(lua_State *L, Net *net, const Mat *X, const Mat *Y) {
     lua_pop(L, 1);
     if (ud == NULL) {
       lua_pop(L, 2);  /* the copy and the layers */
-      return 0;
+      return DECLINE("module %d %s", i + 1, bad);
     }
   }
   lua_setiuservalue(L, -2, 1);
   if (rows != Y->rows) {
     lua_pop(L, 1);
-    return 0;
+    return DECLINE("the net gives %d rows, Y has %d", rows, Y->rows);
   }
   net->fused = (net->layer[n - 1].linear == 0) &&
     ((net->layer[n - 1].act == NN_SOFTMAX && k == NN_NLLM) ||
@@ -175,9 +188,21 @@ static void sync(lua_State *L, Net *net, int layers, int lidx) {
   lua_pop(L, 1);  /* the modules */
 }
 
-/* _sgd(modules, loss, X, Y, iters, lr) -> the mean loss per step, or
-   nothing when the Lua loop must run instead. */
+/* nil (or false) and the reason the C loop declined */
+static int decline(lua_State *L, int b, const char *why) {
+  if (b)
+    lua_pushboolean(L, 0);
+  else
+    lua_pushnil(L);
+  lua_pushstring(L, why);
+  return 2;
+}
+#define declined(L, why) decline(L, 0, why)
+
+/* _sgd(modules, loss, X, Y, iters, lr) -> the mean loss per step, or nil
+   and the reason when the Lua loop must run instead. */
 static int l_sgd(lua_State *L) {
+  char why[WHYLEN];
   Net net;
   Mat *X, *Y;
   lua_Integer iters;
@@ -191,9 +216,9 @@ static int l_sgd(lua_State *L) {
   lr = luaL_checknumber(L, 6);
   lua_settop(L, 6);
   if (X->cols != Y->cols || X->cols == 0 || iters < 0 || iters > LONG_MAX)
-    return 0;
-  if (!describe(L, &net, X, Y))
-    return 0;
+    return declined(L, "the arguments are for the Lua loop to refuse");
+  if (!describe(L, &net, X, Y, why))
+    return declined(L, why);
   if (iters == 0) {
     lua_pushinteger(L, 0);
     return 1;
@@ -354,22 +379,26 @@ static int paramstate(lua_State *L, int opt, int p, const OptConf *c, Mat **S, d
 }
 
 /* _fit_begin(modules, loss, X, Y, opt, batch, shuffle, job) -> true when
-   the job is set up for an epoch in C, false when the Lua loop must run it. */
+   the job is set up for an epoch in C, false and the reason when the Lua
+   loop must run it. */
 static int l_fit_begin(lua_State *L) {
+  char why[WHYLEN];
   Job *job = (Job *)lnn_check(L, 8, &job_class);
   Net net;
   OptConf conf;
   Mat *X = lmat_check(L, 3), *Y = lmat_check(L, 4);
   lua_Integer batch = luaL_checkinteger(L, 6);
   int mode = lua_isstring(L, 7) ? 2 : lua_toboolean(L, 7), i, states;
-  size_t j;
   lua_settop(L, 8);
   luaL_checktype(L, 1, LUA_TTABLE);
   job->ready = 0;
   lua_pushboolean(L, 0);
-  if (X->cols != Y->cols || X->cols == 0 || batch < 1 || batch > X->cols ||
-      !optconf(L, 5, &conf) || !describe(L, &net, X, Y))
-    return 1;
+  if (X->cols != Y->cols || X->cols == 0 || batch < 1 || batch > X->cols)
+    return decline(L, 1, "the arguments are for the Lua loop to refuse");
+  if (!optconf(L, 5, &conf))
+    return decline(L, 1, "the optimizer is not one of nn's");
+  if (!describe(L, &net, X, Y, why))
+    return decline(L, 1, why);
   /* 10: the layers.  Every parameter's state, in a table (11). */
   lua_createtable(L, 2 * net.n, 0);
   states = lua_gettop(L);
@@ -385,7 +414,7 @@ static int l_fit_begin(lua_State *L) {
       lua_replace(L, -3);
       lua_pop(L, 1);
       if (!paramstate(L, 5, lua_gettop(L), &conf, l->S[w], &l->t[w]))
-        return lua_settop(L, 9), 1;
+        return decline(L, 1, "the optimizer's state is not as opt:step makes it");
       lua_rawseti(L, states, 2 * i + w + 1);
       lua_pop(L, 1);  /* the matrix */
     }
@@ -406,16 +435,8 @@ static int l_fit_begin(lua_State *L) {
     lua_setiuservalue(L, 8, JOB_MODULES + i - 1);
   }
   job->order = (size_t *)buffer(L, 8, JOB_ORDER, job->n * sizeof(size_t));
-  for (j = 0; j < job->n; j++)
-    job->order[j] = j;
-  if (mode == 1) {  /* np.random.permutation, as fit draws it: j = randint(i) */
-    Rng *rng = lmat_rng(L);
-    for (j = job->n - 1; j >= 1; j--) {
-      size_t k = (size_t)rng_randint(rng, (uint64_t)j + 1), t = job->order[j];
-      job->order[j] = job->order[k];
-      job->order[k] = t;
-    }
-  }
+  if (mode != 2)
+    net_order(job->order, job->n, job->n, mode == 1 ? NET_SHUFFLE : NET_INORDER, lmat_rng(L));
   job->ready = 1;
   lua_pushboolean(L, 1);
   return 1;
@@ -478,8 +499,7 @@ static int l_fit_run(lua_State *L) {
     double loss;
     if (job->mode == 2) {
       idx = job->order;
-      for (i = 0; i < b; i++)
-        idx[i] = (size_t)rng_randint(rng, (uint64_t)job->n);
+      net_order(idx, (size_t)b, job->n, NET_REPLACE, rng);
       bind(L, job, b);
       net_gather(&job->net, job->X, job->Y, idx);
     } else {
@@ -540,6 +560,7 @@ static int l_fit_run(lua_State *L) {
    more rows: the row of the column's first maximum); or nothing when the Lua
    path must run.  The modules are left as after the last chunk. */
 static int l_evaluate(lua_State *L) {
+  char why[WHYLEN];
   Net net;
   Mat *X = lmat_check(L, 3), *Y = lmat_check(L, 4), *P;
   double threshold = luaL_checknumber(L, 5), sum = 0.0;
@@ -548,8 +569,10 @@ static int l_evaluate(lua_State *L) {
   lnn_check(L, 7, &job_class);  /* the cache of buffers */
   lua_settop(L, 7);
   luaL_checktype(L, 1, LUA_TTABLE);
-  if (X->cols != Y->cols || X->cols == 0 || chunk < 1 || !describe(L, &net, X, Y))
-    return 0;
+  if (X->cols != Y->cols || X->cols == 0 || chunk < 1)
+    return declined(L, "the arguments are for the Lua loop to refuse");
+  if (!describe(L, &net, X, Y, why))
+    return declined(L, why);
   if ((size_t)chunk > n)
     chunk = (lua_Integer)n;
   if (lua_getiuservalue(L, 7, JOB_PRED) == LUA_TUSERDATA &&
