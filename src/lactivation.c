@@ -17,22 +17,17 @@
 #include "nn.h"
 #include "nn_lua.h"
 
-static LAct *checkact(lua_State *L) {
-  return (LAct *)lnn_checkudata(L, 1, LACT_TNAME, sizeof(LAct), LACT_NUV);
-}
+enum { USE_Z = 1 << (LACT_UV_Z - 1), USE_A = 1 << (LACT_UV_A - 1) };
 
-/* The same in methods, without a lookup by name.  Copies of Z and A that
-   are no longer the user values (debug.setuservalue) are forgotten. */
+/* In methods: self.  Copies of Z and A that are no longer the user values
+   (debug.setuservalue) are forgotten (lnn_self). */
 static LAct *self(lua_State *L) {
-  LAct *a = (LAct *)lnn_self(L, LACT_TNAME, sizeof(LAct), LACT_NUV);
-  Mat *m[] = {a->Z, a->A};  /* user values 1 and 2 (bits 0 and 1) */
-  if (lnn_held(L, 1, 3, m) != 3)
-    a->Z = a->A = NULL;
-  return a;
+  return (LAct *)lnn_self(L, &lact_class, USE_Z | USE_A);
 }
 
 /* "Tanh()", "LeakyReLU(0.01)" */
-static const char *name(char *buf, const LAct *a) {
+static const char *name(char *buf, const void *obj) {
+  const LAct *a = (const LAct *)obj;
   char num[32];
   snprintf(buf, 64, "%s(%s)", nn_act_name(a->kind),
            a->kind == NN_LEAKYRELU ? lnn_num(num, a->alpha) : "");
@@ -46,6 +41,7 @@ static int act_new(lua_State *L) {
   LAct *a;
   luaL_argcheck(L, isfinite(alpha), 1, "alpha must be a finite number");
   a = (LAct *)lua_newuserdatauv(L, sizeof(LAct), LACT_NUV);
+  a->cls = &lact_class;
   a->kind = kind;
   a->alpha = alpha;
   a->Z = a->A = NULL;
@@ -53,12 +49,8 @@ static int act_new(lua_State *L) {
   return 1;
 }
 
-static int act_get(lua_State *L) {
-  LAct *a = checkact(L);
-  const char *k;
-  if (lua_type(L, 2) != LUA_TSTRING)
-    return 0;
-  k = lua_tostring(L, 2);
+static int act_get(lua_State *L, void *obj, const char *k) {
+  const LAct *a = (const LAct *)obj;
   if (strcmp(k, "kind") == 0) {
     lua_pushstring(L, nn_act_name(a->kind));
     return 1;
@@ -70,23 +62,10 @@ static int act_get(lua_State *L) {
   return 0;
 }
 
-static int act_set(lua_State *L) {
-  char nm[64];
-  return luaL_error(L, "%s: cannot set field '%s' (activations have no settable fields)",
-                    name(nm, checkact(L)), lua_type(L, 2) == LUA_TSTRING ?
-                    lua_tostring(L, 2) : luaL_typename(L, 2));
-}
-
-static int act_tostring(lua_State *L) {
-  char nm[64];
-  lua_pushstring(L, name(nm, checkact(L)));
-  return 1;
-}
-
 /* act:forward(Z) -> A = f(Z), Z's shape, a new matrix */
 static int act_forward(lua_State *L) {
   LAct *a = self(L);
-  Mat *Z = lnn_mat(L, 2);
+  Mat *Z = lmat_check(L, 2);
   if (a->Z == NULL || a->Z->rows != Z->rows || a->Z->cols != Z->cols) {
     Mat *Zc, *Ac;
     a->Z = a->A = NULL;  /* until both have the new shape (memory may run out) */
@@ -100,21 +79,21 @@ static int act_forward(lua_State *L) {
     a->Z = a->A = NULL;  /* no backward for a forward cut short */
     return lmat_interrupted(L, "activation forward");
   }
-  mat_copy(lnn_push_raw(L, a->A->rows, a->A->cols), a->A);
+  mat_copy(lmat_push_raw(L, a->A->rows, a->A->cols), a->A);
   return 1;
 }
 
 /* act:backward(dLdA) -> dLdZ, for the last forward */
 static int act_backward(lua_State *L) {
   LAct *a = self(L);
-  Mat *dA = lnn_mat(L, 2), *dZ;
+  Mat *dA = lmat_check(L, 2), *dZ;
   char nm[64], sa[32], sb[32];
   if (a->A == NULL)
     return luaL_error(L, "%s: backward called before forward", name(nm, a));
   if (dA->rows != a->A->rows || dA->cols != a->A->cols)
     return luaL_error(L, "%s: backward: dLdA is %s but the last forward gave A %s",
                       name(nm, a), lmat_shapestr(sa, dA), lmat_shapestr(sb, a->A));
-  dZ = lnn_push_raw(L, dA->rows, dA->cols);
+  dZ = lmat_push_raw(L, dA->rows, dA->cols);
   if (nn_act_backward(a->kind, a->alpha, dZ, a->Z, a->A, dA) != MAT_OK)
     return lmat_interrupted(L, "activation backward");
   return 1;
@@ -123,24 +102,13 @@ static int act_backward(lua_State *L) {
 /* act:jacobian(z) -> dA/dZ (n x n, entry (j, k) = dA_k/dZ_j) at a column z */
 static int act_jacobian(lua_State *L) {
   LAct *a = self(L);
-  Mat *z = lnn_mat(L, 2), *J;
+  Mat *z = lmat_check(L, 2), *J;
   char nm[64], sa[32];
   if (z->cols != 1)
     return luaL_error(L, "%s: jacobian: z must be a column (n x 1), got %s",
                       name(nm, a), lmat_shapestr(sa, z));
-  J = lnn_push_raw(L, z->rows, z->rows);  /* the kernel writes every entry */
+  J = lmat_push_raw(L, z->rows, z->rows);  /* the kernel writes every entry */
   nn_act_jacobian(a->kind, a->alpha, J, z);
-  return 1;
-}
-
-static int act_nothing(lua_State *L) {  /* sgd_step, zero_grad: no parameters */
-  self(L);
-  return 0;
-}
-
-static int act_parameters(lua_State *L) {
-  self(L);
-  lua_newtable(L);
   return 1;
 }
 
@@ -148,10 +116,15 @@ static const luaL_Reg methods[] = {
   {"forward", act_forward},
   {"backward", act_backward},
   {"jacobian", act_jacobian},
-  {"sgd_step", act_nothing},
-  {"zero_grad", act_nothing},
-  {"parameters", act_parameters},
+  {"sgd_step", lnn_nothing},
+  {"zero_grad", lnn_nothing},
+  {"parameters", lnn_noparams},
   {NULL, NULL}
+};
+
+const LClass lact_class = {
+  LACT_TNAME, sizeof(LAct), LACT_NUV, offsetof(LAct, kept), USE_Z | USE_A,
+  name, act_get, NULL, "activations have no settable fields"
 };
 
 void lactivation_register(lua_State *L) {
@@ -159,8 +132,7 @@ void lactivation_register(lua_State *L) {
     NN_STEP, NN_SIGMOID, NN_TANH, NN_RELU, NN_LEAKYRELU, NN_IDENTITY, NN_SOFTMAX
   };
   size_t i;
-  lnn_newclass(L, LACT_TNAME, methods, act_get, act_set, act_tostring);
-  lua_pop(L, 1);
+  lnn_newclass(L, &lact_class, methods);
   for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
     lua_pushinteger(L, kinds[i]);
     lua_pushcclosure(L, act_new, 1);

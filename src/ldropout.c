@@ -24,17 +24,21 @@ enum { UV_MASK = 1, NUV = UV_MASK };
 enum { NONE, TRAINED, EVALUATED };  /* the mode of the last forward */
 
 typedef struct LDropout {
+  const LClass *cls;
   double p;
   int training;
   int last;
   int rows, cols;  /* shape of the last forward */
 } LDropout;
 
+static const LClass dropout_class;
+
 static LDropout *checkdropout(lua_State *L) {
-  return (LDropout *)lnn_checkudata(L, 1, LDROPOUT_TNAME, sizeof(LDropout), NUV);
+  return (LDropout *)lnn_self(L, &dropout_class, 0);
 }
 
-static const char *name(char *buf, const LDropout *d) {
+static const char *name(char *buf, const void *obj) {
+  const LDropout *d = (const LDropout *)obj;
   char num[32];
   snprintf(buf, 48, "Dropout(%s)", lnn_num(num, d->p));
   return buf;
@@ -50,6 +54,7 @@ static int dropout_new(lua_State *L) {
                                                lnn_num(num, p)));
   }
   d = (LDropout *)lua_newuserdatauv(L, sizeof(LDropout), NUV);
+  d->cls = &dropout_class;
   d->p = p;
   d->training = 1;
   d->last = NONE;
@@ -58,12 +63,8 @@ static int dropout_new(lua_State *L) {
   return 1;
 }
 
-static int dropout_get(lua_State *L) {
-  LDropout *d = checkdropout(L);
-  const char *k;
-  if (lua_type(L, 2) != LUA_TSTRING)
-    return 0;
-  k = lua_tostring(L, 2);
+static int dropout_get(lua_State *L, void *obj, const char *k) {
+  const LDropout *d = (const LDropout *)obj;
   if (strcmp(k, "p") == 0)
     lua_pushnumber(L, d->p);
   else if (strcmp(k, "training") == 0)
@@ -74,18 +75,6 @@ static int dropout_get(lua_State *L) {
     lnn_getbuffer(L, 1, UV_MASK);
   else
     return 0;
-  return 1;
-}
-
-static int dropout_set(lua_State *L) {
-  char nm[48];
-  return luaL_error(L, "%s: cannot set field '%s' (use train() and eval() for the mode)",
-                    name(nm, checkdropout(L)), luaL_tolstring(L, 2, NULL));
-}
-
-static int dropout_tostring(lua_State *L) {
-  char nm[48];
-  lua_pushstring(L, name(nm, checkdropout(L)));
   return 1;
 }
 
@@ -143,31 +132,24 @@ static int dropout_eval(lua_State *L) {
   return 1;
 }
 
-static int dropout_nothing(lua_State *L) {  /* sgd_step, zero_grad */
-  checkdropout(L);
-  return 0;
-}
-
-static int dropout_parameters(lua_State *L) {
-  checkdropout(L);
-  lua_newtable(L);
-  return 1;
-}
-
 static const luaL_Reg methods[] = {
   {"forward", dropout_forward},
   {"backward", dropout_backward},
   {"train", dropout_train},
   {"eval", dropout_eval},
-  {"sgd_step", dropout_nothing},
-  {"zero_grad", dropout_nothing},
-  {"parameters", dropout_parameters},
+  {"sgd_step", lnn_nothing},
+  {"zero_grad", lnn_nothing},
+  {"parameters", lnn_noparams},
   {NULL, NULL}
 };
 
+static const LClass dropout_class = {
+  LDROPOUT_TNAME, sizeof(LDropout), NUV, 0, 0,
+  name, dropout_get, NULL, "use train() and eval() for the mode"
+};
+
 void ldropout_register(lua_State *L) {
-  lnn_newclass(L, LDROPOUT_TNAME, methods, dropout_get, dropout_set, dropout_tostring);
-  lua_pop(L, 1);
+  lnn_newclass(L, &dropout_class, methods);
   lua_pushcfunction(L, dropout_new);
   lua_setfield(L, -2, "Dropout");
 }

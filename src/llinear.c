@@ -20,10 +20,6 @@
 
 static const char *const fields[] = {"W", "W0", "dLdW", "dLdW0", NULL};
 
-static LLinear *checklinear(lua_State *L) {
-  return (LLinear *)lnn_checkudata(L, 1, LLINEAR_TNAME, sizeof(LLinear), LLINEAR_NUV);
-}
-
 /* The matrices a method uses: bit uv - 1 for user value uv. */
 enum {
   USE_W = 1 << (LLINEAR_UV_W - 1), USE_W0 = 1 << (LLINEAR_UV_W0 - 1),
@@ -31,29 +27,16 @@ enum {
   USE_A = 1 << (LLINEAR_UV_A - 1)
 };
 
-/* The layer's matrices that the caller uses, checked against its user
-   values: debug.setuservalue can put others there, and a pointer kept to
-   a matrix no longer held would dangle.  A swapped copy of the last input
-   is forgotten; swapped parameters or gradients are an error. */
-static LLinear *intact(lua_State *L, LLinear *l, unsigned uses) {
-  Mat *kept[] = {l->W, l->W0, l->dW, l->dW0, l->A};  /* user values 1 to 5 */
-  unsigned held = lnn_held(L, 1, uses, kept);
-  if ((uses & USE_A) && !(held & USE_A)) {
-    l->A = NULL;
-    l->b = -1;
-  }
-  if ((held | USE_A) != (uses | USE_A))
-    luaL_error(L, "Linear(%d, %d): its matrices were replaced (debug.setuservalue)", l->m, l->n);
-  return l;
-}
-
-/* The same in methods, without a lookup by name. */
+/* In methods: self, with the matrices it uses checked (lnn_self).  A
+   swapped copy of the last input is forgotten; swapped parameters or
+   gradients are an error. */
 static LLinear *self(lua_State *L, unsigned uses) {
-  return intact(L, (LLinear *)lnn_self(L, LLINEAR_TNAME, sizeof(LLinear), LLINEAR_NUV), uses);
+  return (LLinear *)lnn_self(L, &llinear_class, uses);
 }
 
 /* "Linear(2, 3)", for messages */
-static const char *name(char *buf, const LLinear *l) {
+static const char *name(char *buf, const void *obj) {
+  const LLinear *l = (const LLinear *)obj;
   snprintf(buf, 48, "Linear(%d, %d)", l->m, l->n);
   return buf;
 }
@@ -76,6 +59,7 @@ static int linear_new(lua_State *L) {
   Mat *W;
   Rng *rng = lmat_rng(L);
   size_t i, len;
+  l->cls = &llinear_class;
   l->m = m;
   l->n = n;
   l->b = -1;
@@ -100,13 +84,9 @@ static void fieldshape(const LLinear *l, int uv, int *rows, int *cols) {
   *cols = (uv == LLINEAR_UV_W || uv == LLINEAR_UV_DW) ? l->n : 1;
 }
 
-static int linear_get(lua_State *L) {
-  LLinear *l = checklinear(L);
-  const char *k;
+static int linear_get(lua_State *L, void *obj, const char *k) {
+  const LLinear *l = (const LLinear *)obj;
   int i;
-  if (lua_type(L, 2) != LUA_TSTRING)
-    return 0;
-  k = lua_tostring(L, 2);
   for (i = 0; fields[i]; i++)
     if (strcmp(k, fields[i]) == 0) {
       lnn_getbuffer(L, 1, LLINEAR_UV_W + i);
@@ -123,15 +103,15 @@ static int linear_get(lua_State *L) {
   return 0;
 }
 
-static int linear_set(lua_State *L) {
-  LLinear *l = intact(L, checklinear(L), USE_W | USE_W0 | USE_DW | USE_DW0);
-  const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
+static int linear_set(lua_State *L, void *obj, const char *k) {
+  LLinear *l = (LLinear *)obj;
   char nm[48], sa[32];
   int i, rows, cols;
   Mat *src, *dst;
   for (i = 0; k && fields[i]; i++)
     if (strcmp(k, fields[i]) == 0)
       break;
+  self(L, USE_W | USE_W0 | USE_DW | USE_DW0);
   if (k == NULL || fields[i] == NULL)
     return luaL_error(L, "%s: cannot set field '%s' (settable: W, W0, dLdW, dLdW0)",
                       name(nm, l), k ? k : luaL_typename(L, 2));
@@ -148,16 +128,10 @@ static int linear_set(lua_State *L) {
   return 0;
 }
 
-static int linear_tostring(lua_State *L) {
-  char nm[48];
-  lua_pushstring(L, name(nm, checklinear(L)));
-  return 1;
-}
-
 /* layer:forward(A) -> Z = W^T A + W0 (n x b), a new matrix */
 static int linear_forward(lua_State *L) {
   LLinear *l = self(L, USE_W | USE_W0 | USE_A);
-  Mat *A = lnn_mat(L, 2), *Z;
+  Mat *A = lmat_check(L, 2), *Z;
   char nm[48], sa[32], sw[32];
   if (A->rows != l->m)
     return luaL_error(L, "%s: forward: A is %s but W is %s (A needs %d rows)",
@@ -168,7 +142,7 @@ static int linear_forward(lua_State *L) {
     l->A = lnn_buffer(L, 1, LLINEAR_UV_A, A->rows, A->cols);
   }
   mat_copy(l->A, A);
-  Z = lnn_push_raw(L, l->n, A->cols);
+  Z = lmat_push_raw(L, l->n, A->cols);
   if (nn_linear_forward(Z, l->W, l->W0, l->A) != MAT_OK)
     return lmat_interrupted(L, "Linear forward");
   l->b = A->cols;
@@ -178,14 +152,14 @@ static int linear_forward(lua_State *L) {
 /* layer:backward(dLdZ) -> dLdA = W dLdZ; sets dLdW = A dLdZ^T and dLdW0 */
 static int linear_backward(lua_State *L) {
   LLinear *l = self(L, USE_W | USE_A | USE_DW | USE_DW0);
-  Mat *dZ = lnn_mat(L, 2), *dA;
+  Mat *dZ = lmat_check(L, 2), *dA;
   char nm[48], sa[32];
-  if (l->b < 0)
+  if (l->b < 0 || l->A == NULL)  /* A: forgotten when swapped */
     return luaL_error(L, "%s: backward called before forward", name(nm, l));
   if (dZ->rows != l->n || dZ->cols != l->b)
     return luaL_error(L, "%s: backward: dLdZ is %s but the last forward gave Z %dx%d",
                       name(nm, l), lmat_shapestr(sa, dZ), l->n, l->b);
-  dA = lnn_push_raw(L, l->m, l->b);
+  dA = lmat_push_raw(L, l->m, l->b);
   if (nn_linear_backward(l->dW, l->dW0, dA, l->W, l->A, dZ) != MAT_OK)
     return lmat_interrupted(L, "Linear backward");
   return 1;
@@ -241,9 +215,13 @@ static const luaL_Reg methods[] = {
   {NULL, NULL}
 };
 
+const LClass llinear_class = {
+  LLINEAR_TNAME, sizeof(LLinear), LLINEAR_NUV, offsetof(LLinear, kept), USE_A,
+  name, linear_get, linear_set, NULL
+};
+
 void llinear_register(lua_State *L) {
-  lnn_newclass(L, LLINEAR_TNAME, methods, linear_get, linear_set, linear_tostring);
-  lua_pop(L, 1);
+  lnn_newclass(L, &llinear_class, methods);
   lua_pushcfunction(L, linear_new);
   lua_setfield(L, -2, "Linear");
 }

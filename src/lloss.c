@@ -18,18 +18,12 @@
 #include "nn.h"
 #include "nn_lua.h"
 
-static LLoss *checkloss(lua_State *L) {
-  return (LLoss *)lnn_checkudata(L, 1, LLOSS_TNAME, sizeof(LLoss), LLOSS_NUV);
-}
+enum { USE_G = 1 << (LLOSS_UV_G - 1), USE_Y = 1 << (LLOSS_UV_Y - 1) };
 
-/* The same in methods, without a lookup by name. */
+/* In methods: self.  Copies that are no longer the user values
+   (debug.setuservalue) are forgotten (lnn_self). */
 static LLoss *self(lua_State *L) {
-  LLoss *s = (LLoss *)lnn_self(L, LLOSS_TNAME, sizeof(LLoss), LLOSS_NUV);
-  Mat *m[] = {s->G, s->Y};  /* user values 1 and 2 (bits 0 and 1) */
-  /* copies that are no longer the user values (debug.setuservalue): forgotten */
-  if (lnn_held(L, 1, 3, m) != 3)
-    s->G = s->Y = NULL;
-  return s;
+  return (LLoss *)lnn_self(L, &lloss_class, USE_G | USE_Y);
 }
 
 static int is01(NnLossKind k) {
@@ -37,7 +31,8 @@ static int is01(NnLossKind k) {
 }
 
 /* "NLLM()", "ZeroOne()", "ZeroOne(0)", "Asymmetric(1, 5)", "Asymmetric(1, 5, 0)" */
-static const char *name(char *buf, const LLoss *s) {
+static const char *name(char *buf, const void *obj) {
+  const LLoss *s = (const LLoss *)obj;
   char a[32], b[32], t[32];
   const NnLoss *l = &s->l;
   const char *nm = nn_loss_name(l->kind);
@@ -68,18 +63,15 @@ static int loss_new(lua_State *L) {
   luaL_argcheck(L, isfinite(l.threshold), kind == NN_ASYMMETRIC ? 3 : 1,
                 "threshold must be a finite number");
   s = (LLoss *)lua_newuserdatauv(L, sizeof(LLoss), LLOSS_NUV);
+  s->cls = &lloss_class;
   s->l = l;
   s->G = s->Y = NULL;
   lmat_setclass(L, LLOSS_TNAME);
   return 1;
 }
 
-static int loss_get(lua_State *L) {
-  LLoss *s = checkloss(L);
-  const char *k;
-  if (lua_type(L, 2) != LUA_TSTRING)
-    return 0;
-  k = lua_tostring(L, 2);
+static int loss_get(lua_State *L, void *obj, const char *k) {
+  const LLoss *s = (const LLoss *)obj;
   if (strcmp(k, "kind") == 0)
     lua_pushstring(L, nn_loss_name(s->l.kind));
   else if (strcmp(k, "threshold") == 0 && is01(s->l.kind))
@@ -93,25 +85,12 @@ static int loss_get(lua_State *L) {
   return 1;
 }
 
-static int loss_set(lua_State *L) {
-  char nm[128];
-  return luaL_error(L, "%s: cannot set field '%s' (losses have no settable fields)",
-                    name(nm, checkloss(L)), lua_type(L, 2) == LUA_TSTRING ?
-                    lua_tostring(L, 2) : luaL_typename(L, 2));
-}
-
-static int loss_tostring(lua_State *L) {
-  char nm[128];
-  lua_pushstring(L, name(nm, checkloss(L)));
-  return 1;
-}
-
 /* Ypred (or Z) at 2 and Y at 3 must have the same shape. */
 static void checkpair(lua_State *L, LLoss *s, const char *op, const char *what,
                       Mat **G, Mat **Y) {
   char nm[128], sa[32], sb[32];
-  *G = lnn_mat(L, 2);
-  *Y = lnn_mat(L, 3);
+  *G = lmat_check(L, 2);
+  *Y = lmat_check(L, 3);
   if ((*G)->rows != (*Y)->rows || (*G)->cols != (*Y)->cols)
     luaL_error(L, "%s: %s: %s is %s but Y is %s (they must have the same shape)",
                name(nm, s), op, what, lmat_shapestr(sa, *G), lmat_shapestr(sb, *Y));
@@ -170,7 +149,7 @@ static int loss_backward(lua_State *L) {
                       name(nm, s));
   if (s->G == NULL)
     return luaL_error(L, "%s: backward called before forward", name(nm, s));
-  dG = lnn_push_raw(L, s->G->rows, s->G->cols);
+  dG = lmat_push_raw(L, s->G->rows, s->G->cols);
   if (nn_loss_backward(&s->l, dG, s->G, s->Y) != MAT_OK)
     return lmat_interrupted(L, "loss backward");
   return 1;
@@ -190,7 +169,7 @@ static int loss_forward_logits(lua_State *L) {
   checkpair(L, s, "forward_logits", "Z", &Z, &Y);
   buffers(L, s, Z->rows, Z->cols);
   mat_copy(s->Y, Y);
-  dZ = lnn_push_raw(L, Z->rows, Z->cols);
+  dZ = lmat_push_raw(L, Z->rows, Z->cols);
   if (nn_loss_logits(s->l.kind, Z, s->Y, &v, s->G, dZ) != MAT_OK) {
     s->G = s->Y = NULL;
     return lmat_interrupted(L, "loss forward_logits");
@@ -207,13 +186,17 @@ static const luaL_Reg methods[] = {
   {NULL, NULL}
 };
 
+const LClass lloss_class = {
+  LLOSS_TNAME, sizeof(LLoss), LLOSS_NUV, offsetof(LLoss, kept), USE_G | USE_Y,
+  name, loss_get, NULL, "losses have no settable fields"
+};
+
 void lloss_register(lua_State *L) {
   static const NnLossKind kinds[] = {
     NN_SQUARED, NN_NLL, NN_NLLM, NN_HINGE, NN_ZEROONE, NN_ASYMMETRIC
   };
   size_t i;
-  lnn_newclass(L, LLOSS_TNAME, methods, loss_get, loss_set, loss_tostring);
-  lua_pop(L, 1);
+  lnn_newclass(L, &lloss_class, methods);
   for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
     lua_pushinteger(L, kinds[i]);
     lua_pushcclosure(L, loss_new, 1);

@@ -26,13 +26,14 @@ const char *lmat_shapestr(char *buf, const Mat *m) {
 }
 
 /* The metatable is kept in the registry under the address of this variable
-   (a lookup by a light userdata key, no string involved) for the functions
-   of other files; the functions of this file have it as upvalue 1. */
+   (a lookup by a light userdata key, no string involved).  Every binding
+   gets its matrices through lmat_test / lmat_check and makes them with
+   lmat_push / lmat_push_raw, which look it up there. */
 static const char mt_key = 0;
 
 /* A matrix's data follows its header in the userdata: another userdata
    given the matrix metatable (debug.setmetatable) is not a matrix. */
-int lmat_valid(lua_State *L, int idx, const Mat *m) {
+static int lmat_valid(lua_State *L, int idx, const Mat *m) {
   size_t len = lua_rawlen(L, idx);
   return len >= sizeof(Mat) && m->v == (const double *)(m + 1) && m->rows >= 0 &&
          m->cols >= 0 && (len - sizeof(Mat)) % sizeof(double) == 0 &&
@@ -59,24 +60,6 @@ Mat *lmat_test(lua_State *L, int idx) {
 
 Mat *lmat_check(lua_State *L, int idx) {
   Mat *m = lmat_test(L, idx);
-  if (m == NULL)
-    notmatrix(L, idx);
-  return m;
-}
-
-/* lmat_test and lmat_check for the functions below, against upvalue 1. */
-static Mat *tomat(lua_State *L, int idx) {
-  void *p = lua_touserdata(L, idx);
-  int same;
-  if (p == NULL || !lua_getmetatable(L, idx))
-    return NULL;
-  same = lua_rawequal(L, -1, lua_upvalueindex(1));
-  lua_pop(L, 1);
-  return same && lmat_valid(L, idx, (Mat *)p) ? (Mat *)p : NULL;
-}
-
-static Mat *checkmat(lua_State *L, int idx) {
-  Mat *m = tomat(L, idx);
   if (m == NULL)
     notmatrix(L, idx);
   return m;
@@ -118,21 +101,6 @@ void lmat_setclass(lua_State *L, const char *tname) {
   if (luaL_getmetatable(L, tname) != LUA_TTABLE)
     luaL_error(L, "the %s metatable was taken out of the registry", tname);
   lua_setmetatable(L, -2);
-}
-
-Mat *lmat_push_rawmt(lua_State *L, int rows, int cols, int mt) {
-  Mat *m;
-  if (lua_type(L, mt) != LUA_TTABLE)  /* debug.setupvalue put something else there */
-    return lmat_push_raw(L, rows, cols);
-  m = newmat(L, rows, cols);
-  lua_pushvalue(L, mt);
-  lua_setmetatable(L, -2);
-  return m;
-}
-
-/* lmat_push_raw in the functions below, with the metatable of upvalue 1. */
-static Mat *pushraw(lua_State *L, int rows, int cols) {
-  return lmat_push_rawmt(L, rows, cols, lua_upvalueindex(1));
 }
 
 Mat *lmat_push(lua_State *L, int rows, int cols) {
@@ -187,7 +155,7 @@ static Mat *optdest(lua_State *L, int arg, const char *op, int rows, int cols) {
   char sa[32];
   if (lua_isnoneornil(L, arg))
     return NULL;
-  d = checkmat(L, arg);
+  d = lmat_check(L, arg);
   if (d->rows != rows || d->cols != cols)
     luaL_error(L, "%s: destination is %s but the result is %dx%d", op,
                lmat_shapestr(sa, d), rows, cols);
@@ -199,7 +167,7 @@ static Mat *optdest(lua_State *L, int arg, const char *op, int rows, int cols) {
 static Mat *result(lua_State *L, int arg, const char *op, int rows, int cols) {
   Mat *d = optdest(L, arg, op, rows, cols);
   if (d == NULL)
-    return pushraw(L, rows, cols);
+    return lmat_push_raw(L, rows, cols);
   lua_pushvalue(L, arg);
   return d;
 }
@@ -228,7 +196,7 @@ static int from_rows(lua_State *L, int arg) {
   }
   if (r > MAT_MAXDIM || c > MAT_MAXDIM)
     return luaL_error(L, "matrix: table is too large");
-  m = pushraw(L, (int)r, (int)c);
+  m = lmat_push_raw(L, (int)r, (int)c);
   for (i = 1; i <= r; i++) {
     if (lua_rawgeti(L, arg, (lua_Integer)i) != LUA_TTABLE)
       return luaL_error(L, "matrix: row %d is a %s, expected a table", (int)i,
@@ -247,7 +215,7 @@ static int from_rows(lua_State *L, int arg) {
 
 /* matrix.new(t) or matrix(t): from a table of rows, or a copy of a matrix. */
 static int m_new(lua_State *L) {
-  Mat *a = tomat(L, 1);
+  Mat *a = lmat_test(L, 1);
   if (a) {
     lmat_push_copy(L, a);
     return 1;
@@ -271,13 +239,13 @@ static int m_zeros(lua_State *L) {
 static int m_ones(lua_State *L) {
   int r, c;
   checkshape(L, 1, &r, &c);
-  mat_fill(pushraw(L, r, c), 1.0);
+  mat_fill(lmat_push_raw(L, r, c), 1.0);
   return 1;
 }
 
 /* matrix.fill(r, c, x) builds; m:fill(x) fills m in place. */
 static int m_fill(lua_State *L) {
-  Mat *m = tomat(L, 1);
+  Mat *m = lmat_test(L, 1);
   if (m) {
     mat_fill(m, luaL_checknumber(L, 2));
     lua_settop(L, 1);
@@ -288,7 +256,7 @@ static int m_fill(lua_State *L) {
     double x;
     checkshape(L, 1, &r, &c);
     x = luaL_checknumber(L, 3);
-    mat_fill(pushraw(L, r, c), x);
+    mat_fill(lmat_push_raw(L, r, c), x);
   }
   return 1;
 }
@@ -301,14 +269,14 @@ static int m_eye(lua_State *L) {
     lua_pushvalue(L, 1);
   }
   checkshape(L, 1, &r, &c);
-  mat_eye(pushraw(L, r, c));
+  mat_eye(lmat_push_raw(L, r, c));
   return 1;
 }
 
 /* The numbers of a vector argument: a table or a vector matrix.  Leaves a
    new n x 1 matrix on the stack. */
 static Mat *vector_arg(lua_State *L, int arg) {
-  Mat *a = tomat(L, arg), *m;
+  Mat *a = lmat_test(L, arg), *m;
   lua_Unsigned i, n;
   if (a) {
     luaL_argcheck(L, isvector(a), arg, "vector expected (a 1xn or nx1 matrix)");
@@ -321,7 +289,7 @@ static Mat *vector_arg(lua_State *L, int arg) {
   n = lua_rawlen(L, arg);
   if (n > MAT_MAXDIM)
     luaL_error(L, "matrix: table is too large");
-  m = pushraw(L, (int)n, 1);
+  m = lmat_push_raw(L, (int)n, 1);
   for (i = 1; i <= n; i++) {
     lua_rawgeti(L, arg, (lua_Integer)i);
     m->v[i - 1] = checkentry(L, (int)i, 1);
@@ -333,7 +301,7 @@ static int copy_part(lua_State *L, int byrow);
 
 /* matrix.col{...} builds an n x 1 vector; m:col(j) extracts column j. */
 static int m_col(lua_State *L) {
-  if (tomat(L, 1) && !lua_isnone(L, 2))
+  if (lmat_test(L, 1) && !lua_isnone(L, 2))
     return copy_part(L, 0);
   vector_arg(L, 1);
   return 1;
@@ -342,7 +310,7 @@ static int m_col(lua_State *L) {
 /* matrix.row{...} builds a 1 x n vector; m:row(i) extracts row i. */
 static int m_row(lua_State *L) {
   Mat *m;
-  if (tomat(L, 1) && !lua_isnone(L, 2))
+  if (lmat_test(L, 1) && !lua_isnone(L, 2))
     return copy_part(L, 1);
   m = vector_arg(L, 1);
   m->cols = m->rows;
@@ -351,11 +319,11 @@ static int m_row(lua_State *L) {
 }
 
 static int m_diag(lua_State *L) {
-  Mat *a = tomat(L, 1), *m;
+  Mat *a = lmat_test(L, 1), *m;
   int i, n;
   if (a && !isvector(a)) {  /* the diagonal of a matrix, as a column */
     n = a->rows < a->cols ? a->rows : a->cols;
-    m = pushraw(L, n, 1);
+    m = lmat_push_raw(L, n, 1);
     for (i = 0; i < n; i++)
       m->v[i] = a->v[(size_t)i * a->cols + i];
     return 1;
@@ -381,7 +349,7 @@ static int m_threads(lua_State *L) {
 }
 
 static int m_is(lua_State *L) {
-  lua_pushboolean(L, tomat(L, 1) != NULL);
+  lua_pushboolean(L, lmat_test(L, 1) != NULL);
   return 1;
 }
 
@@ -417,7 +385,7 @@ static int m_rand(lua_State *L) {
   size_t i, n;
   Rng *rng;
   checkshape(L, 1, &r, &c);
-  m = pushraw(L, r, c);
+  m = lmat_push_raw(L, r, c);
   rng = lmat_rng(L);
   for (i = 0, n = mat_len(m); i < n; i++)
     m->v[i] = rng_double(rng);
@@ -434,7 +402,7 @@ static int m_randn(lua_State *L) {
   mean = luaL_optnumber(L, 3, 0.0);
   sd = luaL_optnumber(L, 4, 1.0);
   luaL_argcheck(L, sd >= 0, 4, "standard deviation must be non-negative");
-  m = pushraw(L, r, c);
+  m = lmat_push_raw(L, r, c);
   rng = lmat_rng(L);
   for (i = 0, n = mat_len(m); i < n; i++)
     m->v[i] = mean + sd * rng_gauss(rng);
@@ -454,7 +422,7 @@ static int m_randint(lua_State *L) {
     return 1;
   }
   checkshape(L, 2, &r, &c);
-  m = pushraw(L, r, c);
+  m = lmat_push_raw(L, r, c);
   rng = lmat_rng(L);
   for (i = 0, len = mat_len(m); i < len; i++)
     m->v[i] = (double)(rng_randint(rng, (uint64_t)n) + 1);
@@ -464,7 +432,7 @@ static int m_randint(lua_State *L) {
 /* --- access --------------------------------------------------------- */
 
 static int m_shape(lua_State *L) {
-  Mat *m = checkmat(L, 1);
+  Mat *m = lmat_check(L, 1);
   lua_pushinteger(L, m->rows);
   lua_pushinteger(L, m->cols);
   return 2;
@@ -493,13 +461,13 @@ static size_t checkindex(lua_State *L, Mat *m, int nidx, const char *op) {
 }
 
 static int m_get(lua_State *L) {
-  Mat *m = checkmat(L, 1);
+  Mat *m = lmat_check(L, 1);
   lua_pushnumber(L, m->v[checkindex(L, m, lua_gettop(L) >= 3 ? 2 : 1, "get")]);
   return 1;
 }
 
 static int m_set(lua_State *L) {
-  Mat *m = checkmat(L, 1);
+  Mat *m = lmat_check(L, 1);
   int nidx = lua_gettop(L) >= 4 ? 2 : 1;
   size_t k = checkindex(L, m, nidx, "set");
   m->v[k] = luaL_checknumber(L, 2 + nidx);
@@ -508,7 +476,7 @@ static int m_set(lua_State *L) {
 }
 
 static int copy_part(lua_State *L, int byrow) {
-  Mat *m = checkmat(L, 1), *r;
+  Mat *m = lmat_check(L, 1), *r;
   lua_Integer k = luaL_checkinteger(L, 2);
   int i, n = byrow ? m->rows : m->cols;
   char s[32];
@@ -516,10 +484,10 @@ static int copy_part(lua_State *L, int byrow) {
     return luaL_error(L, "%s: index %I out of range for a %s matrix",
                       byrow ? "row" : "col", k, lmat_shapestr(s, m));
   if (byrow) {
-    r = pushraw(L, 1, m->cols);
+    r = lmat_push_raw(L, 1, m->cols);
     memcpy(r->v, m->v + (size_t)(k - 1) * m->cols, (size_t)m->cols * sizeof(double));
   } else {
-    r = pushraw(L, m->rows, 1);
+    r = lmat_push_raw(L, m->rows, 1);
     for (i = 0; i < m->rows; i++)
       r->v[i] = m->v[(size_t)i * m->cols + (size_t)(k - 1)];
   }
@@ -530,7 +498,7 @@ static int copy_part(lua_State *L, int byrow) {
    given: idx is a list of 1-based column indices, or a vector matrix of
    them.  For minibatches: X:columns(batch, Xb). */
 static int m_columns(lua_State *L) {
-  Mat *m = checkmat(L, 1), *iv = tomat(L, 2), *d, *t;
+  Mat *m = lmat_check(L, 1), *iv = lmat_test(L, 2), *d, *t;
   size_t small[256], *idx = small, i, n;
   char s[32], num[32];
   lua_settop(L, 3);
@@ -566,7 +534,7 @@ static int m_columns(lua_State *L) {
     idx[i] = (size_t)j - 1;
   }
   d = optdest(L, 3, "columns", m->rows, (int)n);
-  t = d != NULL && d->v != m->v ? d : pushraw(L, m->rows, (int)n);
+  t = d != NULL && d->v != m->v ? d : lmat_push_raw(L, m->rows, (int)n);
   mat_gather_cols(t, m, idx);
   if (d != NULL) {
     if (d != t)  /* dst was m itself */
@@ -578,14 +546,14 @@ static int m_columns(lua_State *L) {
 
 /* m:copy() -> a new copy; matrix.copy(src, dst) copies into dst. */
 static int m_copy(lua_State *L) {
-  Mat *a = checkmat(L, 1);
+  Mat *a = lmat_check(L, 1);
   Mat *d = result(L, 2, "copy", a->rows, a->cols);
   mat_copy(d, a);
   return 1;
 }
 
 static int m_reshape(lua_State *L) {
-  Mat *a = checkmat(L, 1), *m;
+  Mat *a = lmat_check(L, 1), *m;
   int r, c;
   char s[32];
   checkshape(L, 2, &r, &c);
@@ -600,9 +568,9 @@ static int m_reshape(lua_State *L) {
 }
 
 static int m_transpose(lua_State *L) {
-  Mat *a = checkmat(L, 1), *d = optdest(L, 2, "transpose", a->cols, a->rows);
+  Mat *a = lmat_check(L, 1), *d = optdest(L, 2, "transpose", a->cols, a->rows);
   if (d == NULL || d->v == a->v) {  /* into a fresh matrix, then copy back */
-    Mat *t = pushraw(L, a->cols, a->rows);
+    Mat *t = lmat_push_raw(L, a->cols, a->rows);
     if (mat_transpose(t, a) != MAT_OK)
       return lmat_interrupted(L, "transpose");
     if (d != NULL) {
@@ -618,7 +586,7 @@ static int m_transpose(lua_State *L) {
 }
 
 static int m_totable(lua_State *L) {
-  Mat *m = checkmat(L, 1);
+  Mat *m = lmat_check(L, 1);
   int i, j;
   luaL_checkstack(L, 3, "totable");
   lua_createtable(L, m->rows, 0);
@@ -659,7 +627,7 @@ static double checkoperand(lua_State *L, int arg, const char *op) {
 /* a op b into the optional destination at arg 3: matrices of equal shape, a
    column against a matrix, or a matrix against a number. */
 static int arith(lua_State *L, MatOp op) {
-  Mat *a = tomat(L, 1), *b = tomat(L, 2), *d;
+  Mat *a = lmat_test(L, 1), *b = lmat_test(L, 2), *d;
   const char *name = opname[op];
   if (a && b) {
     if (a->rows == b->rows && a->cols == b->cols) {
@@ -712,7 +680,7 @@ static int matmul(lua_State *L, Mat *a, int ta, Mat *b, int tb) {
   d = optdest(L, 3, "matmul", m, n);
   alias = d != NULL && (d->v == a->v || d->v == b->v);
   if (d == NULL || alias) {
-    Mat *t = pushraw(L, m, n);
+    Mat *t = lmat_push_raw(L, m, n);
     if (mat_matmul(t, a, ta, b, tb) != MAT_OK)
       return lmat_interrupted(L, "matrix product");
     if (alias) {
@@ -729,12 +697,12 @@ static int matmul(lua_State *L, Mat *a, int ta, Mat *b, int tb) {
 
 /* matrix.matmul(a, b [, dst [, ta [, tb]]]): ta / tb true use a^T / b^T. */
 static int m_matmul(lua_State *L) {
-  Mat *a = checkmat(L, 1), *b = checkmat(L, 2);
+  Mat *a = lmat_check(L, 1), *b = lmat_check(L, 2);
   return matmul(L, a, lua_toboolean(L, 4), b, lua_toboolean(L, 5));
 }
 
 static int m_scale(lua_State *L) {
-  Mat *a = checkmat(L, 1);
+  Mat *a = lmat_check(L, 1);
   double s = luaL_checknumber(L, 2);
   Mat *d = result(L, 3, "scale", a->rows, a->cols);
   mat_binop_scalar(d, a, s, MAT_MUL, 0);
@@ -746,7 +714,7 @@ static int mm_add(lua_State *L) { lua_settop(L, 2); return arith(L, MAT_ADD); }
 static int mm_sub(lua_State *L) { lua_settop(L, 2); return arith(L, MAT_SUB); }
 
 static int mm_mul(lua_State *L) {
-  Mat *a = tomat(L, 1), *b = tomat(L, 2);
+  Mat *a = lmat_test(L, 1), *b = lmat_test(L, 2);
   lua_settop(L, 2);
   if (a && b)
     return matmul(L, a, 0, b, 0);
@@ -755,27 +723,27 @@ static int mm_mul(lua_State *L) {
 
 static int mm_div(lua_State *L) {
   lua_settop(L, 2);
-  if (tomat(L, 2) && tomat(L, 1))
+  if (lmat_test(L, 2) && lmat_test(L, 1))
     return luaL_error(L, "/: cannot divide by a matrix (use a:div(b) for the "
                          "elementwise quotient)");
   return arith(L, MAT_DIV);
 }
 
 static int mm_unm(lua_State *L) {
-  Mat *a = checkmat(L, 1), *d = pushraw(L, a->rows, a->cols);
+  Mat *a = lmat_check(L, 1), *d = lmat_push_raw(L, a->rows, a->cols);
   mat_binop_scalar(d, a, -1.0, MAT_MUL, 0);
   return 1;
 }
 
 static int mm_eq(lua_State *L) {
-  Mat *a = tomat(L, 1), *b = tomat(L, 2);
+  Mat *a = lmat_test(L, 1), *b = lmat_test(L, 2);
   lua_pushboolean(L, a && b && mat_equal(a, b));
   return 1;
 }
 
 /* m:map(f [, dst]): f(x, i, j) for each element. */
 static int m_map(lua_State *L) {
-  Mat *a = checkmat(L, 1), *d;
+  Mat *a = lmat_check(L, 1), *d;
   int i, j;
   luaL_checktype(L, 2, LUA_TFUNCTION);
   d = result(L, 3, "map", a->rows, a->cols);
@@ -810,7 +778,7 @@ static int optaxis(lua_State *L, int arg) {
 }
 
 static int reduction(lua_State *L, MatReduce r, const char *name) {
-  Mat *a = checkmat(L, 1), *d;
+  Mat *a = lmat_check(L, 1), *d;
   int axis = optaxis(L, 2);
   int empty = axis == 0 ? mat_len(a) == 0 : axis == 1 ? a->rows == 0 : a->cols == 0;
   if (empty && (r == MAT_MAX || r == MAT_MIN)) {
@@ -821,7 +789,7 @@ static int reduction(lua_State *L, MatReduce r, const char *name) {
     lua_pushnumber(L, mat_reduce_all(a, r));
     return 1;
   }
-  d = axis == 1 ? pushraw(L, 1, a->cols) : pushraw(L, a->rows, 1);
+  d = axis == 1 ? lmat_push_raw(L, 1, a->cols) : lmat_push_raw(L, a->rows, 1);
   mat_reduce_axis(d, a, axis, r);
   return 1;
 }
@@ -832,7 +800,7 @@ static int m_max(lua_State *L) { return reduction(L, MAT_MAX, "max"); }
 static int m_min(lua_State *L) { return reduction(L, MAT_MIN, "min"); }
 
 static int m_argmax(lua_State *L) {
-  Mat *a = checkmat(L, 1), *d;
+  Mat *a = lmat_check(L, 1), *d;
   int axis = optaxis(L, 2);
   size_t i, n;
   int empty = axis == 0 ? mat_len(a) == 0 : axis == 1 ? a->rows == 0 : a->cols == 0;
@@ -846,7 +814,7 @@ static int m_argmax(lua_State *L) {
     lua_pushinteger(L, (lua_Integer)(k % (size_t)a->cols) + 1);
     return 2;
   }
-  d = axis == 1 ? pushraw(L, 1, a->cols) : pushraw(L, a->rows, 1);
+  d = axis == 1 ? lmat_push_raw(L, 1, a->cols) : lmat_push_raw(L, a->rows, 1);
   mat_argmax_axis(d, a, axis);
   for (i = 0, n = mat_len(d); i < n; i++)
     d->v[i] += 1.0;  /* 1-based, like every index in Lua */
@@ -854,7 +822,7 @@ static int m_argmax(lua_State *L) {
 }
 
 static int m_dot(lua_State *L) {
-  Mat *a = checkmat(L, 1), *b = checkmat(L, 2);
+  Mat *a = lmat_check(L, 1), *b = lmat_check(L, 2);
   int same = a->rows == b->rows && a->cols == b->cols;
   if (!same && !(isvector(a) && isvector(b) && mat_len(a) == mat_len(b)))
     return lmat_shape_error(L, "dot", a, " and ", b, "shapes differ");
@@ -863,24 +831,24 @@ static int m_dot(lua_State *L) {
 }
 
 static int m_outer(lua_State *L) {
-  Mat *u = checkmat(L, 1), *v = checkmat(L, 2), *d, cu, cv;
+  Mat *u = lmat_check(L, 1), *v = lmat_check(L, 2), *d, cu, cv;
   luaL_argcheck(L, isvector(u), 1, "vector expected (a 1xn or nx1 matrix)");
   luaL_argcheck(L, isvector(v), 2, "vector expected (a 1xn or nx1 matrix)");
   cu.rows = (int)mat_len(u); cu.cols = 1; cu.v = u->v;
   cv.rows = 1; cv.cols = (int)mat_len(v); cv.v = v->v;
-  d = pushraw(L, cu.rows, cv.cols);
+  d = lmat_push_raw(L, cu.rows, cv.cols);
   if (mat_matmul(d, &cu, 0, &cv, 0) != MAT_OK)
     return lmat_interrupted(L, "outer");
   return 1;
 }
 
 static int m_norm(lua_State *L) {
-  lua_pushnumber(L, mat_norm(checkmat(L, 1)));
+  lua_pushnumber(L, mat_norm(lmat_check(L, 1)));
   return 1;
 }
 
 static int m_allclose(lua_State *L) {
-  Mat *a = checkmat(L, 1), *b = checkmat(L, 2);
+  Mat *a = lmat_check(L, 1), *b = lmat_check(L, 2);
   double rtol = luaL_optnumber(L, 3, 1e-5), atol = luaL_optnumber(L, 4, 1e-8);
   lua_pushboolean(L, a->rows == b->rows && a->cols == b->cols &&
                      mat_allclose(a, b, rtol, atol));
@@ -904,7 +872,7 @@ static void fmtnum(char *buf, double x) {
 }
 
 static int mm_tostring(lua_State *L) {
-  Mat *m = checkmat(L, 1);
+  Mat *m = lmat_check(L, 1);
   luaL_Buffer b;
   char s[32], num[32];
   int i, j, width[2 * PRINT_EDGE + PRINT_COLS];
@@ -977,11 +945,8 @@ int luaopen_nnlab_matrix(lua_State *L) {
   luaL_newmetatable(L, LMATRIX_TNAME);  /* or the one already there */
   lua_pushvalue(L, -1);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &mt_key);
-  lua_pushvalue(L, -1);
-  luaL_setfuncs(L, metamethods, 1);  /* every function gets the metatable */
-  luaL_newlibtable(L, functions);
-  lua_pushvalue(L, -2);
-  luaL_setfuncs(L, functions, 1);
+  luaL_setfuncs(L, metamethods, 0);
+  luaL_newlib(L, functions);
   lua_pushvalue(L, -1);
   lua_setfield(L, -3, "__index");
   /* matrix(t) is matrix.new(t). */

@@ -9,24 +9,18 @@
 
 #define LMATRIX_TNAME "matrix"
 
-/* The matrix at index idx, or a standard "bad argument" error. */
-Mat *lmat_check(lua_State *L, int idx);
-/* The matrix at index idx, or NULL. */
+/* The matrix at index idx, or NULL: a userdata with the matrix metatable
+   whose size and header are a matrix's (debug.setmetatable can give the
+   metatable to any userdata).  The one way to get a matrix, with: */
 Mat *lmat_test(lua_State *L, int idx);
-/* Is m, the userdata at idx with the matrix metatable, really a matrix (and
-   not another userdata given its metatable with debug.setmetatable)? */
-int lmat_valid(lua_State *L, int idx, const Mat *m);
+/* the same, or a standard "bad argument" error. */
+Mat *lmat_check(lua_State *L, int idx);
 /* Push a new rows x cols matrix (contents zero); raises a Lua error for a
    negative or overflowing size or when memory cannot be had. fname names the
    operation in error messages. */
 Mat *lmat_push(lua_State *L, int rows, int cols);
 /* The same without the zero fill, for callers that write every element. */
 Mat *lmat_push_raw(lua_State *L, int rows, int cols);
-/* lmat_push_raw with the metatable at index mt (a pseudo-index or an
-   absolute one), an upvalue of the calling C function that holds the
-   matrix metatable: no lookup in the registry.  Should debug.setupvalue
-   have put something else than a table there, the registry's is used. */
-Mat *lmat_push_rawmt(lua_State *L, int rows, int cols, int mt);
 /* luaL_setmetatable(L, tname), but an error if the registry's tname is not
    a table (debug.getregistry() can put anything there, and lua_setmetatable
    would read another value as a table).  Every binding uses it. */

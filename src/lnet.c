@@ -11,7 +11,8 @@
  *                                             fit's per-epoch measure
  *
  * The Lua side checks the arguments and calls these; a function here
- * returns nothing (or false) when the net has something it does not run (a
+ * returns nil (or false) and the reason, a string, when the net has
+ * something it does not run (a
  * module written in Lua, a loss without a gradient, labels the loss
  * refuses, shapes that do not chain, an optimizer written in Lua), and the
  * Lua loop then runs instead and reports any error in its own words.
@@ -19,45 +20,58 @@
  * the last step's input and output, the gradients, the batch size.
  */
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <lua.h>
 #include <lauxlib.h>
 
+#include "clock.h"
 #include "lmatrix.h"
 #include "net.h"
 #include "nn_lua.h"
 
-/* Are the matrices the Linear at idx points to still its user values?
-   (debug.setuservalue can swap them, and the loop would write into
-   collected ones.) */
-static int linear_intact(lua_State *L, int idx, const LLinear *lin) {
-  Mat *kept[] = {lin->W, lin->W0, lin->dW, lin->dW0};  /* user values 1 to 4 */
-  return lnn_held(L, idx, 0xF, kept) == 0xF;
+/* Are the parameters and gradients the Linear at idx points to still its
+   user values (lnn_intact)?  debug.setuservalue can swap them, and the loop
+   would write into collected ones. */
+static int linear_intact(lua_State *L, int idx, LLinear *lin) {
+  return lnn_intact(L, idx, &llinear_class, lin, 0xF);  /* user values 1 to 4 */
+}
+
+/* The module of class c at idx, or NULL.  The Lua loop calls a module's
+   methods through its metatable, so one given another metatable
+   (debug.setmetatable) is left to it. */
+static void *module(lua_State *L, int idx, const LClass *c) {
+  return luaL_testudata(L, idx, c->tname) ? lnn_test(L, idx, c) : NULL;
 }
 
 /* Fill net from the modules (a table at index 1) and the loss (at 2) for X
    and Y; the layers go in a new userdata pushed on the stack, whose user
    value is a copy of the list of modules (so that they live as long as the
    layers point into them, whatever becomes of the list).  Returns 0, with
-   nothing pushed, when the C loop cannot run this net. */
-static int describe(lua_State *L, Net *net, const Mat *X, const Mat *Y) {
-  LLoss *loss = (LLoss *)lnn_testudata(L, 2, LLOSS_TNAME, sizeof(LLoss), LLOSS_NUV);
+   nothing pushed and the reason in why (WHYLEN bytes), when the C loop
+   cannot run this net. */
+#define WHYLEN 96
+#define DECLINE(...) (snprintf(why, WHYLEN, __VA_ARGS__), 0)
+
+static int describe(lua_State *L, Net *net, const Mat *X, const Mat *Y, char *why) {
+  LLoss *loss = (LLoss *)module(L, 2, &lloss_class);
   int i, j, n = (int)lua_rawlen(L, 1), rows = X->rows;
   NnLossKind k;
-  if (loss == NULL || n == 0)
-    return 0;
+  if (loss == NULL)
+    return DECLINE("the loss is not one of nn's");
+  if (n == 0)
+    return DECLINE("the net has no modules");
   if (lua_getmetatable(L, 1)) {  /* a list with metamethods: leave it to Lua */
     lua_pop(L, 1);
-    return 0;
+    return DECLINE("the list of modules has a metatable");
   }
   memset(net, 0, sizeof *net);
   k = loss->l.kind;
   if (k != NN_SQUARED && k != NN_NLL && k != NN_NLLM && k != NN_HINGE)
-    return 0;
+    return DECLINE("the loss %s has no gradient", nn_loss_name(k));
   if (k == NN_HINGE && nn_hinge_bad_label(Y) >= 0)
-    return 0;
+    return DECLINE("a label is not -1 or +1 (Hinge)");
   net->n = n;
   net->in = rows;
   net->loss = loss->l;
@@ -66,27 +80,32 @@ static int describe(lua_State *L, Net *net, const Mat *X, const Mat *Y) {
   for (i = 0; i < n; i++) {
     NetLayer *l = &net->layer[i];
     void *ud;
+    const char *bad = "is not one of nn's modules";
     lua_rawgeti(L, 1, i + 1);
     lua_pushvalue(L, -1);
     lua_rawseti(L, -3, i + 1);
     ud = lua_touserdata(L, -1);
     for (j = 0; j < i; j++) {  /* a module twice: leave it to Lua */
       lua_rawgeti(L, 1, j + 1);
-      if (lua_touserdata(L, -1) == ud)
+      if (lua_touserdata(L, -1) == ud) {
         ud = NULL;
+        bad = "is in the net twice";
+      }
       lua_pop(L, 1);
     }
-    if (ud != NULL && lnn_testudata(L, -1, LLINEAR_TNAME, sizeof(LLinear), LLINEAR_NUV)) {
+    if (ud != NULL && module(L, -1, &llinear_class)) {
       LLinear *lin = (LLinear *)ud;
-      if (lin->m != rows || !linear_intact(L, -1, lin))
+      if (lin->m != rows || !linear_intact(L, -1, lin)) {
+        bad = lin->m != rows ? "does not take the rows before it" : "lost its matrices";
         ud = NULL;
+      }
       l->linear = 1;
       l->W = lin->W;
       l->W0 = lin->W0;
       l->dW = lin->dW;
       l->dW0 = lin->dW0;
       l->out = rows = lin->n;
-    } else if (ud != NULL && lnn_testudata(L, -1, LACT_TNAME, sizeof(LAct), LACT_NUV)) {
+    } else if (ud != NULL && module(L, -1, &lact_class)) {
       LAct *a = (LAct *)ud;
       l->linear = 0;
       l->act = a->kind;
@@ -98,13 +117,13 @@ static int describe(lua_State *L, Net *net, const Mat *X, const Mat *Y) {
     lua_pop(L, 1);
     if (ud == NULL) {
       lua_pop(L, 2);  /* the copy and the layers */
-      return 0;
+      return DECLINE("module %d %s", i + 1, bad);
     }
   }
   lua_setiuservalue(L, -2, 1);
   if (rows != Y->rows) {
     lua_pop(L, 1);
-    return 0;
+    return DECLINE("the net gives %d rows, Y has %d", rows, Y->rows);
   }
   net->fused = (net->layer[n - 1].linear == 0) &&
     ((net->layer[n - 1].act == NN_SOFTMAX && k == NN_NLLM) ||
@@ -128,7 +147,8 @@ static void sync(lua_State *L, Net *net, int layers, int lidx) {
     if (l->linear) {
       LLinear *lin = (LLinear *)lua_touserdata(L, -1);
       lin->b = -1;  /* until its A is this step's */
-      if (lin->A == NULL || lin->A->cols != b || !lnn_holds(L, -1, LLINEAR_UV_A, lin->A)) {
+      lnn_intact(L, -1, &llinear_class, lin, llinear_class.caches);
+      if (lin->A == NULL || lin->A->cols != b) {
         lin->A = NULL;
         lin->A = lnn_buffer(L, -1, LLINEAR_UV_A, lin->m, b);
       }
@@ -136,8 +156,8 @@ static void sync(lua_State *L, Net *net, int layers, int lidx) {
       lin->b = b;
     } else {
       LAct *a = (LAct *)lua_touserdata(L, -1);
-      if (a->Z == NULL || a->Z->rows != l->out || a->Z->cols != b ||
-          !lnn_holds(L, -1, LACT_UV_Z, a->Z) || !lnn_holds(L, -1, LACT_UV_A, a->A)) {
+      lnn_intact(L, -1, &lact_class, a, lact_class.caches);
+      if (a->Z == NULL || a->Z->rows != l->out || a->Z->cols != b) {
         Mat *Z, *A;
         a->Z = a->A = NULL;  /* until both have the new shape */
         Z = lnn_buffer(L, -1, LACT_UV_Z, l->out, b);
@@ -154,8 +174,8 @@ static void sync(lua_State *L, Net *net, int layers, int lidx) {
     }
     lua_pop(L, 1);
   }
-  if (loss->G == NULL || loss->G->rows != net->Y.rows || loss->G->cols != b ||
-      !lnn_holds(L, lidx, LLOSS_UV_G, loss->G) || !lnn_holds(L, lidx, LLOSS_UV_Y, loss->Y)) {
+  lnn_intact(L, lidx, &lloss_class, loss, lloss_class.caches);
+  if (loss->G == NULL || loss->G->rows != net->Y.rows || loss->G->cols != b) {
     Mat *G2, *Y2;
     loss->G = loss->Y = NULL;  /* until both have the new shape */
     G2 = lnn_buffer(L, lidx, LLOSS_UV_G, net->Y.rows, b);
@@ -168,9 +188,21 @@ static void sync(lua_State *L, Net *net, int layers, int lidx) {
   lua_pop(L, 1);  /* the modules */
 }
 
-/* _sgd(modules, loss, X, Y, iters, lr) -> the mean loss per step, or
-   nothing when the Lua loop must run instead. */
+/* nil (or false) and the reason the C loop declined */
+static int decline(lua_State *L, int b, const char *why) {
+  if (b)
+    lua_pushboolean(L, 0);
+  else
+    lua_pushnil(L);
+  lua_pushstring(L, why);
+  return 2;
+}
+#define declined(L, why) decline(L, 0, why)
+
+/* _sgd(modules, loss, X, Y, iters, lr) -> the mean loss per step, or nil
+   and the reason when the Lua loop must run instead. */
 static int l_sgd(lua_State *L) {
+  char why[WHYLEN];
   Net net;
   Mat *X, *Y;
   lua_Integer iters;
@@ -184,9 +216,9 @@ static int l_sgd(lua_State *L) {
   lr = luaL_checknumber(L, 6);
   lua_settop(L, 6);
   if (X->cols != Y->cols || X->cols == 0 || iters < 0 || iters > LONG_MAX)
-    return 0;
-  if (!describe(L, &net, X, Y))
-    return 0;
+    return declined(L, "the arguments are for the Lua loop to refuse");
+  if (!describe(L, &net, X, Y, why))
+    return declined(L, why);
   if (iters == 0) {
     lua_pushinteger(L, 0);
     return 1;
@@ -224,6 +256,7 @@ enum { JOB_LAYERS = 1, JOB_ORDER, JOB_WORK, JOB_TAIL, JOB_MODULES, JOB_LOSS, JOB
 #define JOB_TNAME "nn.FitJob"
 
 typedef struct Job {
+  const LClass *cls;
   Net net;
   OptConf conf;
   Mat *X, *Y;
@@ -231,6 +264,8 @@ typedef struct Job {
   int batch, mode;   /* mode: 0 in order, 1 shuffled, 2 drawn with replacement */
   int ready;         /* _fit_begin has set up an epoch */
 } Job;
+
+static const LClass job_class = {JOB_TNAME, sizeof(Job), JOB_NUV, 0, 0, NULL, NULL, NULL, NULL};
 
 /* User value uv of the job at index j: a userdata of at least size bytes,
    the one there if it is big enough, else a new one. */
@@ -252,6 +287,7 @@ static void *buffer(lua_State *L, int j, int uv, size_t size) {
 static int l_cache(lua_State *L) {
   Job *job = (Job *)lua_newuserdatauv(L, sizeof(Job), JOB_NUV);
   memset(job, 0, sizeof *job);
+  job->cls = &job_class;
   lmat_setclass(L, JOB_TNAME);
   return 1;
 }
@@ -343,22 +379,26 @@ static int paramstate(lua_State *L, int opt, int p, const OptConf *c, Mat **S, d
 }
 
 /* _fit_begin(modules, loss, X, Y, opt, batch, shuffle, job) -> true when
-   the job is set up for an epoch in C, false when the Lua loop must run it. */
+   the job is set up for an epoch in C, false and the reason when the Lua
+   loop must run it. */
 static int l_fit_begin(lua_State *L) {
-  Job *job = (Job *)lnn_checkudata(L, 8, JOB_TNAME, sizeof(Job), JOB_NUV);
+  char why[WHYLEN];
+  Job *job = (Job *)lnn_check(L, 8, &job_class);
   Net net;
   OptConf conf;
   Mat *X = lmat_check(L, 3), *Y = lmat_check(L, 4);
   lua_Integer batch = luaL_checkinteger(L, 6);
   int mode = lua_isstring(L, 7) ? 2 : lua_toboolean(L, 7), i, states;
-  size_t j;
   lua_settop(L, 8);
   luaL_checktype(L, 1, LUA_TTABLE);
   job->ready = 0;
   lua_pushboolean(L, 0);
-  if (X->cols != Y->cols || X->cols == 0 || batch < 1 || batch > X->cols ||
-      !optconf(L, 5, &conf) || !describe(L, &net, X, Y))
-    return 1;
+  if (X->cols != Y->cols || X->cols == 0 || batch < 1 || batch > X->cols)
+    return decline(L, 1, "the arguments are for the Lua loop to refuse");
+  if (!optconf(L, 5, &conf))
+    return decline(L, 1, "the optimizer is not one of nn's");
+  if (!describe(L, &net, X, Y, why))
+    return decline(L, 1, why);
   /* 10: the layers.  Every parameter's state, in a table (11). */
   lua_createtable(L, 2 * net.n, 0);
   states = lua_gettop(L);
@@ -374,7 +414,7 @@ static int l_fit_begin(lua_State *L) {
       lua_replace(L, -3);
       lua_pop(L, 1);
       if (!paramstate(L, 5, lua_gettop(L), &conf, l->S[w], &l->t[w]))
-        return lua_settop(L, 9), 1;
+        return decline(L, 1, "the optimizer's state is not as opt:step makes it");
       lua_rawseti(L, states, 2 * i + w + 1);
       lua_pop(L, 1);  /* the matrix */
     }
@@ -395,25 +435,11 @@ static int l_fit_begin(lua_State *L) {
     lua_setiuservalue(L, 8, JOB_MODULES + i - 1);
   }
   job->order = (size_t *)buffer(L, 8, JOB_ORDER, job->n * sizeof(size_t));
-  for (j = 0; j < job->n; j++)
-    job->order[j] = j;
-  if (mode == 1) {  /* np.random.permutation, as fit draws it: j = randint(i) */
-    Rng *rng = lmat_rng(L);
-    for (j = job->n - 1; j >= 1; j--) {
-      size_t k = (size_t)rng_randint(rng, (uint64_t)j + 1), t = job->order[j];
-      job->order[j] = job->order[k];
-      job->order[k] = t;
-    }
-  }
+  if (mode != 2)
+    net_order(job->order, job->n, job->n, mode == 1 ? NET_SHUFFLE : NET_INORDER, lmat_rng(L));
   job->ready = 1;
   lua_pushboolean(L, 1);
   return 1;
-}
-
-static double seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* The buffers for batches of b columns (the job at index 1). */
@@ -453,9 +479,9 @@ static int current(lua_State *L, Job *job) {
 }
 
 static int l_fit_run(lua_State *L) {
-  Job *job = (Job *)lnn_checkudata(L, 1, JOB_TNAME, sizeof(Job), JOB_NUV);
+  Job *job = (Job *)lnn_check(L, 1, &job_class);
   lua_Integer s = luaL_checkinteger(L, 2), nsteps = luaL_checkinteger(L, 3), done = 0;
-  double sum = 0.0, seen = 0.0, until = seconds() + 0.1;
+  double sum = 0.0, seen = 0.0, until = clock_seconds() + 0.1;
   Rng *rng = lmat_rng(L);
   int i, rc = MAT_OK;
   lua_settop(L, 3);
@@ -473,8 +499,7 @@ static int l_fit_run(lua_State *L) {
     double loss;
     if (job->mode == 2) {
       idx = job->order;
-      for (i = 0; i < b; i++)
-        idx[i] = (size_t)rng_randint(rng, (uint64_t)job->n);
+      net_order(idx, (size_t)b, job->n, NET_REPLACE, rng);
       bind(L, job, b);
       net_gather(&job->net, job->X, job->Y, idx);
     } else {
@@ -496,7 +521,7 @@ static int l_fit_run(lua_State *L) {
     done++;
     sum += loss;
     seen += b;
-    if (mat_interrupted || seconds() > until)
+    if (mat_interrupted || clock_seconds() > until)
       break;
   }
   if (done > 0 || rc != MAT_OK) {  /* leave everything as the Lua loop would */
@@ -535,16 +560,19 @@ static int l_fit_run(lua_State *L) {
    more rows: the row of the column's first maximum); or nothing when the Lua
    path must run.  The modules are left as after the last chunk. */
 static int l_evaluate(lua_State *L) {
+  char why[WHYLEN];
   Net net;
   Mat *X = lmat_check(L, 3), *Y = lmat_check(L, 4), *P;
   double threshold = luaL_checknumber(L, 5), sum = 0.0;
   lua_Integer chunk = luaL_checkinteger(L, 6);
   size_t first, n = (size_t)X->cols, j;
-  lnn_checkudata(L, 7, JOB_TNAME, sizeof(Job), JOB_NUV);  /* the cache of buffers */
+  lnn_check(L, 7, &job_class);  /* the cache of buffers */
   lua_settop(L, 7);
   luaL_checktype(L, 1, LUA_TTABLE);
-  if (X->cols != Y->cols || X->cols == 0 || chunk < 1 || !describe(L, &net, X, Y))
-    return 0;
+  if (X->cols != Y->cols || X->cols == 0 || chunk < 1)
+    return declined(L, "the arguments are for the Lua loop to refuse");
+  if (!describe(L, &net, X, Y, why))
+    return declined(L, why);
   if ((size_t)chunk > n)
     chunk = (lua_Integer)n;
   if (lua_getiuservalue(L, 7, JOB_PRED) == LUA_TUSERDATA &&

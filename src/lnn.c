@@ -1,6 +1,9 @@
 /*
- * lnn.c -- the C part of the nn module: the table of constructors, and the
- * helpers the nn bindings (llinear.c, lactivation.c, lloss.c) share.
+ * lnn.c -- the helpers the C classes share (the lauxlib of the bindings):
+ * the proof of an object's class, the check of the matrices it keeps, the
+ * metatable with __index, __newindex and __tostring made from an LClass,
+ * buffers in user values.  Registration is in lcore.c.  The reasons for
+ * this defence are in nn_lua.h, above LClass.
  */
 #include <stdio.h>
 
@@ -23,58 +26,6 @@ Mat *lnn_buffer(lua_State *L, int ud, int uv, int rows, int cols) {
   return m;
 }
 
-/* Is the userdata at idx size bytes with exactly nuv user values? */
-static int istype(lua_State *L, int idx, size_t size, int nuv) {
-  int ok = lua_rawlen(L, idx) == size;
-  if (ok) {
-    int top = lua_gettop(L);
-    idx = lua_absindex(L, idx);
-    ok = (nuv == 0 || lua_getiuservalue(L, idx, nuv) != LUA_TNONE) &&
-         lua_getiuservalue(L, idx, nuv + 1) == LUA_TNONE;
-    lua_settop(L, top);
-  }
-  return ok;
-}
-
-void *lnn_checkudata(lua_State *L, int idx, const char *tname, size_t size, int nuv) {
-  void *p = luaL_checkudata(L, idx, tname);
-  if (!istype(L, idx, size, nuv))
-    luaL_argerror(L, idx, lua_pushfstring(L, "%s expected, got another userdata with its "
-                                             "metatable", tname));
-  return p;
-}
-
-void *lnn_testudata(lua_State *L, int idx, const char *tname, size_t size, int nuv) {
-  void *p = luaL_testudata(L, idx, tname);
-  return p != NULL && istype(L, idx, size, nuv) ? p : NULL;
-}
-
-unsigned lnn_held(lua_State *L, int ud, unsigned uvs, Mat *const *m) {
-  unsigned held = 0, bit;
-  int uv, n = 0;
-  ud = lua_absindex(L, ud);
-  for (uv = 1, bit = 1; bit <= uvs; uv++, bit <<= 1) {
-    if (!(uvs & bit))
-      continue;
-    lua_getiuservalue(L, ud, uv);
-    n++;
-    if (m[uv - 1] == NULL || lua_touserdata(L, -1) == (void *)m[uv - 1])
-      held |= bit;
-  }
-  lua_pop(L, n);
-  return held;
-}
-
-int lnn_holds(lua_State *L, int ud, int uv, const Mat *m) {
-  int same;
-  if (m == NULL)
-    return 1;
-  lua_getiuservalue(L, ud, uv);
-  same = lua_touserdata(L, -1) == (void *)m;
-  lua_pop(L, 1);
-  return same;
-}
-
 Mat *lnn_getbuffer(lua_State *L, int ud, int uv) {
   lua_getiuservalue(L, ud, uv);
   return lmat_test(L, -1);
@@ -85,101 +36,139 @@ const char *lnn_num(char *buf, double x) {
   return buf;
 }
 
-/* What makes self safe to use is its size and number of user values,
-   which Lua code cannot change; its metatable it can (debug.setmetatable),
-   so comparing that adds no safety, only calls. */
-void *lnn_self(lua_State *L, const char *tname, size_t size, int nuv) {
-  void *p = lua_touserdata(L, 1);
-  if (p != NULL && lua_rawlen(L, 1) == size) {
-    int ok = lua_getiuservalue(L, 1, nuv + 1) == LUA_TNONE;
-    ok = lua_getiuservalue(L, 1, nuv) != LUA_TNONE && ok;
-    lua_pop(L, 2);
-    if (ok)
-      return p;
-  }
-  return lnn_checkudata(L, 1, tname, size, nuv);  /* for its error message */
-}
-
-Mat *lnn_mat(lua_State *L, int idx) {
+/* The size first, so that the class field can be read; then the class,
+   which only our constructor writes.  The metatable is not looked at: Lua
+   code can change it (debug.setmetatable), so it proves nothing. */
+void *lnn_test(lua_State *L, int idx, const LClass *c) {
   void *p = lua_touserdata(L, idx);
-  if (p != NULL && lua_getmetatable(L, idx)) {
-    int same = lua_rawequal(L, -1, lua_upvalueindex(1));
-    lua_pop(L, 1);
-    if (same && lmat_valid(L, idx, (Mat *)p))
-      return (Mat *)p;
+  if (p != NULL && lua_rawlen(L, idx) == c->size && *(const LClass **)p == c)
+    return p;
+  return NULL;
+}
+
+void *lnn_check(lua_State *L, int idx, const LClass *c) {
+  void *p = lnn_test(L, idx, c);
+  if (p == NULL) {
+    luaL_checkudata(L, idx, c->tname);  /* the error for another type */
+    luaL_argerror(L, idx, lua_pushfstring(L, "%s expected, got another userdata with its "
+                                             "metatable", c->tname));
   }
-  return lmat_check(L, idx);  /* for its error message */
+  return p;
 }
 
-Mat *lnn_push_raw(lua_State *L, int rows, int cols) {
-  return lmat_push_rawmt(L, rows, cols, lua_upvalueindex(1));
+int lnn_intact(lua_State *L, int idx, const LClass *c, void *obj, unsigned uses) {
+  Mat **kept = (Mat **)(void *)((char *)obj + c->kept);
+  unsigned bit, lost = 0;
+  int uv, n = 0;
+  idx = lua_absindex(L, idx);
+  for (uv = 1, bit = 1; bit <= uses; uv++, bit <<= 1) {
+    if (!(uses & bit))
+      continue;
+    lua_getiuservalue(L, idx, uv);
+    n++;
+    if (kept[uv - 1] != NULL && lua_touserdata(L, -1) != (void *)kept[uv - 1])
+      lost |= bit;
+  }
+  lua_pop(L, n);
+  if (lost & c->caches)  /* forget every copy: they go together */
+    for (uv = 1, bit = 1; bit <= c->caches; uv++, bit <<= 1)
+      if (c->caches & bit)
+        kept[uv - 1] = NULL;
+  return (lost & ~c->caches) == 0;
 }
 
-/* __index: a method from upvalue 1, else the type's own fields through the
-   C function in upvalue 2. */
+void *lnn_self(lua_State *L, const LClass *c, unsigned uses) {
+  void *p = lnn_check(L, 1, c);
+  if (uses != 0 && !lnn_intact(L, 1, c, p, uses)) {
+    char nm[LNN_NAMELEN];
+    luaL_error(L, "%s: its matrices were replaced (debug.setuservalue)", c->name(nm, p));
+  }
+  return p;
+}
+
+/* The classes lnn_newclass made, in C memory where Lua code cannot reach:
+   a method's class is an upvalue, which debug.setupvalue can replace with
+   any light userdata (debug.getregistry() hands some out), so it is used
+   only when it is one of these.  Registration writes the same constants
+   whatever the Lua state, and the program runs Lua in one thread. */
+static const LClass *known[16];
+static int nknown;
+
+/* Class c, upvalue up of the running method, checked. */
+static const LClass *upclass(lua_State *L, int up) {
+  const LClass *c = (const LClass *)lua_touserdata(L, lua_upvalueindex(up));
+  int i;
+  for (i = 0; i < nknown; i++)
+    if (known[i] == c)
+      return c;
+  luaL_error(L, "this method's class was replaced (debug.setupvalue)");
+  return NULL;
+}
+
+int lnn_nothing(lua_State *L) {
+  lnn_self(L, upclass(L, 1), 0);
+  return 0;
+}
+
+int lnn_noparams(lua_State *L) {
+  lnn_self(L, upclass(L, 1), 0);
+  lua_newtable(L);
+  return 1;
+}
+
+/* __index: a method from upvalue 1 (the table help.lua lists), else the
+   object's own fields, from the class in upvalue 2. */
 static int class_index(lua_State *L) {
-  lua_CFunction getfield;
+  const LClass *c;
+  void *obj;
   lua_pushvalue(L, 2);
   if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
     return 1;
   lua_pop(L, 1);
-  getfield = lua_tocfunction(L, lua_upvalueindex(2));
-  return getfield(L);
+  c = upclass(L, 2);
+  obj = lnn_check(L, 1, c);
+  return lua_type(L, 2) == LUA_TSTRING ? c->get(L, obj, lua_tostring(L, 2)) : 0;
 }
 
-void lnn_newclass(lua_State *L, const char *tname, const luaL_Reg *methods,
-                  lua_CFunction getfield, lua_CFunction setfield,
-                  lua_CFunction tostring) {
-  luaL_newmetatable(L, tname);
+static int class_newindex(lua_State *L) {
+  const LClass *c = upclass(L, 1);
+  void *obj = lnn_check(L, 1, c);
+  const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
+  char nm[LNN_NAMELEN];
+  if (c->set != NULL)
+    return c->set(L, obj, k);
+  return luaL_error(L, "%s: cannot set field '%s' (%s)", c->name(nm, obj),
+                    k ? k : luaL_typename(L, 2), c->fixed);
+}
+
+static int class_tostring(lua_State *L) {
+  const LClass *c = upclass(L, 1);
+  char nm[LNN_NAMELEN];
+  lua_pushstring(L, c->name(nm, lnn_check(L, 1, c)));
+  return 1;
+}
+
+void lnn_newclass(lua_State *L, const LClass *c, const luaL_Reg *methods) {
+  int i;
+  for (i = 0; i < nknown && known[i] != c; i++)
+    ;
+  if (i == nknown) {
+    if (nknown == (int)(sizeof known / sizeof known[0]))
+      luaL_error(L, "lnn_newclass: too many classes");
+    known[nknown++] = c;
+  }
+  luaL_newmetatable(L, c->tname);
   lua_newtable(L);
-  luaL_getmetatable(L, LMATRIX_TNAME);
+  lua_pushlightuserdata(L, (void *)c);
   luaL_setfuncs(L, methods, 1);
-  lua_pushcfunction(L, getfield);
+  lua_pushlightuserdata(L, (void *)c);
   lua_pushcclosure(L, class_index, 2);
   lua_setfield(L, -2, "__index");
-  lua_pushcfunction(L, setfield);
+  lua_pushlightuserdata(L, (void *)c);
+  lua_pushcclosure(L, class_newindex, 1);
   lua_setfield(L, -2, "__newindex");
-  lua_pushcfunction(L, tostring);
+  lua_pushlightuserdata(L, (void *)c);
+  lua_pushcclosure(L, class_tostring, 1);
   lua_setfield(L, -2, "__tostring");
-}
-
-static int getkind(lua_State *L) {
-  lua_getfield(L, 1, "kind");
-  return 1;
-}
-
-/* nn.kind(x): "Linear", an activation's name ("Tanh", ...), a loss's
-   ("NLLM", ...), "Dropout" or an optimizer's ("Adam", ...) for the C
-   objects; nil for anything else (also for another userdata given one of
-   their metatables, whose methods refuse it). */
-static int nn_kind(lua_State *L) {
-  lua_settop(L, 1);
-  if (luaL_testudata(L, 1, LLINEAR_TNAME) || luaL_testudata(L, 1, LACT_TNAME) ||
-      luaL_testudata(L, 1, LLOSS_TNAME) || luaL_testudata(L, 1, LDROPOUT_TNAME) ||
-      luaL_testudata(L, 1, LOPTIM_TNAME)) {
-    int status;
-    lua_pushcfunction(L, getkind);
-    lua_pushvalue(L, 1);
-    status = lua_pcall(L, 1, 1, 0);
-    if (status == LUA_ERRMEM)
-      return lua_error(L);
-    if (status == LUA_OK && lua_type(L, -1) == LUA_TSTRING)
-      return 1;
-  }
-  lua_pushnil(L);
-  return 1;
-}
-
-int luaopen_nnlab_nncore(lua_State *L) {
-  luaL_checkversion(L);
-  lua_newtable(L);
-  llinear_register(L);
-  lactivation_register(L);
-  lloss_register(L);
-  lnet_register(L);
-  loptim_register(L);
-  ldropout_register(L);
-  lua_pushcfunction(L, nn_kind);
-  lua_setfield(L, -2, "kind");
-  return 1;
+  lua_pop(L, 1);
 }

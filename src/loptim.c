@@ -23,6 +23,7 @@
 enum { UV_STATE = 1, NUV = UV_STATE };
 
 typedef struct LOptim {
+  const LClass *cls;
   OptConf c;
   lua_Integer steps;  /* calls of step */
 } LOptim;
@@ -54,8 +55,10 @@ static const char *const statenames[4][2] = {
   {NULL, NULL}, {"M", NULL}, {"G", NULL}, {"m", "v"}
 };
 
+static const LClass optim_class;
+
 static LOptim *checkoptim(lua_State *L) {
-  return (LOptim *)lnn_checkudata(L, 1, LOPTIM_TNAME, sizeof(LOptim), NUV);
+  return (LOptim *)lnn_self(L, &optim_class, 0);
 }
 
 static double *hyperp(OptConf *c, const Hyper *h) {
@@ -138,6 +141,7 @@ static int optim_new(lua_State *L) {
                                                "expected, got %s", luaL_typename(L, 1)));
   }
   o = (LOptim *)lua_newuserdatauv(L, sizeof(LOptim), NUV);
+  o->cls = &optim_class;
   o->c = c;
   o->steps = 0;
   lmat_setclass(L, LOPTIM_TNAME);
@@ -164,13 +168,9 @@ static void getstates(lua_State *L) {
   }
 }
 
-static int optim_get(lua_State *L) {
-  LOptim *o = checkoptim(L);
-  const char *k;
+static int optim_get(lua_State *L, void *obj, const char *k) {
+  LOptim *o = (LOptim *)obj;
   const Hyper *h;
-  if (lua_type(L, 2) != LUA_TSTRING)
-    return 0;
-  k = lua_tostring(L, 2);
   if ((h = findhyper(o->c.kind, k)) != NULL) {
     lua_pushnumber(L, *hyperp(&o->c, h));
     return 1;
@@ -186,9 +186,8 @@ static int optim_get(lua_State *L) {
   return 0;
 }
 
-static int optim_set(lua_State *L) {
-  LOptim *o = checkoptim(L);
-  const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
+static int optim_set(lua_State *L, void *obj, const char *k) {
+  LOptim *o = (LOptim *)obj;
   const char *nm = optim_name(o->c.kind);
   const Hyper *h = k ? findhyper(o->c.kind, k) : NULL;
   char list[80];
@@ -212,28 +211,20 @@ static int optim_set(lua_State *L) {
 
 /* "Adam(lr = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-08)"; weight_decay
    only when it is not 0. */
-static int optim_tostring(lua_State *L) {
-  LOptim *o = checkoptim(L);
-  luaL_Buffer b;
+static const char *name(char *buf, const void *obj) {
+  const LOptim *o = (const LOptim *)obj;
   const Hyper *h;
-  int first = 1;
-  luaL_buffinit(L, &b);
-  luaL_addstring(&b, optim_name(o->c.kind));
-  luaL_addchar(&b, '(');
+  size_t n = (size_t)snprintf(buf, LNN_NAMELEN, "%s(", optim_name(o->c.kind));
   for (h = hypers; h->name; h++) {
     char num[32];
-    double x = *hyperp(&o->c, h);
+    double x = *hyperp((OptConf *)&o->c, h);
     if (!(h->kinds & (1u << o->c.kind)) || (strcmp(h->name, "weight_decay") == 0 && x == 0))
       continue;
-    if (!first) luaL_addstring(&b, ", ");
-    first = 0;
-    luaL_addstring(&b, h->name);
-    luaL_addstring(&b, " = ");
-    luaL_addstring(&b, lnn_num(num, x));
+    n += (size_t)snprintf(buf + n, LNN_NAMELEN - n, "%s%s = %s", buf[n - 1] == '(' ? "" : ", ",
+                          h->name, lnn_num(num, x));  /* at most 6 x 40 bytes */
   }
-  luaL_addchar(&b, ')');
-  luaL_pushresult(&b);
-  return 1;
+  snprintf(buf + n, LNN_NAMELEN - n, ")");
+  return buf;
 }
 
 /* "parameter 2 (W0 of module 3)" into buf (at least 96 bytes), from the
@@ -393,11 +384,14 @@ static const luaL_Reg methods[] = {
   {NULL, NULL}
 };
 
+static const LClass optim_class = {
+  LOPTIM_TNAME, sizeof(LOptim), NUV, 0, 0, name, optim_get, optim_set, NULL
+};
+
 void loptim_register(lua_State *L) {
   static const OptKind kinds[] = {OPT_SGD, OPT_MOMENTUM, OPT_ADADELTA, OPT_ADAM};
   size_t i;
-  lnn_newclass(L, LOPTIM_TNAME, methods, optim_get, optim_set, optim_tostring);
-  lua_pop(L, 1);
+  lnn_newclass(L, &optim_class, methods);
   for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
     lua_pushinteger(L, kinds[i]);
     lua_pushcclosure(L, optim_new, 1);

@@ -26,6 +26,7 @@
 #include <lua.h>
 #include <lauxlib.h>
 
+#include "clock.h"
 #include "lmatrix.h"
 #include "lproc.h"
 #include "marshal.h"
@@ -316,9 +317,7 @@ static int p_mkdir(lua_State *L) {
 
 /* proc.now() -> seconds on a monotonic clock */
 static int p_now(lua_State *L) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  lua_pushnumber(L, (lua_Number)ts.tv_sec + (lua_Number)ts.tv_nsec * 1e-9);
+  lua_pushnumber(L, clock_seconds());
   return 1;
 }
 

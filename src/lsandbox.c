@@ -33,7 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
-#include <time.h>
 
 #include <lua.h>
 #include <lauxlib.h>
@@ -42,6 +41,7 @@
 #include "embedded.h"
 #include "lcore.h"
 #include "lmatrix.h"
+#include "clock.h"
 #include "lsandbox.h"
 #include "marshal.h"
 #include "rng.h"
@@ -71,12 +71,6 @@ typedef struct Sandbox {
 } Sandbox;
 
 static Sandbox *active;  /* the sandbox whose code runs now, for on_alarm */
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static Sandbox *sandbox_of(lua_State *S) {
   return *(Sandbox **)lua_getextraspace(S);
@@ -113,7 +107,7 @@ static void hook(lua_State *S, lua_Debug *ar) {
     sb->steps += HOOK_STEP;
     if (sb->steps > sb->step_limit)
       sb->tripped = TRIP_STEPS;
-    else if (now() > sb->deadline)
+    else if (clock_seconds() > sb->deadline)
       sb->tripped = TRIP_TIME;
   }
   if (sb->tripped) {  /* from now on, at every instruction */
@@ -602,7 +596,7 @@ static int run(lua_State *L, int sbidx, Job *job) {
   }
   if (!lua_checkstack(S, 4))
     return luaL_error(L, "sandbox: no stack space");
-  start = now();
+  start = clock_seconds();
   left = sb->time_limit - sb->time_used;
   sb->deadline = start + left;
   lua_pushcfunction(S, msgh);
@@ -616,7 +610,7 @@ static int run(lua_State *L, int sbidx, Job *job) {
   arm(0);
   active = NULL;
   mat_interrupted = 0;
-  sb->time_used += now() - start;
+  sb->time_used += clock_seconds() - start;
   if (status != LUA_OK) {
     lua_pushboolean(L, 0);
     push_error(L, sb, status);

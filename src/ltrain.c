@@ -7,6 +7,10 @@
  *   clock()           seconds from a monotonic clock (a float)
  *   gather(X, idx, first, count [, dst])
  *                     dst (d x count) = columns idx[first .. first+count-1] of X
+ *   order(shuffle, n, count, idx)
+ *                     idx[1 .. count] = the batch order (net_order in net.h)
+ *                     as 1-based columns: shuffle false (in order), true (a
+ *                     permutation, count = n) or 'replace' (count draws)
  *   rngstate()        a copy of the matrix random stream's state
  *   setrngstate(s)    puts such a copy back
  *
@@ -25,12 +29,13 @@
  * does not know (the grader's time limit, say) keeps doing its job.
  */
 #include <string.h>
-#include <time.h>
 
 #include <lua.h>
 #include <lauxlib.h>
 
+#include "clock.h"
 #include "lmatrix.h"
+#include "net.h"
 #include "nn_lua.h"
 #include "rng.h"
 
@@ -86,9 +91,7 @@ static int t_poll(lua_State *L) {
 }
 
 static int t_clock(lua_State *L) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  lua_pushnumber(L, (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9);
+  lua_pushnumber(L, clock_seconds());
   return 1;
 }
 
@@ -124,6 +127,27 @@ static int t_gather(lua_State *L) {
   return 1;
 }
 
+static int t_order(lua_State *L) {
+  int mode = lua_type(L, 1) == LUA_TSTRING ? NET_REPLACE : lua_toboolean(L, 1) ? NET_SHUFFLE
+                                                                              : NET_INORDER;
+  lua_Integer n = luaL_checkinteger(L, 2), count = luaL_checkinteger(L, 3), k;
+  size_t *order;
+  luaL_checktype(L, 4, LUA_TTABLE);
+  luaL_argcheck(L, n >= 1 && n <= MAT_MAXDIM, 2, "n out of range");
+  luaL_argcheck(L, count >= 0 && count <= (mode == NET_REPLACE ? MAT_MAXDIM : n), 3,
+                "count out of range");
+  if (mode == NET_SHUFFLE)
+    luaL_argcheck(L, count == n, 3, "a permutation has n entries");
+  order = (size_t *)lua_newuserdatauv(L, (size_t)(count > 0 ? count : 1) * sizeof(size_t), 0);
+  net_order(order, (size_t)count, (size_t)n, mode, lmat_rng(L));
+  for (k = 0; k < count; k++) {
+    lua_pushinteger(L, (lua_Integer)order[k] + 1);
+    lua_rawseti(L, 4, k + 1);
+  }
+  lua_settop(L, 4);
+  return 1;
+}
+
 static int t_rngstate(lua_State *L) {
   Rng *copy = (Rng *)lua_newuserdatauv(L, sizeof(Rng), 0);
   memcpy(copy, lmat_rng(L), sizeof(Rng));
@@ -143,6 +167,7 @@ static const luaL_Reg functions[] = {
   {"poll", t_poll},
   {"clock", t_clock},
   {"gather", t_gather},
+  {"order", t_order},
   {"rngstate", t_rngstate},
   {"setrngstate", t_setrngstate},
   {NULL, NULL}

@@ -170,13 +170,31 @@ void net_optim_update(Net *net, const OptConf *c, double scale) {
   }
 }
 
+void net_order(size_t *order, size_t count, size_t n, int mode, Rng *rng) {
+  size_t j;
+  if (mode == NET_REPLACE) {
+    for (j = 0; j < count; j++)
+      order[j] = (size_t)rng_randint(rng, (uint64_t)n);
+    return;
+  }
+  for (j = 0; j < count; j++)
+    order[j] = j;
+  if (mode == NET_SHUFFLE)
+    for (j = count - 1; count > 1 && j >= 1; j--) {
+      size_t k = (size_t)rng_randint(rng, (uint64_t)j + 1), t = order[j];
+      order[j] = order[k];
+      order[k] = t;
+    }
+}
+
 int net_sgd(Net *net, const Mat *X, const Mat *Y, long iters, double lr, Rng *rng,
             double *sum, long *done) {
   long t;
   double s = 0.0, loss;
   int rc = MAT_OK;
   for (t = 0; t < iters && rc == MAT_OK; t++) {
-    size_t i = (size_t)rng_randint(rng, (uint64_t)X->cols);
+    size_t i;
+    net_order(&i, 1, (size_t)X->cols, NET_REPLACE, rng);
     net_gather(net, X, Y, &i);
     rc = net_backprop(net, &loss);
     if (rc == MAT_OK)

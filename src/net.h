@@ -81,6 +81,21 @@ int net_sgd_update(Net *net, double lr);
    W with weight decay, W0 without, each after counting the step in its t. */
 void net_optim_update(Net *net, const OptConf *c, double scale);
 
+/*
+ * The batch order: the one place it is drawn, for the C loops and (through
+ * nnlab.core.train.order) the Lua loops, so that both take the same columns
+ * from the same random stream.  order gets count column indices, 0-based,
+ * of a data set of n columns:
+ *   NET_INORDER  0, 1, ..., count - 1 (an epoch in order, count = n);
+ *   NET_SHUFFLE  a permutation of 0 .. n - 1, as np.random.permutation(n)
+ *                draws it (Fisher-Yates from the end, j = randint(i + 1));
+ *                count = n;
+ *   NET_REPLACE  count draws randint(n), with replacement (one step's batch,
+ *                or Sequential:sgd's one column per step).
+ */
+enum { NET_INORDER, NET_SHUFFLE, NET_REPLACE };
+void net_order(size_t *order, size_t count, size_t n, int mode, Rng *rng);
+
 /* The homework's stochastic gradient descent, as Sequential:sgd: iters
    steps, each on column randint(N) of X and Y (drawn from rng exactly as
    matrix.randint draws), backprop, then the update.  *sum gets the sum of

@@ -5,6 +5,8 @@
 #ifndef NNLAB_NN_LUA_H
 #define NNLAB_NN_LUA_H
 
+#include <stddef.h>
+
 #include <lua.h>
 #include <lauxlib.h>
 
@@ -18,30 +20,81 @@
 #define LDROPOUT_TNAME "nn.Dropout"
 
 /*
- * The userdata of the C modules, for the bindings and the training loop
- * (lnet.c).  The matrices live in the userdata's user values, which keep
- * them alive; the pointers here are to those same matrices, so that a call
- * does not have to look them up.
+ * ====================================================================
+ * Adding a class: how the C objects defend themselves
+ * ====================================================================
+ * The debug library can give any userdata a class's metatable
+ * (debug.setmetatable) and put any value in its user values
+ * (debug.setuservalue), and a method that believed either would read
+ * memory that is not its object's or write into a collected matrix.  The
+ * program could wrap those two functions once, as its sandbox wraps
+ * setmetatable; but the same code is the C module build/nnlab/core.so for
+ * stock lua5.4, where the user's code runs before anything of ours and
+ * the debug library is whole.  So the defence is in the objects, in one
+ * place (lnn.c):
+ *   - an object proves its class: its first field is the address of its
+ *     LClass, written by the constructor, which no Lua code can forge
+ *     (lnn_test, lnn_check; the size is checked first, so the field is
+ *     there to read);
+ *   - the matrices it points to are its user values: lnn_self checks those
+ *     a method uses before the method runs (a swapped copy of the last
+ *     input is forgotten, a swapped parameter is an error);
+ *   - a matrix argument is proved by lmat_test / lmat_check (lmatrix.h).
+ * To add a class: put `const LClass *cls` first in its struct and its
+ * matrix pointers in one array, by user value (kept[uv - 1]); describe it
+ * in a static LClass; set obj->cls in the constructor before lmat_setclass;
+ * register it with lnn_newclass; start every method with lnn_self.
  */
+typedef struct LClass {
+  const char *tname;   /* the metatable's name in the registry */
+  size_t size;         /* the userdata's size */
+  int nuv;             /* its number of user values */
+  size_t kept;         /* offsetof the Mat *[] of user values 1.. (0: none) */
+  unsigned caches;     /* bits (uv - 1) of kept copies that may be forgotten */
+  /* "Linear(2, 3)" into buf (LNN_NAMELEN bytes), for __tostring and messages */
+  const char *(*name)(char *buf, const void *obj);
+  /* __index for a string key that is not a method: push it and return 1, or 0 */
+  int (*get)(lua_State *L, void *obj, const char *k);
+  /* __newindex (k NULL for a key that is not a string); NULL: none is
+     settable, and the error says why in the words of fixed */
+  int (*set)(lua_State *L, void *obj, const char *k);
+  const char *fixed;
+} LClass;
+
+#define LNN_NAMELEN 256
+
+/* The userdata of the C modules, for the bindings and the training loop
+   (lnet.c).  The matrices live in the userdata's user values, which keep
+   them alive; the pointers here are to those same matrices, so that a call
+   does not have to look them up. */
 
 /* nn.Linear: user values W (m x n), W0 (n x 1), dLdW, dLdW0 and a copy of
    the last input A (m x b, b the batch size of the last forward). */
 enum { LLINEAR_UV_W = 1, LLINEAR_UV_W0, LLINEAR_UV_DW, LLINEAR_UV_DW0, LLINEAR_UV_A,
        LLINEAR_NUV = LLINEAR_UV_A };
 
+/* kept[] names the same pointers as the fields (C11 anonymous members). */
 typedef struct LLinear {
+  const LClass *cls;
   int m, n;
-  int b;                       /* batch size of the last forward, -1 before */
-  Mat *W, *W0, *dW, *dW0, *A;  /* A is NULL before the first forward */
+  int b;  /* batch size of the last forward, -1 before */
+  union {
+    struct { Mat *W, *W0, *dW, *dW0, *A; };  /* A is NULL before the first forward */
+    Mat *kept[LLINEAR_NUV];
+  };
 } LLinear;
 
 /* The activations: user values copies of the last input Z and output A. */
 enum { LACT_UV_Z = 1, LACT_UV_A, LACT_NUV = LACT_UV_A };
 
 typedef struct LAct {
+  const LClass *cls;
   NnAct kind;
   double alpha;  /* LeakyReLU's slope for z < 0 */
-  Mat *Z, *A;    /* NULL before the first forward */
+  union {
+    struct { Mat *Z, *A; };  /* NULL before the first forward */
+    Mat *kept[LACT_NUV];
+  };
 } LAct;
 
 /* The losses: user values copies of the last Ypred (or SoftMax/Sigmoid of
@@ -49,15 +102,18 @@ typedef struct LAct {
 enum { LLOSS_UV_G = 1, LLOSS_UV_Y, LLOSS_NUV = LLOSS_UV_Y };
 
 typedef struct LLoss {
+  const LClass *cls;
   NnLoss l;
-  Mat *G, *Y;  /* NULL before the first forward */
+  union {
+    struct { Mat *G, *Y; };  /* NULL before the first forward */
+    Mat *kept[LLOSS_NUV];
+  };
 } LLoss;
 
-/* The table of constructors (Linear, Tanh, ..., NLLM, ..., kind). */
-int luaopen_nnlab_nncore(lua_State *L);
+extern const LClass llinear_class, lact_class, lloss_class;
 
 /* Each binding adds its constructors to the table on top of the stack and
-   registers its metatable. */
+   registers its metatable (lcore.c calls them). */
 void llinear_register(lua_State *L);
 void lactivation_register(lua_State *L);
 void lloss_register(lua_State *L);
@@ -73,43 +129,26 @@ int luaopen_nnlab_traincore(lua_State *L);
    contents are left as they were (or zero when new).  Does not touch the
    stack. */
 Mat *lnn_buffer(lua_State *L, int ud, int uv, int rows, int cols);
-/* luaL_checkudata(L, idx, tname) that also makes sure the userdata is of
-   that type, size bytes with nuv user values: debug.setmetatable can give
-   any userdata the type's metatable. */
-void *lnn_checkudata(lua_State *L, int idx, const char *tname, size_t size, int nuv);
-/* The same as luaL_testudata: NULL when it is not such a userdata. */
-void *lnn_testudata(lua_State *L, int idx, const char *tname, size_t size, int nuv);
-/* Does user value uv of the userdata at ud still hold m (or is m NULL)?  A
-   pointer a module keeps to one of its user values must be checked before
-   use: debug.setuservalue can put another value there, and the matrix
-   pointed to is then collected. */
-int lnn_holds(lua_State *L, int ud, int uv, const Mat *m);
-/* The same for several at once, with one pop: m[i] is the matrix kept in
-   user value i + 1, and bit i of uvs asks for its check; bit i of the
-   result is set when it holds (a NULL m[i] holds whatever is there). */
-unsigned lnn_held(lua_State *L, int ud, unsigned uvs, Mat *const *m);
 /* The matrix in user value uv (NULL if none), pushed onto the stack. */
 Mat *lnn_getbuffer(lua_State *L, int ud, int uv);
-/* A metatable whose __index looks up methods first and then calls
-   getfield(L) (self at 1, key at 2) for the rest; leaves it on the stack.
-   The methods get the matrix metatable as upvalue 1, for lnn_mat and
-   lnn_push_raw below.  The matrix module must be loaded first. */
-void lnn_newclass(lua_State *L, const char *tname, const luaL_Reg *methods,
-                  lua_CFunction getfield, lua_CFunction setfield,
-                  lua_CFunction tostring);
-/* In a method of such a class: self (argument 1), a userdata of size bytes
-   with exactly nuv user values (nuv >= 1), the proof that it was made as
-   one of the class; a standard error otherwise.  Its metatable is not
-   checked: an object of the class given another one still works.  So no
-   two userdata types of the program may share both a size and a number of
-   user values (tests/robust_spec.lua calls each class's methods on the
-   others' objects). */
-void *lnn_self(lua_State *L, const char *tname, size_t size, int nuv);
-/* In a method of such a class: the matrix at idx, or a standard error. */
-Mat *lnn_mat(lua_State *L, int idx);
-/* In a method of such a class: lmat_push_raw, with the matrix metatable
-   of upvalue 1 (no lookup in the registry). */
-Mat *lnn_push_raw(lua_State *L, int rows, int cols);
+/* The object of class c at idx, or NULL. */
+void *lnn_test(lua_State *L, int idx, const LClass *c);
+/* The same, or a standard "bad argument" error. */
+void *lnn_check(lua_State *L, int idx, const LClass *c);
+/* Are the kept matrices of obj (at idx) that uses asks for (bit uv - 1)
+   still its user values?  Kept copies (c->caches) that are not are all
+   forgotten (set to NULL) and do not count; 0 when another one is not. */
+int lnn_intact(lua_State *L, int idx, const LClass *c, void *obj, unsigned uses);
+/* In a method: self (argument 1) of class c, with the kept matrices uses
+   asks for intact; a standard error otherwise. */
+void *lnn_self(lua_State *L, const LClass *c, unsigned uses);
+/* Register class c's metatable with its methods (which get c as upvalue 1)
+   and __index, __newindex and __tostring from c; pops it. */
+void lnn_newclass(lua_State *L, const LClass *c, const luaL_Reg *methods);
+/* Methods for a class without parameters: sgd_step and zero_grad do
+   nothing, parameters returns {}. */
+int lnn_nothing(lua_State *L);
+int lnn_noparams(lua_State *L);
 /* "%.14g" into buf (at least 32 bytes), as Lua prints numbers. */
 const char *lnn_num(char *buf, double x);
 

@@ -436,6 +436,49 @@ describe('the C loops\' internal functions', function()
     assert.is_false(C._fit_begin({}, nn.Squared(), X, Y, nn.SGD(), 2, false, cache))
     assert.is_nil(C._sgd({nn.Linear(5, 3)}, nn.Squared(), X, Y, 1, 0.1))  -- shapes do not chain
   end)
+
+  it('say why they decline, and fit keeps the reason in its history', function()
+    local cache = C._cache()
+    matrix.seed(1)
+    local X, Y = matrix.randn(2, 6), matrix.randn(3, 6)
+    local pass = {forward = function(_, A) return A end, backward = function(_, d) return d end}
+    local function why(...) return select(2, C._sgd(...)) end
+    assert.are.equal('module 1 does not take the rows before it',
+      why({nn.Linear(5, 3)}, nn.Squared(), X, Y, 1, 0.1))
+    assert.are.equal("module 2 is not one of nn's modules",
+      why({nn.Linear(2, 3), pass}, nn.Squared(), X, Y, 1, 0.1))
+    local lin = nn.Linear(2, 3)
+    assert.are.equal('module 2 is in the net twice', why({lin, lin}, nn.Squared(), X, Y, 1, 0.1))
+    assert.are.equal('the loss ZeroOne has no gradient',
+      why({nn.Linear(2, 3)}, nn.ZeroOne(), X, Y, 1, 0.1))
+    assert.are.equal('the net has no modules', why({}, nn.Squared(), X, Y, 1, 0.1))
+    assert.are.equal('the net gives 4 rows, Y has 3', why({nn.Linear(2, 4)}, nn.Squared(), X, Y, 1, 0.1))
+    local ok, reason = C._fit_begin({nn.Linear(2, 3)}, nn.Squared(), X, Y, {step = function() end},
+      2, false, cache)
+    assert.is_false(ok)
+    assert.are.equal("the optimizer is not one of nn's", reason)
+    local h = nn.Sequential({nn.Linear(2, 3), pass}, nn.Squared()):fit(X, Y, {verbose = 0})
+    assert.are.equal("module 2 is not one of nn's modules", h.lua_loop)
+    assert.is_nil(nn.Sequential({nn.Linear(2, 3)}, nn.Squared()):fit(X, Y, {verbose = 0}).lua_loop)
+  end)
+
+  it('draw the batch order the Lua loop draws (T.order)', function()
+    local T = require('nnlab.core').train
+    assert.are.same({1, 2, 3, 4}, T.order(false, 4, 4, {}))
+    matrix.seed(3)
+    local p = T.order(true, 5, 5, {})
+    matrix.seed(3)  -- np.random.permutation: j = randint(i) from the end
+    local q = {1, 2, 3, 4, 5}
+    for i = 5, 2, -1 do
+      local j = matrix.randint(i)
+      q[i], q[j] = q[j], q[i]
+    end
+    assert.are.same(q, p)
+    matrix.seed(4)
+    local r = T.order('replace', 9, 3, {})
+    matrix.seed(4)
+    assert.are.same({matrix.randint(9), matrix.randint(9), matrix.randint(9)}, r)
+  end)
 end)
 
 describe('the layers\' buffers', function()

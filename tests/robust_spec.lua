@@ -168,27 +168,67 @@ describe('robustness regressions', function()
     assert.matches('nnlab.child\tfalse\t[^\n]*the nnlab.child metatable was taken out', out)
   end)
 
-  it('new matrices ignore a metatable upvalue that debug.setupvalue replaced', function()
-    -- The functions that make matrices take the matrix metatable from an
-    -- upvalue of theirs; a number put there must not be set as one.
+  it('new matrices ignore what debug.setupvalue puts in their makers', function()
+    -- The functions that make matrices take the matrix metatable from the
+    -- registry; a number put in an upvalue of theirs must not be set as one.
+    local mt = getmetatable(matrix.zeros(1, 1))
     local ones = matrix.ones
-    local _, mt = debug.getupvalue(ones, 1)
-    debug.setupvalue(ones, 1, 42)
+    local name, old = debug.getupvalue(ones, 1)
+    if name then debug.setupvalue(ones, 1, 42) end
     local ok, m = pcall(ones, 2, 3)
-    debug.setupvalue(ones, 1, mt)
+    if name then debug.setupvalue(ones, 1, old) end
     assert.is_true(ok)
     assert.are.equal(mt, getmetatable(m))
     assert.are.same({{1, 1, 1}, {1, 1, 1}}, m:totable())
     local loss = nn.Squared()
     loss:forward(matrix.zeros(2, 1), matrix.ones(2, 1))
-    local backward = loss.backward  -- no matrix argument: the upvalue is all it sees
-    _, mt = debug.getupvalue(backward, 1)
-    debug.setupvalue(backward, 1, 42)
+    local backward = loss.backward  -- no matrix argument: nothing else to go by
+    name, old = debug.getupvalue(backward, 1)
+    if name then debug.setupvalue(backward, 1, 42) end
     ok, m = pcall(backward, loss)
-    debug.setupvalue(backward, 1, mt)
+    if name then debug.setupvalue(backward, 1, old) end
     assert.is_true(ok)
     assert.are.equal(mt, getmetatable(m))
     assert.are.same({{-2}, {-2}}, m:totable())
+  end)
+
+  it("methods refuse a class upvalue that debug.setupvalue replaced", function()
+    -- The shared methods (sgd_step, parameters, __index, __tostring) know
+    -- their class by an upvalue; a light userdata from the registry, a
+    -- number or another class's must not be read as this class.
+    local act, lin = nn.Tanh(), nn.Linear(2, 3)
+    local sgd_step = act.sgd_step
+    local index = getmetatable(act).__index
+    local tostr = getmetatable(act).__tostring
+    local lightud
+    for k in pairs(debug.getregistry()) do
+      if type(k) == 'userdata' and getmetatable(k) == nil then lightud = k end
+    end
+    assert.is_not_nil(lightud)
+    local function fails(msg, f)
+      local ok, err = pcall(f)
+      assert.is_false(ok)
+      assert.is_truthy(tostring(err):find(msg, 1, true), tostring(err))
+    end
+    local _, mine = debug.getupvalue(sgd_step, 1)
+    local _, linear = debug.getupvalue(getmetatable(lin).__tostring, 1)
+    for _, bad in ipairs{42, lightud} do
+      debug.setupvalue(sgd_step, 1, bad)
+      debug.setupvalue(index, 2, bad)
+      debug.setupvalue(tostr, 1, bad)
+      fails("this method's class was replaced (debug.setupvalue)", function() sgd_step(act) end)
+      fails("this method's class was replaced (debug.setupvalue)", function() return act.kind end)
+      fails("this method's class was replaced (debug.setupvalue)", function() return tostring(act) end)
+    end
+    debug.setupvalue(tostr, 1, linear)  -- a class, but not act's: the proof fails
+    fails('nn.Linear expected, got nn.Activation',
+      function() return tostring(act) end)
+    debug.setupvalue(sgd_step, 1, mine)
+    debug.setupvalue(index, 2, mine)
+    debug.setupvalue(tostr, 1, mine)
+    assert.are.equal('Tanh()', tostring(act))
+    assert.are.equal('Tanh', act.kind)
+    assert.is_nil(sgd_step(act))
   end)
 
   it("a module whose kept matrices were swapped out (debug.setuservalue)", function()

@@ -458,8 +458,7 @@ function M.fit(net, X, Y, opts)
   local history = {loss = {}, accuracy = {}, val_loss = {}, val_accuracy = {},
     epochs = 0, steps = 0, optimizer = opt}
   local progress = new_progress(cfg.mode, cfg.out, epochs, total_steps, cfg.std)
-  local idx = {}
-  for i = 1, N do idx[i] = i end
+  local idx = {}  -- the batch order (T.order)
   -- The C modules keep their matrices for life, so their parameter list can
   -- be taken once; a module written in Lua may replace its matrices (a new
   -- dLdW every backward), so then the list is taken again every step.
@@ -473,52 +472,63 @@ function M.fit(net, X, Y, opts)
   -- data, whose measure needs buffers of its own size).
   local cache, vcache = C._cache(), Xv and C._cache()
 
+  -- The epoch's steps in C, after _fit_begin set them up.
+  local function c_steps(e, nsteps, tally)
+    local done = 0
+    while done < nsteps do
+      local k, lsum, lseen = C._fit_run(cache, done, nsteps)
+      done, history.steps = done + k, history.steps + k
+      tally.seen, tally.sum = tally.seen + lseen, tally.sum + lsum
+      T.poll()
+      if k == 0 then break end
+      progress.step(history.steps, e, history, tally.sum / tally.seen)
+    end
+  end
+
+  -- The epoch's steps in Lua, for nets the C loop does not run.
+  local function lua_steps(e, nsteps, tally)
+    if shuffle ~= 'replace' then T.order(shuffle, N, N, idx) end
+    for s = 1, nsteps do
+      local first, b
+      if shuffle == 'replace' then
+        b, first = batch, 1
+        T.order(shuffle, N, b, idx)
+      else
+        first = (s - 1) * batch + 1
+        b = math.min(batch, N - first + 1)
+      end
+      if not Xb or select(2, Xb:shape()) ~= b then Xb, Yb = nil, nil end
+      Xb = T.gather(X, idx, first, b, Xb)
+      Yb = T.gather(Y, idx, first, b, Yb)
+      local loss = net:backprop(Xb, Yb)
+      T.poll()
+      opt:step(params or net:parameters(), b == 1 and 1 or 1 / b)
+      history.steps = history.steps + 1
+      tally.seen, tally.sum = tally.seen + b, tally.sum + loss
+      progress.step(history.steps, e, history, tally.sum / tally.seen)
+    end
+  end
+
   local function run()
     for e = 1, epochs do
       epoch = e
       net:train()
       local nsteps = math.min(steps_per_epoch, total_steps - history.steps)
-      local seen, sum = 0, 0
-      -- With only C modules and a C optimizer the epoch's steps run in C
-      -- (src/lnet.c: the same draws, kernels and updates as the loop below,
-      -- to the bit), coming back to Lua about ten times a second for Ctrl-C
-      -- and the progress display.
-      local job = C._fit_begin(net.modules, net.loss, X, Y, opt, batch, shuffle, cache)
-      local done = 0
-      while job and done < nsteps do
-        local k, lsum, lseen = C._fit_run(cache, done, nsteps)
-        done, history.steps = done + k, history.steps + k
-        seen, sum = seen + lseen, sum + lsum
-        T.poll()
-        if k == 0 then break end
-        progress.step(history.steps, e, history, sum / seen)
-      end
-      if not job and shuffle == true then  -- np.random.permutation(N) + 1
-        for i = 1, N do idx[i] = i end
-        for i = N, 2, -1 do
-          local j = matrix.randint(i)
-          idx[i], idx[j] = idx[j], idx[i]
-        end
-      end
-      for s = 1, job and 0 or nsteps do
-        local first, b
-        if shuffle == 'replace' then
-          b = batch
-          for k = 1, b do idx[k] = matrix.randint(N) end
-          first = 1
-        else
-          first = (s - 1) * batch + 1
-          b = math.min(batch, N - first + 1)
-        end
-        if not Xb or select(2, Xb:shape()) ~= b then Xb, Yb = nil, nil end
-        Xb = T.gather(X, idx, first, b, Xb)
-        Yb = T.gather(Y, idx, first, b, Yb)
-        local loss = net:backprop(Xb, Yb)
-        T.poll()
-        opt:step(params or net:parameters(), b == 1 and 1 or 1 / b)
-        history.steps = history.steps + 1
-        seen, sum = seen + b, sum + loss
-        progress.step(history.steps, e, history, sum / seen)
+      local tally = {seen = 0, sum = 0}
+      -- The same bits.  An epoch runs in C (src/lnet.c) when every module
+      -- is a C one and the optimizer too, else in Lua (lua_steps below, the
+      -- oracle tests/perf_spec.lua holds the C loop to).  Both take their
+      -- batch order from T.order (net_order in src/net.h), run the same
+      -- kernels in the same order and update with the same scale 1/b, so
+      -- the weights, history and optimizer state agree to the bit; the C
+      -- loop returns to Lua about ten times a second for Ctrl-C and the
+      -- progress display.
+      local job, why = C._fit_begin(net.modules, net.loss, X, Y, opt, batch, shuffle, cache)
+      if job then
+        c_steps(e, nsteps, tally)
+      else
+        history.lua_loop = why
+        lua_steps(e, nsteps, tally)
       end
       net:eval()
       local l, a = measure(net, X, Y, classes, threshold, cache)
