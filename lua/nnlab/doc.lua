@@ -1087,7 +1087,7 @@ ex.hint('features')
 ]] },
   { name = 'ex.check', group = 'ex', call = { 'ex.check(id, answers)', "ex.check('exercise.part', answer)" },
     shapes = '',
-    desc = 'Checks an answer from the REPL: a whole exercise (a table of parts) or one part; says what is wrong in shape and kind without giving away the reference values.',
+    desc = 'Checks an answer from the REPL: a whole exercise (a table of parts) or one part; each part in a child process under the exercise\'s libs, limits and seeds, so the verdict is the one nnlab check gives the same answer in a file; says what is wrong in shape and kind without giving away the reference values.',
     example = [[
 ex.check('features.phi', function(x) return x end)
 ]] },

@@ -12,12 +12,37 @@
 --
 -- The set is loaded on first use ('lecture' unless ex.use says otherwise).
 -- Progress (the best score of each part) is kept for the session.
+--
+-- ex.check gives the verdict the grader gives for the same answer.  The
+-- answer is a live value of this Lua state (closures, objects), which cannot
+-- cross into the grader's sandbox, a Lua state of its own; so each part is
+-- checked in a child process (nnlab.proc), a copy of this state, under the
+-- part's limits and with its seeds, as the grader's child checks it.  There
+-- the answer's code runs in a "student world" that stands for the sandbox:
+--   - the globals the exercise's sandbox lacks are gone (io, debug, require,
+--     package, dofile, loadfile, arg, the REPL's helpers, and matrix or nn
+--     when its libs leave them out), print is captured, load takes text
+--     only, os has clock, time and date only, and so on; the student's own
+--     globals stay;
+--   - it runs on a coroutine of its own under a count hook that charges
+--     instructions and watches the part's seconds (and coroutine resumes,
+--     and memory), as the sandbox's hook does;
+--   - it draws from a matrix random stream of its own, seeded as the
+--     sandbox's is (the checker keeps its own stream, as in the grader).
+-- The checker runs outside that world with everything.  The parent kills
+-- the child at the part's deadline (seconds plus slack), as grader.grade
+-- does, and on Ctrl-C or any error; the child's copy of the state is
+-- thrown away, so nothing the answer does there reaches the session.
+-- Without nnlab.proc (stock Lua) the parts are checked in this process, in
+-- the same world, without the kill.
 local grader = require 'nnlab.grader'
 local report = require 'nnlab.report'
 
 local ex = {}
 local fmt = string.format
-local state = { name = 'lecture', best = {} }
+-- best: the best score of each part; pending: the parts last checked for
+-- form only (a few-answer part of a student copy: graded on submission)
+local state = { name = 'lecture', best = {}, pending = {} }
 
 local function set()
   if not state.set then state.set = grader.load_set(state.name) end
@@ -36,12 +61,14 @@ end
 local function record(r)
   for _, p in ipairs(r.parts) do
     state.best[p.id] = math.max(state.best[p.id] or 0, p.score)
+    if p.status == 'pending' then state.pending[p.id] = true
+    elseif p.status == 'passed' then state.pending[p.id] = nil end
   end
 end
 
 function ex.use(spec)
   state.set = grader.load_set(spec)
-  state.name, state.best = spec, {}
+  state.name, state.best, state.pending = spec, {}, {}
   ex.list()
 end
 
@@ -50,13 +77,16 @@ function ex.list()
   print(fmt('%s (%s)', s.title or s.id or state.name, state.name))
   local total, max = 0, 0
   for _, e in ipairs(s.exercises) do
-    local got, pts, tried = 0, 0, false
+    local got, pts, pend, tried = 0, 0, 0, false
     for _, p in ipairs(e.parts) do
-      local b = state.best[e.id .. '.' .. p.id]
+      local id = e.id .. '.' .. p.id
+      local b = state.best[id]
       if b then tried = true end
+      if state.pending[id] and (b or 0) < p.points then pend = pend + p.points - (b or 0) end
       got, pts = got + (b or 0), pts + p.points
     end
-    local status = not tried and 'not tried' or got == pts and 'done' or 'started'
+    local status = not tried and 'not tried' or got == pts and 'done'
+      or got + pend == pts and fmt('done (%s pending: graded on submission)', pend) or 'started'
     print(fmt('  %-12s %-44s %5s/%-3s %s', e.id, e.title or '', got, pts, status))
     total, max = total + got, max + pts
   end
@@ -68,9 +98,11 @@ function ex.show(id)
   print(fmt('%s: %s', e.id, e.title or ''))
   if e.statement then print((e.statement:gsub('^\n', ''))) end
   for _, p in ipairs(e.parts) do
-    local b = state.best[e.id .. '.' .. p.id]
-    print(fmt('  part %s.%s (%s point%s)%s', e.id, p.id, p.points, p.points == 1 and '' or 's',
-      b and fmt(' - best so far %s', b) or ''))
+    local id = e.id .. '.' .. p.id
+    local b = state.best[id]
+    print(fmt('  part %s (%s point%s)%s', id, p.points, p.points == 1 and '' or 's',
+      state.pending[id] and b < p.points and ' - checked for form; graded on submission'
+      or b and fmt(' - best so far %s', b) or ''))
     if p.statement then print('    ' .. p.statement:gsub('^\n', ''):gsub('\n', '\n    ')) end
   end
   if e.starter then
@@ -91,13 +123,342 @@ function ex.hint(id)
   print(fmt('hint %d/%d: %s', k, #hints, hints[k]))
 end
 
+---------------------------------------------------------------------------
+-- The student world (see the top of this file)
+
+local core = require 'nnlab.core'
+local matrix, T = core.matrix, core.train
+
+local MEMERR = 'not enough memory'  -- Lua's own message, and the hook's
+local STEP = 1000         -- instructions between two hook calls, as the sandbox
+local RESUME_COST = 1000  -- what a coroutine resume costs, in instructions
+
+-- Globals a submission's sandbox never has, whatever its libs.
+local ABSENT = { 'io', 'debug', 'package', 'require', 'dofile', 'loadfile', 'arg' }
+
+local function haslib(libs, name)
+  return (' ' .. libs .. ' '):find(' ' .. name .. ' ', 1, true) ~= nil
+end
+
+local function limit(set, part, k)
+  return grader.limit(set, part, k)
+end
+
+-- A world for one part: w:run(f, ...) runs f(...) in it and returns its
+-- results, or raises its error (a string).
+local function world(set, entry)
+  local part, libs = entry.part, entry.ex.libs or 'matrix nn'
+  local lim = {}
+  for _, k in ipairs { 'seconds', 'instructions', 'memory', 'output' } do lim[k] = limit(set, part, k) end
+  local w = { libs = libs, steps = 0, used = 0, out = {}, out_len = 0, dropped = 0 }
+  local sethook, create, status = debug.sethook, coroutine.create, coroutine.status
+  local resume, wrap = coroutine.resume, coroutine.wrap
+  -- what this world's own code calls, safe from an answer that redefines it
+  local now, collect, raise, tostr, type_, select_ = T.clock, collectgarbage, error, tostring, type, select
+  local concat, max, rawget_, rawset_, pack, unpack = table.concat, math.max, rawget, rawset, table.pack, table.unpack
+  local getrng, setrng, seed, randomseed = T.rngstate, T.setrngstate, matrix.seed, math.randomseed
+  local deadline, mem_base, mem_check
+
+  local function trip(why) w.tripped = w.tripped or why end
+  -- the sandbox's messages for a run that failed on a limit
+  local function failure(err)
+    if w.tripped == 'time limit exceeded' then
+      return fmt('time limit exceeded (the limit is %.15g s)', lim.seconds)
+    elseif w.tripped then
+      return fmt('instruction limit exceeded (the limit is %.15g instructions)', lim.instructions)
+    elseif err == MEMERR then
+      return fmt('not enough memory (the limit is %.4g MiB)', lim.memory / 2 ^ 20)
+    end
+    return err
+  end
+  local function hook()
+    if not w.tripped then
+      w.steps = w.steps + STEP
+      if w.steps > lim.instructions then
+        trip('instruction limit exceeded')
+      elseif now() > deadline then
+        trip('time limit exceeded')
+      elseif collect('count') > mem_check then
+        -- garbage counts too: collect before judging (the sandbox's
+        -- allocator collects before it refuses)
+        collect('collect')
+        local kb = collect('count')
+        if kb - mem_base > lim.memory / 1024 then
+          mem_check = kb
+          raise(MEMERR, 0)
+        end
+        mem_check = kb + lim.memory / 4096
+      end
+    end
+    if w.tripped then  -- from now on at every instruction: pcall cannot swallow it
+      sethook(hook, '', 1)
+      raise(w.tripped, 2)
+    end
+  end
+  local function hooked(f)  -- a coroutine's hook starts afresh: set it as it starts
+    return function(...)
+      sethook(hook, '', STEP)
+      return f(...)
+    end
+  end
+  local function charge()
+    w.steps = w.steps + RESUME_COST
+    if w.steps > lim.instructions then trip('instruction limit exceeded') end
+    if w.tripped then raise(w.tripped, 0) end
+  end
+
+  -- What the sandbox changes: {table, key, value} (nil removes).
+  local patches = {}
+  local function patch(t, k, v) patches[#patches + 1] = { t, k, v } end
+  local G = _G
+  for _, k in ipairs(ABSENT) do patch(G, k, nil) end
+  local program = package.loaded.nnlab  -- the REPL's globals are its parts
+  if type(program) == 'table' then
+    for k, v in pairs(program) do
+      if k ~= 'matrix' and k ~= 'nn' and rawequal(rawget(G, k), v) then patch(G, k, nil) end
+    end
+  end
+  local nn = package.loaded['nnlab.nn']
+  if not haslib(libs, 'matrix') and rawequal(rawget(G, 'matrix'), matrix) then patch(G, 'matrix', nil) end
+  if not haslib(libs, 'nn') and nn and rawequal(rawget(G, 'nn'), nn) then patch(G, 'nn', nil) end
+  patch(matrix, 'threads', nil)  -- the sandbox's matrix has no threads and no files
+  patch(matrix, 'load', nil)
+  patch(matrix, 'save', nil)
+  if nn then
+    patch(nn, 'save', nil)
+    patch(nn, 'load', nil)
+  end
+  patch(G, 'os', { clock = os.clock, time = os.time, date = os.date })
+  patch(string, 'dump', nil)
+  patch(G, 'print', function(...)
+    local n = select_('#', ...)
+    local t = {}
+    for i = 1, n do t[i] = tostr((select_(i, ...))) end
+    local s = concat(t, '\t') .. '\n'
+    local room = lim.output - w.out_len
+    if #s > room then
+      w.dropped = w.dropped + 1
+      s = s:sub(1, room)
+    end
+    w.out[#w.out + 1] = s
+    w.out_len = w.out_len + #s
+  end)
+  local raw_load, raw_setmetatable = load, setmetatable
+  patch(G, 'load', function(chunk, name, _, ...)
+    if type_(chunk) ~= 'string' then
+      raise(fmt("bad argument #1 to 'load' (string expected, got %s)", type_(chunk)), 2)
+    end
+    if select_('#', ...) > 0 then return raw_load(chunk, name or chunk, 't', (...)) end
+    return raw_load(chunk, name or chunk, 't')
+  end)
+  patch(G, 'collectgarbage', function(opt)
+    if (opt or 'collect') ~= 'count' then
+      raise('collectgarbage: only "count" is allowed in a submission', 2)
+    end
+    return max(0, collect('count') - mem_base)
+  end)
+  patch(G, 'setmetatable', function(t, mt)
+    if type_(mt) == 'table' and rawget_(mt, '__gc') ~= nil then
+      raise('setmetatable: __gc metamethods are not allowed in a submission', 2)
+    end
+    return raw_setmetatable(t, mt)
+  end)
+  patch(coroutine, 'create', function(f)
+    if type_(f) ~= 'function' then return create(f) end
+    return create(hooked(f))
+  end)
+  patch(coroutine, 'resume', function(...)
+    charge()
+    return resume(...)
+  end)
+  patch(coroutine, 'wrap', function(f)
+    if type_(f) ~= 'function' then return wrap(f) end
+    local g = wrap(hooked(f))
+    return function(...)
+      charge()
+      return g(...)
+    end
+  end)
+
+  local saved, inside, started = {}, false, 0
+  local function enter()
+    for i = 1, #patches do
+      local p = patches[i]
+      saved[i] = rawget_(p[1], p[2])
+      rawset_(p[1], p[2], p[3])
+    end
+    inside, started = true, now()
+    deadline = started + lim.seconds - w.used
+  end
+  local function leave()
+    w.used = w.used + (now() - started)
+    for i = #patches, 1, -1 do rawset_(patches[i][1], patches[i][2], saved[i]) end
+    inside = false
+  end
+
+  -- The answer's own matrix random stream (the checker keeps its own).
+  local rng
+  function w.seed(s)
+    local theirs = getrng()
+    seed(s)
+    rng = getrng()
+    setrng(theirs)
+    randomseed(s)
+  end
+
+  function w.run(f, ...)
+    if inside then return f(...) end  -- already in the world
+    if w.tripped then raise(failure(), 0) end
+    local co = create(function(...) return f(...) end)
+    local theirs = getrng()
+    setrng(rng)
+    mem_base = mem_base or collect('count')
+    mem_check = mem_check or mem_base + lim.memory / 4096
+    enter()
+    sethook(co, hook, '', STEP)
+    local r = pack(resume(co, ...))
+    leave()
+    rng = getrng()
+    setrng(theirs)
+    if not r[1] then raise(failure(r[2]), 0) end
+    if status(co) ~= 'dead' then raise('attempt to yield from outside a coroutine', 0) end
+    return unpack(r, 2, r.n)
+  end
+
+  function w.output()
+    return table.concat(w.out), w.dropped
+  end
+  return w
+end
+
+-- The part's checker on answers, in a world: the verdict, as the grader's
+-- check_in_sandbox makes it.
+local function check_part(set, entry, answers)
+  local w = world(set, entry)
+  w.seed(grader.seed(entry))
+  local base = grader.local_sub(answers)
+  local function run(f, ...) return w.run(f, ...) end
+  local sub = setmetatable({
+    root = base.root,
+    call = function(self, f, ...) return base.call(self, run, f, ...) end,
+    method = function(self, obj, name, ...)
+      return base.call(self, function(o, ...)
+        return w.run(function(...) return o[name](o, ...) end, ...)
+      end, obj, ...)
+    end,
+    index = function(self, obj, k)
+      return base.call(self, function(o) return w.run(function() return o[k] end) end, obj)
+    end,
+    seed = function(_, s) w.seed(s) return true end,
+  }, getmetatable(base))
+  local v = grader.verdict(entry, sub)
+  local out, dropped = w.output()
+  if dropped > 0 then out = out .. fmt('\n[output cut at %d bytes]', limit(set, entry.part, 'output')) end
+  v.output = out
+  if w.tripped and v.status ~= 'passed' and not (v.feedback or ''):find(w.tripped, 1, true) then
+    v.feedback = (v.feedback or '') .. fmt(' [%s]', w.tripped)
+  end
+  v.feedback = grader.sandbox_note(v.feedback, w.libs)
+  return v
+end
+
+local function failed(entry, feedback)
+  return { id = entry.id, title = entry.part.title, points = entry.part.points, score = 0,
+    status = 'failed', feedback = feedback }
+end
+
+-- The parts to check: id is an exercise or a part; each entry is numbered
+-- as in the whole set (the grader's seeds follow that number).
+local function entries(id)
+  local list = {}
+  for _, e in ipairs(grader.parts(set())) do
+    if e.ex.id == id or e.id == id then list[#list + 1] = e end
+  end
+  return list
+end
+
+-- Check each entry in a child of its own; the child being run is in
+-- running.child, for the caller to kill on an error or Ctrl-C.
+local function check_in_children(set_, list, answers, running)
+  local proc = require 'nnlab.proc'
+  local verdicts = {}
+  for _, entry in ipairs(list) do
+    local seconds = limit(set_, entry.part, 'seconds') + limit(set_, entry.part, 'slack')
+    running.spawning = true
+    running.child = proc.spawn(function(send)
+      local ok, v = pcall(check_part, set_, entry, answers)
+      if not ok then v = failed(entry, 'grader error: ' .. tostring(v)) end
+      send(v)
+    end, {
+      cpu = math.ceil(seconds) + 1, memory = grader.limits.process_memory,
+      fsize = 1024 * 1024, files = 64, processes = 64,
+    })
+    running.spawning = false
+    local child, deadline, v = running.child, proc.now() + seconds, nil
+    while not v do
+      proc.poll({ child }, math.max(0, math.min(0.5, deadline - proc.now())))
+      local frames, open = child:receive()
+      for _, f in ipairs(frames) do
+        if type(f) == 'table' and f.id == entry.id and type(f.score) == 'number' then v = f end
+      end
+      if not v and not open then
+        local how, code = child:wait()
+        v = failed(entry, (how == 'signal' and fmt('the grading process was killed by signal %d', code)
+          or fmt('the grading process exited with status %d', code)) .. ' while the part was checked')
+      elseif not v and proc.now() > deadline then
+        v = failed(entry, fmt('time limit: stopped after %s s in code the sandbox cannot interrupt '
+          .. 'while the part was checked (the limit is %s s, plus %s s for the checker)', seconds,
+          limit(set_, entry.part, 'seconds'), limit(set_, entry.part, 'slack')))
+      end
+    end
+    child:kill()
+    child:wait()
+    running.child = nil
+    verdicts[#verdicts + 1] = v
+  end
+  return verdicts
+end
+
+-- Run f(running, ...) so that an error or Ctrl-C leaves no child running:
+-- true and f's result, or false (interrupted: said in one line) or an error.
+local function guarded(what, f, ...)
+  local running = {}
+  local ok, res, interrupted = T.protect(f, running, ...)
+  if ok then return true, res end
+  if running.child then
+    running.child:kill()
+    running.child:wait()
+  end
+  -- a child whose handle was lost to the error (Ctrl-C right after a fork,
+  -- or inside grader.grade) is killed by its finalizer
+  collectgarbage('collect')
+  if interrupted then
+    io.stdout:flush()
+    io.stderr:write(what .. ': interrupted\n')
+    return false
+  end
+  error(res, 0)
+end
+
 function ex.check(id, answer)
   local e = find(id)
   local partid = id:match('^[^.]+%.(.+)$')
+  local list = entries(id)
+  if #list == 0 then error(fmt("no part '%s' (see ex.show('%s'))", id, e.id), 2) end
   local answers = { [e.id] = partid and { [partid] = answer } or answer }
-  local r = grader.check_answers(set(), answers, id)
-  if #r.parts == 0 then error(fmt("no part '%s' (see ex.show('%s'))", id, e.id), 2) end
-  r.file = id
+  local s = set()
+  local ok, verdicts = guarded('ex.check', function(running)
+    if pcall(require, 'nnlab.proc') then return check_in_children(s, list, answers, running) end
+    local vs = {}
+    for i, entry in ipairs(list) do vs[i] = check_part(s, entry, answers) end
+    return vs
+  end)
+  if not ok then return end
+  local r = { file = id, parts = verdicts, score = 0, max = 0 }
+  for i, v in ipairs(verdicts) do
+    r.score = r.score + v.score
+    r.max = r.max + list[i].part.points
+  end
   record(r)
   io.stdout:write(report.text(r))
 end
@@ -108,7 +469,11 @@ function ex.check_file(id, path)
   if id ~= nil then find(id) end
   local ok = pcall(require, 'nnlab.proc')
   if not ok then error('ex.check_file needs the nnlab program (it grades in a sandbox)', 2) end
-  local r = grader.grade(set(), { path }, { only = id })[1]
+  local s = set()
+  local done, r = guarded('ex.check_file', function()
+    return grader.grade(s, { path }, { only = id })[1]
+  end)
+  if not done then return end
   record(r)
   io.stdout:write(report.text(r))
 end

@@ -279,6 +279,7 @@ local function check_in_sandbox(set, entry, source, name, loaded)
     if loaded then loaded() end
     v = verdict(entry, sandbox_sub(sb, root))
   end
+  v.feedback = grader.sandbox_note(v.feedback, ex.libs or 'matrix nn')
   local out, dropped = sb:output()
   if dropped > 0 then
     out = out .. fmt('\n[output cut at %d bytes]', limit(set, entry.part, 'output'))
@@ -484,6 +485,43 @@ function grader.check_answers(set, answers, only)
     r.max = r.max + entry.part.points
   end
   return r
+end
+
+---------------------------------------------------------------------------
+-- For the REPL's ex.check (nnlab.ex), which checks answers of its own Lua
+-- state in a child process under a part's limits and seeds: the verdict,
+-- limits and seed the grader uses, and the sandbox's rule named in
+-- feedback, by the grader and ex.check alike.
+
+grader.verdict = verdict  -- verdict(entry, sub): the part's checker run on sub
+grader.limit = limit      -- limit(set, part, k): a part's limit k
+
+-- The seed of a part's random streams (entry from grader.parts(set)).
+function grader.seed(entry)
+  return SEED + entry.index
+end
+
+-- Globals a submission's sandbox never has (the REPL's helpers included).
+local ABSENT = { io = true, debug = true, package = true, require = true, dofile = true,
+  loadfile = true, arg = true, ex = true, data = true, plot = true, help = true }
+
+-- grader.sandbox_note(feedback, libs) -> feedback, with the rule named when
+-- it tells of a global that the exercise's sandbox (libs) lacks.
+function grader.sandbox_note(feedback, libs)
+  if type(feedback) ~= 'string' or feedback:find('sandbox has', 1, true) then return feedback end
+  local name = feedback:match("global '([%a_][%w_]*)'")
+  local words = {}
+  for w in libs:gmatch('%S+') do words[#words + 1] = w end
+  local have = ' ' .. libs .. ' '
+  if (name == 'matrix' or name == 'nn') and not have:find(' ' .. name .. ' ', 1, true) then
+    return fmt("%s [this exercise's sandbox has %s (libs = '%s'): no %s]", feedback,
+      #words > 0 and table.concat(words, ' and ') .. ' only' or 'no nnlab library', libs, name)
+  elseif ABSENT[name] then
+    return fmt("%s [a submission's sandbox has no %s: only Lua's base, string, table, math, "
+      .. "utf8, coroutine and os.clock/time/date, and %s (libs = '%s')]", feedback, name,
+      #words > 0 and table.concat(words, ' and ') or 'no nnlab library', libs)
+  end
+  return feedback
 end
 
 ---------------------------------------------------------------------------
