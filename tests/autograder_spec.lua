@@ -148,6 +148,11 @@ describe('nnlab autograder', function()
         'nnlab-source/exercises/lecture.lua' } do
       assert.is_true(has[f], f)
     end
+    -- a set reached through a symlink is read (only -o must be a regular file)
+    sh('ln -s agset.lua ' .. q(dir .. '/course/linked.lua'))
+    _, err, code = H.nnlab({ 'autograder', dir .. '/course/linked.lua', '-o', dir .. '/linked.zip' })
+    assert.equal(0, code, err)
+    assert.is_true(select(2, listing(dir .. '/linked.zip'))['linked.lua'])
     for name in pairs(has) do
       assert.is_nil(name:find('exercises/private', 1, true), name)
       assert.is_nil(name:find('^nnlab%-source/tests/'), name)

@@ -42,7 +42,7 @@ local function sh_ok(cmd)
   return os.execute(cmd .. ' 2>/dev/null') == true
 end
 
-local function is_file(path) return sh_ok('test -f ' .. quote(path) .. ' && test ! -L ' .. quote(path)) end
+local function is_file(path) return sh_ok('test -f ' .. quote(path)) end
 local function is_dir(path) return sh_ok('test -d ' .. quote(path)) end
 
 ---------------------------------------------------------------------------
