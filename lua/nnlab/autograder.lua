@@ -175,6 +175,14 @@ local function candidates()
   return list
 end
 
+-- A directory's path without symlinks, . or .. (as `pwd -P` gives it).
+local function canonical(dir)
+  local p = io.popen(fmt('cd %s 2>/dev/null && pwd -P', quote(dir)))
+  local path = p and p:read('l')
+  if p then p:close() end
+  return path and path ~= '' and path or dir
+end
+
 -- autograder.find_source([dir]) -> the directory of nnlab's source.
 function autograder.find_source(dir)
   if dir then
@@ -184,7 +192,7 @@ function autograder.find_source(dir)
   end
   local tried = candidates()
   for _, d in ipairs(tried) do
-    if is_source(d) then return d end
+    if is_source(d) then return canonical(d) end
   end
   error(fmt("cannot find nnlab's source (looked in %s): give --source DIR",
     #tried > 0 and table.concat(tried, ', ') or 'no place'), 0)
