@@ -335,4 +335,77 @@ describe('nnlab autograder', function()
       assert.matches('could not run nnlab', r.output, 1, true)
     end)
   end)
+  -- As Gradescope runs it: as root, at the default paths (/autograder,
+  -- PREFIX /usr/local), in a chroot.  The chroot is this system seen
+  -- through an overlay whose writes go to a tmpfs, with no network, and
+  -- with the home directories, /tmp, /usr/local, /opt and the checkout's
+  -- top directory hidden under empty tmpfs mounts; all of it disappears
+  -- with the mount namespace.  It needs root and overlay mounts: without
+  -- them these tests are pending (and say why).
+  describe('in a chroot, as Gradescope runs it', function()
+    local out, status, reason
+
+    local CHROOT = [=[
+set -e
+base=$OUT/chroot
+mkdir -p "$base"
+mount -t tmpfs tmpfs "$base" || exit 77
+mkdir "$base/u" "$base/w" "$base/r"
+r=$base/r
+mount -t overlay overlay -o "lowerdir=/,upperdir=$base/u,workdir=$base/w" "$r" || exit 77
+mount -t proc proc "$r/proc"
+mount --rbind /dev "$r/dev"
+for d in /root /home /tmp /var/tmp /usr/local /opt /srv /mnt $HIDE; do
+  if [ -d "$r$d" ]; then mount -t tmpfs tmpfs "$r$d"; fi
+done
+test ! -e "$r/usr/local/bin/nnlab"
+test ! -e "$r/autograder"
+mkdir -p "$r/autograder/source" "$r/autograder/submission" "$r/autograder/results"
+unzip -q "$ZIP" -d "$r/autograder/source"
+run() { chroot "$r" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
+run sh -c 'cd /autograder/source && ./setup.sh' >"$OUT/setup.log" 2>&1
+run sh -c 'cp /autograder/source/run_autograder /autograder/ && ls -l /usr/local/bin/nnlab'
+for s in good broken; do
+  rm -rf "$r/autograder/submission"/* "$r/autograder/results"/*
+  cp "$OUT/$s.lua" "$r/autograder/submission/answers.lua"
+  run sh -c 'cd /autograder && ./run_autograder'
+  cp "$r/autograder/results/results.json" "$OUT/$s.json"
+done
+]=]
+
+    setup(function()
+      if not root then reason = 'needs root (for mount namespaces and chroot)' return end
+      out = dir .. '/chroot-run'
+      sh('mkdir -p ' .. q(out))
+      write(out .. '/good.lua', GOOD)
+      write(out .. '/broken.lua', 'return {\n')
+      local zip = dir .. '/chroot.zip'
+      local _, err, code = H.nnlab({ 'autograder', set, '-o', zip, '-q' })
+      assert.equal(0, code, err)
+      local top = sh('cd ' .. q(H.root) .. ' && pwd -P'):match('^(/[^/\n]+)')
+      local system = { ['/usr'] = 1, ['/bin'] = 1, ['/lib'] = 1, ['/etc'] = 1, ['/dev'] = 1, ['/proc'] = 1 }
+      local o, e
+      o, e, status = sh(('OUT=%s ZIP=%s HIDE=%s unshare -m -n --propagation private sh -c %s'):format(
+        q(out), q(zip), q(top and not system[top] and top or ''), q(CHROOT)))
+      if status == 77 then reason = 'no tmpfs or overlay mounts here: ' .. e end
+      out = { dir = out, log = o .. e }
+    end)
+
+    it('setup.sh installs nnlab at /usr/local from the zip alone', function()
+      if reason then pending(reason) end
+      assert.equal(0, status, out.log .. sh('cat ' .. q(out.dir .. '/setup.log')))
+      assert.matches('/usr/local/bin/nnlab', out.log, 1, true)
+      assert.matches('nnlab %d+%.%d+%.%d+', slurp(out.dir .. '/setup.log'))
+    end)
+
+    it('/autograder/run_autograder grades a correct and a broken submission', function()
+      if reason then pending(reason) end
+      assert.equal(0, status, out.log)
+      local good = json.decode(slurp(out.dir .. '/good.json'))
+      assert.equal(7, good.score)
+      local broken = json.decode(slurp(out.dir .. '/broken.json'))
+      assert.equal(0, broken.score)
+      assert.matches('answers.lua:2: unexpected symbol near <eof>', slurp(out.dir .. '/broken.json'), 1, true)
+    end)
+  end)
 end)
