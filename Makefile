@@ -236,6 +236,11 @@ fuzz-merge: libfuzzer
 	  build-fuzz/fuzz/$${t}_fuzz -merge=1 tests/fuzz/corpus/$$t build-fuzz/corpus/$$t || exit 1; \
 	done
 
+# install also keeps a copy of the source in PREFIX/share/nnlab/source, for
+# `nnlab autograder` (the Gradescope zip builds nnlab from it): what this
+# recipe needs, and the student copies of the sets only, never
+# exercises/private/ (autograder.source_files in lua/nnlab/autograder.lua
+# keeps the same rule; tests/autograder_spec.lua holds one to the other).
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/lua/5.4/nnlab/sets \
 	  $(DESTDIR)$(PREFIX)/lib/lua/5.4/nnlab
@@ -246,11 +251,18 @@ install: all
 	for f in $(SETS); do \
 	  install -m 644 $$f $(DESTDIR)$(PREFIX)/share/lua/5.4/nnlab/sets/ || exit 1; done
 	install -m 755 $(MODULE) $(DESTDIR)$(PREFIX)/lib/lua/5.4/nnlab/core.so
+	rm -rf $(DESTDIR)$(PREFIX)/share/nnlab/source
+	find Makefile src lua tools exercises \( -path exercises/private -o -name __pycache__ \
+	  -o -name '.*' \) -prune -o -type f -print | LC_ALL=C sort | while IFS= read -r f; do \
+	  case $$f in *~|*.pyc|exercises/private/*) continue ;; \
+	    Makefile|src/*.[ch]|lua/*.lua|tools/*|exercises/*.lua|exercises/*.md) ;; *) continue ;; esac; \
+	  if [ -x "$$f" ]; then m=755; else m=644; fi; \
+	  install -D -m $$m "$$f" "$(DESTDIR)$(PREFIX)/share/nnlab/source/$$f" || exit 1; done
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/nnlab $(DESTDIR)$(PREFIX)/share/lua/5.4/nnlab.lua \
 	  $(DESTDIR)$(PREFIX)/lib/lua/5.4/nnlab/core.so
-	rm -rf $(DESTDIR)$(PREFIX)/share/lua/5.4/nnlab
+	rm -rf $(DESTDIR)$(PREFIX)/share/lua/5.4/nnlab $(DESTDIR)$(PREFIX)/share/nnlab
 
 clean:
 	rm -rf build build-asan build-fuzz $(BIN)

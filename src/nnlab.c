@@ -284,7 +284,8 @@ static int open_nnlab(lua_State *L) {
 static int exit_status = -1;  /* set by a subcommand */
 
 static int is_subcommand(const char *a) {
-  return strcmp(a, "check") == 0 || strcmp(a, "grade") == 0 || strcmp(a, "strip") == 0;
+  return strcmp(a, "check") == 0 || strcmp(a, "grade") == 0 || strcmp(a, "strip") == 0 ||
+         strcmp(a, "autograder") == 0;
 }
 
 /* nnlab check|grade|strip ARGS: the grader's command line (nnlab.grader). */

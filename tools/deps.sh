@@ -5,7 +5,7 @@
 # apt-get line to run is printed and the script fails.
 set -e
 build="gcc make pkg-config liblua5.4-dev libreadline-dev libopenblas-dev"
-test="lua5.4 lua-busted lua-dkjson"
+test="lua5.4 lua-busted lua-dkjson unzip"  # unzip: the autograder zip's spec
 case "$1" in
   build) want="$build" ;;
   test) want="$build $test" ;;

@@ -629,6 +629,7 @@ usage: nnlab check [options] SET SUBMISSION.lua
        nnlab check --selftest SET
        nnlab grade [options] SET SUBMISSION.lua...
        nnlab strip SET -o FILE
+       nnlab autograder SET -o autograder.zip   (see nnlab autograder --help)
 SET is a built-in set name (lecture) or the path of a set file.
 Options:
   --format F   text (default), json (Gradescope's results.json), tap, junit
@@ -750,6 +751,9 @@ end
 
 -- grader.main(command, args) -> exit status.
 function grader.main(cmd, args)
+  if cmd == 'autograder' then  -- its own command line
+    return require('nnlab.autograder').main(args)
+  end
   local ok, status = pcall(function()
     local o = parse(args)
     if o.help then io.stdout:write(usage) return 0 end
