@@ -569,59 +569,11 @@ function grader.strip(src)
 end
 
 ---------------------------------------------------------------------------
--- Self-test: the reference solution earns full marks, each known-wrong
--- submission loses the parts it targets.
+-- Self-test (nnlab.selftest): the reference solution earns full marks, each
+-- known-wrong submission loses the parts it targets, no trivial mutant of
+-- the solution earns more than a quarter of a part.
 
-local function tmpfile(text)
-  local path = os.tmpname()
-  write_atomic(path, text)
-  return path
-end
-
-function grader.selftest(set, opts)
-  local lines, ok = {}, true
-  local function say(...) lines[#lines + 1] = fmt(...) end
-  if type(set.solution) ~= 'string' then
-    return false, 'the set has no reference solution (a stripped copy cannot self-test)\n'
-  end
-  local cases = { { name = 'reference solution', source = set.solution } }
-  for _, w in ipairs(set.wrong or {}) do cases[#cases + 1] = w end
-  local files = {}
-  for i, c in ipairs(cases) do files[i] = tmpfile(c.source) end
-  local results = grader.grade(set, files, opts)
-  for _, f in ipairs(files) do os.remove(f) end
-  for i, c in ipairs(cases) do
-    local r = results[i]
-    local byid = {}
-    for _, p in ipairs(r.parts) do byid[p.id] = p end
-    if i == 1 then
-      local good = r.score == r.max
-      ok = ok and good
-      say('%s  reference solution: %s/%s', good and 'ok  ' or 'FAIL', r.score, r.max)
-      if not good then
-        for _, p in ipairs(r.parts) do
-          if p.status ~= 'passed' then say('        %s: %s', p.id, p.feedback or '') end
-        end
-      end
-    else
-      local missed = {}
-      for _, id in ipairs(c.loses or {}) do
-        local p = byid[id]
-        if not p then
-          missed[#missed + 1] = id .. ' (no such part)'
-        elseif p.score >= p.points then
-          missed[#missed + 1] = id
-        end
-      end
-      local good = #missed == 0 and #(c.loses or {}) > 0
-      ok = ok and good
-      say('%s  wrong: %s: loses %s%s', good and 'ok  ' or 'FAIL', c.name or '?',
-        table.concat(c.loses or {}, ', '),
-        #missed > 0 and ('; but earned full marks on ' .. table.concat(missed, ', ')) or '')
-    end
-  end
-  return ok, table.concat(lines, '\n') .. '\n'
-end
+function grader.selftest(set, opts) return require('nnlab.selftest').run(set, opts) end
 
 ---------------------------------------------------------------------------
 -- The command line: nnlab check | grade | strip
