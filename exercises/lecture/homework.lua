@@ -184,7 +184,7 @@ end
 
 -- The homework's small network, from the submission's modules: the modules,
 -- the net, and a C network with the same weights.
-local function homework_net(sub, sizes, act)
+local function homework_net(sub, sizes, act, nocopy)
   local mods, cmods = {}, {}
   for l = 1, #sizes - 1 do
     local lin, err = construct(sub, 'Linear', sizes[l], sizes[l + 1])
@@ -196,8 +196,10 @@ local function homework_net(sub, sizes, act)
     local f, ferr = construct(sub, l < #sizes - 1 and act or 'SoftMax')
     if not f then return nil, ferr end
     mods[#mods + 1], mods[#mods + 2] = lin, f
-    cmods[#cmods + 1] = linear(W, W0)
-    cmods[#cmods + 1] = nn[l < #sizes - 1 and act or 'SoftMax']()
+    if not nocopy then
+      cmods[#cmods + 1] = linear(W, W0)
+      cmods[#cmods + 1] = nn[l < #sizes - 1 and act or 'SoftMax']()
+    end
   end
   local loss, lerr = construct(sub, 'NLLM')
   if not loss then return nil, lerr end
@@ -209,7 +211,7 @@ local function homework_net(sub, sizes, act)
     return nil, fmt('homework.Sequential(modules, loss) must return an object (a table with a '
       .. 'metatable), got %s', check.kind(net))
   end
-  return {mods = mods, net = net, cnet = nn.Sequential(cmods, nn.NLLM())}
+  return {mods = mods, net = net, cnet = not nocopy and nn.Sequential(cmods, nn.NLLM()) or nil}
 end
 
 -- The weights of the submission's net against the C net's.
@@ -312,32 +314,48 @@ local function check_hard(sub)
   for _, st in ipairs(HARD.schedule) do full:sgd(X, Y, st[1], st[2]) end
   local cright, n = accuracy(full:forward(X), Y)
   assert(cright == n, 'the C reference does not reach 100% on hard')
-  -- the submission's network and the C one, from the same seed, step by step
+  -- the C network from the seed, step by step: its weights after each call
+  -- (all of it before the submission's, which in the REPL draws from the
+  -- same random stream)
+  local cnet = hard_net()
+  local function snapshot()
+    local mods = {}
+    for i, m in ipairs(cnet.modules) do
+      mods[i] = i % 2 == 1 and {W = m.W:copy(), W0 = m.W0:copy()} or {}
+    end
+    return {modules = mods}
+  end
+  local snaps, losses = {[0] = snapshot()}, {}
+  for i, st in ipairs(HARD.schedule) do
+    losses[i] = cnet:sgd(X, Y, HARD.checked[i], st[2])
+    snaps[i] = snapshot()
+  end
+  local A = cnet:forward(X)
+  -- the submission's, from the same seed
   sub:seed(HARD.seed)
-  local h, err = homework_net(sub, HARD.sizes, HARD.act)
+  local h, err = homework_net(sub, HARD.sizes, HARD.act, true)
   if not h then return false, err end
-  local cnet = hard_net()   -- (after homework_net, which draws from this state's stream)
-  h.cnet = cnet
   local a = aspects({'training'}, SEQ_NOTE)
+  h.cnet = snaps[0]
   if not same_weights(sub, a, 'training', h, fmt('the initial weights after the seed %d', HARD.seed),
       TOL) then
     return a.result()
   end
   for i, st in ipairs(HARD.schedule) do
     local steps, lr = HARD.checked[i], st[2]
-    local want = cnet:sgd(X, Y, steps, lr)
     local what = fmt('net:sgd(X, Y, %d, %g) on hard', steps, lr)
     local ok, got = method(sub, h.net, 'sgd', what, X, Y, steps, lr)
     if not ok then return false, got .. '\n' .. SEQ_NOTE end
+    h.cnet = snaps[i]
     if not same_weights(sub, a, 'training', h, what, TOL) then return a.result() end
-    if not a.add('training', check.number(got, want, {name = what .. ': the value returned',
+    if not a.add('training', check.number(got, losses[i], {name = what .. ': the value returned',
         rtol = TOL.rtol, atol = TOL.atol})) then
       return a.result()
     end
   end
-  local ok, A = method(sub, h.net, 'forward', 'net:forward(X) on hard', X)
-  if not ok then return false, A end
-  a.add('training', check.matrix(A, cnet:forward(X), {name = 'net:forward(X) on hard after training',
+  local ok, got = method(sub, h.net, 'forward', 'net:forward(X) on hard', X)
+  if not ok then return false, got end
+  a.add('training', check.matrix(got, A, {name = 'net:forward(X) on hard after training',
     rtol = TOL.rtol, atol = TOL.atol}))
   return a.result()
 end
