@@ -39,7 +39,7 @@ local function feature_classifier(k, theta0)
   return mods
 end
 
-local function sign(z) return z >= 0 and 1 or -1 end
+local function sign(z) return z < 0 and -1 or 1 end   -- the label of z: +1 when z >= 0
 
 -- Points to test features at: on each feature's boundary (w^T x + w0 = 0
 -- exactly, where a step is 1), and random ones drawn so that every pattern
