@@ -24,7 +24,10 @@ CORE_SRC = $(filter-out $(HOST_SRC), $(wildcard src/*.c))
 CORE_OBJ = $(CORE_SRC:src/%.c=$(BUILD)/%.o)
 HOST_OBJ = $(HOST_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/embedded.o
 LUA_SRC = lua/nnlab.lua $(wildcard lua/nnlab/*.lua)
-SETS = $(wildcard exercises/*.lua)
+# The student copies of the exercise sets: exercises/NAME.lua and its
+# exercise modules exercises/NAME/*.lua.  The instructors' copies, under
+# exercises/private/, are never embedded nor installed.
+SETS = $(filter-out exercises/private/%, $(wildcard exercises/*.lua exercises/*/*.lua))
 MODULE = $(BUILD)/nnlab/core.so
 
 .PHONY: all run test deps deps-test asan test-asan install uninstall clean check-warnings bench \
@@ -248,8 +251,8 @@ install: all
 	install -m 644 lua/nnlab.lua $(DESTDIR)$(PREFIX)/share/lua/5.4/nnlab.lua
 	for f in $(wildcard lua/nnlab/*.lua); do \
 	  install -m 644 $$f $(DESTDIR)$(PREFIX)/share/lua/5.4/nnlab/ || exit 1; done
-	for f in $(SETS); do \
-	  install -m 644 $$f $(DESTDIR)$(PREFIX)/share/lua/5.4/nnlab/sets/ || exit 1; done
+	for f in $(SETS); do d=$(DESTDIR)$(PREFIX)/share/lua/5.4/nnlab/sets/$${f#exercises/}; \
+	  install -d $${d%/*} && install -m 644 $$f $$d || exit 1; done
 	install -m 755 $(MODULE) $(DESTDIR)$(PREFIX)/lib/lua/5.4/nnlab/core.so
 	rm -rf $(DESTDIR)$(PREFIX)/share/nnlab/source
 	find Makefile src lua tools exercises \( -path exercises/private -o -name __pycache__ \

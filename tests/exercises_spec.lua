@@ -1,11 +1,17 @@
--- The lecture's exercise set (exercises/lecture.lua) through the real
--- program: the self-test, the feedback a student sees for the usual
--- mistakes, the student copy, the REPL's in-process route, and submissions
--- that are no answers at all.
+-- The lecture's exercise set through the real program: the instructor's
+-- copy (exercises/private/lecture.lua) and its self-test, the feedback a
+-- student sees for the usual mistakes, the student copy (exercises/
+-- lecture.lua, built in as `lecture`) and its few-answer parts, the REPL's
+-- in-process route, and submissions that are no answers at all.
 local json = require 'dkjson'
 
-local SET = H.root .. '/exercises/lecture.lua'
+local SET = H.root .. '/exercises/private/lecture.lua'
 local set = dofile(SET)
+
+-- The parts the student copy checks the form of only.
+local PENDING = {'features.labels', 'features.and_theta0', 'notation.shapes', 'notation.batch',
+  'activations.regression', 'activations.nll', 'activations.step', 'activations.hidden',
+  'derivs.why', 'step.why'}
 
 local tmpdir, write = H.tmpdir, H.write
 
@@ -30,18 +36,27 @@ local dir
 setup(function() dir = tmpdir() end)
 teardown(function() os.execute('rm -rf ' .. H.quote(dir)) end)
 
-describe('nnlab check --selftest lecture', function()
-  it('gives the reference solution full marks and every known-wrong one loses its parts', function()
-    local out, err, code = H.nnlab({'check', '--selftest', 'lecture'})
+describe('nnlab check --selftest exercises/private/lecture.lua', function()
+  it('gives the reference solution full marks, every known-wrong one loses its parts, and no '
+    .. 'trivial mutant earns more than a quarter of a part', function()
+    local out, err, code = H.nnlab({'check', '--selftest', SET})
     assert.equal(0, code, out .. err)
     local lines, oks = 0, 0
     for line in out:gmatch('[^\n]+') do
       if line:match('^ok  ') or line:match('^FAIL') then lines = lines + 1 end
       if line:match('^ok  ') then oks = oks + 1 end
     end
-    assert.equal(1 + #set.wrong, lines, out)
+    assert.equal(1 + #set.wrong + 1, lines, out)
     assert.equal(lines, oks, out)
     assert.matches('ok    reference solution: 63/63', out, 1, true)
+    local mutants = tonumber(out:match('ok    mutants: (%d+), each at most a quarter of its part'))
+    assert.is_true(mutants ~= nil and mutants >= 7 * 35 - 5, out)
+  end)
+
+  it('needs the reference solution: the student copy cannot self-test', function()
+    local out, _, code = H.nnlab({'check', '--selftest', 'lecture'})
+    assert.equal(1, code)
+    assert.matches('no reference solution', out, 1, true)
   end)
 end)
 
@@ -67,12 +82,13 @@ describe('feedback on the usual mistakes, as nnlab check shows it', function()
     {'naive SoftMax', 'homework.SoftMax', 'FAIL', 'NaN or infinite entries'},
     {'homework NLL/SoftMax backward', 'homework.NLLM', 'FAIL',
       'you returned Ypred - Y, as the homework\'s NLL.backward does'},
-    {'sgd samples a fixed column', 'homework.hard', 'FAIL', 'of the 20 points of hard correctly'},
+    {'sgd samples a fixed column', 'homework.hard', 'FAIL',
+      'net:sgd(X, Y, 300, 0.05) on hard: W of layer 1: the shape (2x10) is right, but'},
   }
   for _, c in ipairs(cases) do
     it(c[1] .. ': ' .. c[2], function()
       local file = write(dir .. '/' .. c[1]:gsub('%W', '_') .. '.lua', wrong(c[1]).source)
-      local out, err, code = H.nnlab({'check', '--only', c[2], 'lecture', file})
+      local out, err, code = H.nnlab({'check', '--only', c[2], SET, file})
       assert.equal(1, code, out .. err)
       assert.matches('[' .. c[3] .. '] ' .. c[2] .. ' (', out, 1, true)
       assert.matches(c[4], out, 1, true)
@@ -84,7 +100,7 @@ describe('feedback on the usual mistakes, as nnlab check shows it', function()
     local files = {}
     for i, w in ipairs(set.wrong) do files[i] = write(dir .. '/w' .. i .. '.lua', w.source) end
     local _, err, code = H.nnlab({'grade', '--jobs', '2', '--format', 'json', '--out', dir .. '/reports',
-      '--only', 'backprop', 'lecture', table.unpack(files)})
+      '--only', 'backprop', SET, table.unpack(files)})
     assert.equal(0, code, err)
     for i in ipairs(files) do
       local report = assert(json.decode(H.slurp(dir .. '/reports/w' .. i .. '.json')))
@@ -96,39 +112,86 @@ describe('feedback on the usual mistakes, as nnlab check shows it', function()
 
   it('gives the same report every run', function()
     local file = write(dir .. '/again.lua', wrong('homework NLL/SoftMax backward').source)
-    local a = H.nnlab({'check', '--only', 'homework', 'lecture', file})
-    local b = H.nnlab({'check', '--only', 'homework', 'lecture', file})
+    local a = H.nnlab({'check', '--only', 'homework', SET, file})
+    local b = H.nnlab({'check', '--only', 'homework', SET, file})
     assert.equal(a, b)
     assert.matches('homework.SoftMax (1.33/2)', a, 1, true)
   end)
 end)
 
-describe('the student copy (nnlab strip lecture)', function()
-  it('has no solutions and no private part, and still checks the public parts', function()
+describe('the student copy (the built-in lecture, exercises/lecture.lua)', function()
+  it('grades the few-answer parts on submission and every other part in full', function()
+    local sol = write(dir .. '/solution.lua', set.solution)
+    local out, err, code = H.nnlab({'check', '--format', 'json', 'lecture', sol})
+    assert.equal(0, code, out .. err)
+    local report = assert(json.decode(out))
+    local pending = {}
+    for _, id in ipairs(PENDING) do pending[id] = true end
+    local n, max = 0, 0
+    for _, t in ipairs(report.tests) do
+      n, max = n + 1, max + t.max_score
+      assert.is_nil(t.name:find('homework.extra', 1, true))
+      if pending[t.name] then
+        assert.equal(0, t.score, t.name)
+        assert.matches('graded on submission', t.output, 1, true)
+        pending[t.name] = nil
+      else
+        assert.equal(t.max_score, t.score, t.name .. ': ' .. (t.output or ''))
+      end
+    end
+    assert.equal(34, n)
+    assert.equal(61, max)
+    assert.is_nil(next(pending))
+  end)
+
+  it('checks the form of a few-answer part, and says nothing of its answer', function()
+    local out, err, code = H.nnlab({'-e', [[
+      ex.check('derivs.why', 'e')
+      ex.check('derivs.why', 'a')
+      ex.check('derivs.why', 'b')
+      ex.check('features.labels', {1, 0, 1, 1, 1})
+      ex.check('notation.shapes', {x = {3, 1}})]]})
+    assert.equal(0, code, err)
+    assert.matches('your answer is not one of the choices "a", "b", "c", "d"', out, 1, true)
+    local _, valid = out:gsub('a valid choice; graded on submission', '')
+    assert.equal(2, valid, out)
+    assert.is_nil(out:find('not the right choice', 1, true), out)
+    assert.matches('features.labels[2]: expected +1 or -1', out, 1, true)
+    assert.matches('notation.shapes.W1 is missing', out, 1, true)
+  end)
+
+  it('nnlab strip: of the student copy, the same text; of the instructor\'s, the lines that load '
+    .. 'the student copy', function()
     local copy = dir .. '/lecture_student.lua'
     local _, err, code = H.nnlab({'strip', 'lecture', '-o', copy})
     assert.equal(0, code, err)
-    local text = H.slurp(copy)
-    assert.is_nil(text:find('set.solution', 1, true))
-    assert.is_nil(text:find('set.wrong', 1, true))
-    assert.is_nil(text:find("id = 'extra'", 1, true))
-    local sol = write(dir .. '/solution.lua', set.solution)
-    local out, err2, code2 = H.nnlab({'check', copy, sol})
+    assert.equal(H.slurp(H.root .. '/exercises/lecture.lua'), H.slurp(copy))
+    local stripped = dir .. '/lecture_stripped.lua'
+    _, err, code = H.nnlab({'strip', SET, '-o', stripped})
+    assert.equal(0, code, err)
+    local text = H.slurp(stripped)
+    for _, word in ipairs{'set.solution', 'set.wrong', "id = 'extra'", 'check.choice', "why = '"} do
+      assert.is_nil(text:find(word, 1, true), word)
+    end
+    local sol = write(dir .. '/solution2.lua', set.solution)
+    local out, err2, code2 = H.nnlab({'check', stripped, sol})
     assert.equal(0, code2, out .. err2)
-    assert.matches('61/61 points', out, 1, true)
+    assert.matches('/61 points', out, 1, true)
+    assert.matches('graded on submission', out, 1, true)
     assert.is_nil(out:find('homework.extra', 1, true))
   end)
 end)
 
 describe('the REPL route: ex.check in the program\'s own state', function()
-  it('gives the solution full marks exercise by exercise', function()
+  it('gives the solution full marks exercise by exercise (the instructor\'s copy)', function()
     local sol = write(dir .. '/solution_repl.lua', set.solution)
     local script = ([[
+      ex.use(%q)
       local answers = dofile(%q)
       for _, id in ipairs{'features', 'notation', 'activations', 'derivs', 'backprop', 'step', 'homework'} do
         ex.check(id, answers[id])
       end
-    ]]):format(sol)
+    ]]):format(SET, sol)
     local out, err, code = H.nnlab({'-e', script})
     assert.equal(0, code, err)
     assert.is_nil(out:find('[FAIL]', 1, true), out)
@@ -165,7 +228,7 @@ describe('submissions that are no answers', function()
         .. 'backprop = ex(), step = ex(), homework = ex()}\n')
     end
     local _, err, code = H.nnlab({'grade', '--jobs', '2', '--format', 'json', '--out', dir .. '/junk',
-      'lecture', table.unpack(files)})
+      SET, table.unpack(files)})
     assert.equal(0, code, err)
     for i in ipairs(files) do
       local report = H.slurp(dir .. '/junk/junk' .. i .. '.json')

@@ -294,21 +294,9 @@ end
 function check.shape(got, rows, cols, opts)
   opts = opts or {}
   local p = prefix(opts)
-  if type(got) ~= 'table' or isref(got) then
-    return false, fmt('%sexpected a shape, a pair {rows, columns} of integers, got %s', p,
-      check.kind(got))
-  end
-  local n = 0
-  for _ in pairs(got) do n = n + 1 end
-  if n ~= 2 or got[1] == nil or got[2] == nil then
-    return false, fmt('%sexpected a shape, a pair {rows, columns} of integers, got a table with '
-      .. '%d %s', p, n, n == 1 and 'entry' or 'entries (a list of exactly two is due)')
-  end
+  local valid, msg = check.is_shape(got, opts)
+  if not valid then return false, msg end
   local a, b = got[1], got[2]
-  if not isint(a) or not isint(b) or a < 0 or b < 0 then
-    return false, fmt('%sexpected a shape, a pair {rows, columns} of integers >= 0, got '
-      .. '{%s, %s}', p, check.kind(a), check.kind(b))
-  end
   if a == rows and b == cols then return true end
   local gs = shapestr(math.tointeger(a) or a, math.tointeger(b) or b)
   if a == cols and b == rows then
@@ -418,6 +406,317 @@ function check.choice(got, want, choices, opts)
   end
   if n < #wants then
     return false, fmt('%syour choices are right but incomplete (%d of %d)', p, n, #wants)
+  end
+  return true
+end
+
+---------------------------------------------------------------------------
+-- Plumbing for checkers: reading answers, calling the submission, tallying
+-- results, and the C modules that compute references.
+
+-- check.num(x): a number as a statement (and Lua source) shows it.
+function check.num(x)
+  return (fmt('%.10g', x))
+end
+
+-- check.src(m): Lua source for a matrix: matrix{{1, 2}, {3, 4}}, or
+-- matrix.col{...} for a column.
+function check.src(m)
+  local num = check.num
+  local r, c = m:shape()
+  if r * c == 1 then return 'matrix{{' .. num(m:get(1, 1)) .. '}}' end
+  if c == 1 then
+    local t = {}
+    for i = 1, r do t[i] = num(m:get(i, 1)) end
+    return 'matrix.col{' .. table.concat(t, ', ') .. '}'
+  end
+  local rows = {}
+  for i = 1, r do
+    local t = {}
+    for j = 1, c do t[j] = num(m:get(i, j)) end
+    rows[i] = '{' .. table.concat(t, ', ') .. '}'
+  end
+  return 'matrix{' .. table.concat(rows, ', ') .. '}'
+end
+
+-- check.shapestr(m): "3x2" for a 3x2 matrix (or check.shapestr(3, 2)).
+function check.shapestr(m, c)
+  if c ~= nil then return shapestr(m, c) end
+  return shapestr(m:shape())
+end
+
+-- check.answer(sub, ex, part): the answer at ex.part, or nil and feedback.
+function check.answer(sub, ex, part)
+  local v, err = sub:get(ex, part)
+  if v == nil then
+    return nil, err and tostring(err) or fmt('%s.%s is missing', ex, part)
+  end
+  return v
+end
+
+-- check.call(sub, f, what, ...): calls the submission's f (named what in
+-- feedback): true, results... or false, feedback.
+function check.call(sub, f, what, ...)
+  local ok, msg = check.func(f, what)
+  if not ok then return false, msg end
+  local r = table.pack(sub:call(f, ...))
+  if not r[1] then return false, fmt('%s raised an error: %s', what, tostring(r[2])) end
+  return table.unpack(r, 1, r.n)
+end
+
+-- check.method(sub, obj, name, what, ...): obj:name(...) in the submission:
+-- true, results... or false, feedback.
+function check.method(sub, obj, name, what, ...)
+  local r = table.pack(sub:method(obj, name, ...))
+  if not r[1] then return false, fmt('%s raised an error: %s', what, tostring(r[2])) end
+  return table.unpack(r, 1, r.n)
+end
+
+-- check.index(sub, obj, key): obj[key] in the submission: the value, or nil
+-- and feedback.  (Takes sub:index answering true, value / false, message,
+-- as sub:call does, or the value itself.)
+function check.index(sub, obj, key)
+  local a, b = sub:index(obj, key)
+  if a == true then return b end
+  if a == false then return nil, tostring(b) end
+  return a
+end
+
+-- check.isobject(x): is x an object of the submission's (a table with a
+-- metatable, or a userdata such as an nn module), as opposed to plain data
+-- or a function?
+function check.isobject(x)
+  if matrix.is(x) then return false end
+  if type(x) == 'userdata' then return true end
+  return type(x) == 'table' and getmetatable(x) ~= nil and rawget(x, 'type') ~= 'function'
+end
+
+-- check.tally([every]): collects the results of several checks into one
+-- verdict: t:add(ok, msg) for each, then t:result() is true when all
+-- passed, else the fraction that passed and the feedback of the failures,
+-- each diagnosis once (feedback that differs only in its numbers is
+-- reported once, with how often it recurred); with every true, each
+-- failure is reported on its own.
+local Tally = {}
+Tally.__index = Tally
+
+function check.tally(every)
+  return setmetatable({n = 0, good = 0, notes = {}, seen = {}, every = every}, Tally)
+end
+
+function Tally:add(ok, msg)
+  self.n = self.n + 1
+  if ok == true then
+    self.good = self.good + 1
+    return true
+  end
+  msg = msg or 'wrong'
+  local what = msg:gsub('[%d%-]+', '#')   -- the same but for sizes, layers, test points
+  local note = not self.every and self.seen[what]
+  if note then
+    note.again = note.again + 1
+  else
+    note = {text = msg, again = 0}
+    self.seen[what] = note
+    self.notes[#self.notes + 1] = note
+  end
+  return false
+end
+
+-- The feedback of the failures so far (nil when there are none).
+function Tally:feedback()
+  if #self.notes == 0 then return nil end
+  local lines = {}
+  for i, note in ipairs(self.notes) do
+    if i > 4 then
+      lines[#lines + 1] = fmt('(and %d more different failures)', #self.notes - 4)
+      break
+    end
+    lines[i] = note.text .. (note.again > 0 and fmt(' [and %d more like this]', note.again) or '')
+  end
+  return table.concat(lines, '\n')
+end
+
+function Tally:result()
+  if self.good == self.n then return true end
+  local text = self:feedback()
+  if self.good == 0 then return false, text end
+  return self.good / self.n, text
+end
+
+-- check.aspects(names [, note]): checks grouped by aspect (a module's
+-- methods, say): a.add(name, ok, msg) for each check; an aspect passes when
+-- every check in it does, and a.result() is the fraction of aspects that
+-- pass, with the first failure of each failing aspect (and the note).
+function check.aspects(names, note)
+  local a = {names = names, fail = {}}
+  function a.add(name, ok, msg)
+    if ok ~= true and not a.fail[name] then a.fail[name] = msg or 'wrong' end
+    return ok == true
+  end
+  function a.result()
+    local good, notes = 0, {}
+    for _, name in ipairs(names) do
+      if a.fail[name] then notes[#notes + 1] = a.fail[name] else good = good + 1 end
+    end
+    if good == #names then return true end
+    if note then notes[#notes + 1] = note end
+    local text = table.concat(notes, '\n')
+    if good == 0 then return false, text end
+    return good / #names, text
+  end
+  return a
+end
+
+-- check.linear(W [, W0]): a C nn.Linear with the given weights (W0 zeros
+-- when not given; the constructor's draws are replaced).
+function check.linear(W, W0)
+  local nn = require 'nnlab.nn'
+  local m, n = W:shape()
+  local layer = nn.Linear(m, n)
+  layer.W = W
+  layer.W0 = W0 or matrix.zeros(n, 1)
+  return layer
+end
+
+-- check.forward(modules, X): X through each module's forward in turn.
+function check.forward(modules, X)
+  for _, m in ipairs(modules) do X = m:forward(X) end
+  return X
+end
+
+-- check.onehot(k, b): a one-hot k x b matrix with a random class (from the
+-- matrix stream) in each column.
+function check.onehot(k, b)
+  local Y = matrix.zeros(k, b)
+  for j = 1, b do Y:set(matrix.randint(k), j, 1) end
+  return Y
+end
+
+-- check.classes(): credit for answers that are labels (a classifier's, a
+-- step feature's), which a constant must not earn.  c:add(group, label, ok,
+-- msg) for each test point: label is the reference's (+1 or -1, 0 or 1),
+-- ok whether the answer is right there (msg the feedback when not); group
+-- names what is labelled (a feature) when there are several.  c:result():
+-- true when every answer is right; else the credit, balanced over the
+-- labels: per group, the mean over its labels of the share of their points
+-- answered right, rescaled so that a constant answer or a guess earns 0 and
+-- a perfect one 1 (with two labels, the true positive rate plus the true
+-- negative rate less 1), then the mean over the groups, and the feedback.
+local Classes = {}
+Classes.__index = Classes
+
+function check.classes()
+  return setmetatable({groups = {}, order = {}, notes = check.tally(), n = 0, good = 0}, Classes)
+end
+
+function Classes:add(group, label, ok, msg)
+  local g = self.groups[group]
+  if not g then
+    g = {}
+    self.groups[group] = g
+    self.order[#self.order + 1] = group
+  end
+  local cl = g[label]
+  if not cl then
+    cl = {n = 0, good = 0}
+    g[label] = cl
+  end
+  cl.n = cl.n + 1
+  self.n = self.n + 1
+  if ok == true then
+    cl.good = cl.good + 1
+    self.good = self.good + 1
+  end
+  self.notes:add(ok, msg)
+  return ok == true
+end
+
+-- The balanced credit, 0 to 1.
+function Classes:credit()
+  local total = 0
+  for _, group in ipairs(self.order) do
+    local k, sum = 0, 0
+    for _, cl in pairs(self.groups[group]) do
+      k, sum = k + 1, sum + cl.good / cl.n
+    end
+    if k < 2 then
+      total = total + sum                       -- one label only: the plain share
+    else
+      total = total + math.max(0, (sum / k - 1 / k) / (1 - 1 / k))
+    end
+  end
+  return #self.order > 0 and total / #self.order or 0
+end
+
+function Classes:result()
+  if self.good == self.n then return true end
+  local credit = self:credit()
+  local text = self.notes:feedback() .. fmt('\n(%d of %d test points right; the credit is balanced '
+    .. 'over the labels, so that a constant answer or a guess earns nothing)', self.good, self.n)
+  if credit <= 0 then return false, text end
+  return math.min(credit, 0.99), text
+end
+
+---------------------------------------------------------------------------
+-- Few-answer parts: the student copy checks the form only.
+--
+-- A part whose answers are few (a choice among letters, +/-1 labels, a
+-- shape, a number with few plausible values) cannot keep its answer from a
+-- checker that says right or wrong.  In the student copy of a set such a
+-- part checks that the answer has the right form and returns
+-- check.pending(...); the instructor's copy replaces its check with the
+-- full one.  A part marked practice = true keeps its full check in the
+-- student copy instead.
+
+-- check.pending(what): 'pending', "<what>; graded on submission".
+function check.pending(what)
+  return 'pending', fmt('%s; graded on submission', what or 'a valid answer')
+end
+
+-- check.is_choice(got, choices [, opts]): true when got names one of the
+-- choices (as check.choice matches it: case, blanks, parentheses and the
+-- aliases ignored), else false and feedback.  Says nothing of which is right.
+function check.is_choice(got, choices, opts)
+  local p = prefix(opts)
+  local list = choicelist(choices)
+  local ids = {}
+  for _, item in ipairs(list) do ids[#ids + 1] = '"' .. tostring(item.id) .. '"' end
+  local idtext = table.concat(ids, ', ')
+  if type(got) ~= 'string' and math.type(got) ~= 'integer' then
+    return false, fmt('%sexpected one of %s (a string), got %s', p, idtext, check.kind(got))
+  end
+  if math.type(got) == 'integer' and choices[1] ~= nil and list[got] then return true end
+  if type(got) == 'string' then
+    local s = norm(got)
+    for _, item in ipairs(list) do
+      if norm(tostring(item.id)) == s then return true end
+      for _, a in ipairs(item.aliases or {}) do
+        if norm(a) == s then return true end
+      end
+    end
+  end
+  return false, fmt('%syour answer is not one of the choices %s', p, idtext)
+end
+
+-- check.is_shape(got [, opts]): true when got is a pair {rows, columns} of
+-- integers >= 0, else false and feedback.
+function check.is_shape(got, opts)
+  local p = prefix(opts)
+  if type(got) ~= 'table' or isref(got) then
+    return false, fmt('%sexpected a shape, a pair {rows, columns} of integers, got %s', p,
+      check.kind(got))
+  end
+  local n = 0
+  for _ in pairs(got) do n = n + 1 end
+  if n ~= 2 or got[1] == nil or got[2] == nil then
+    return false, fmt('%sexpected a shape, a pair {rows, columns} of integers, got a table with '
+      .. '%d %s', p, n, n == 1 and 'entry' or 'entries (a list of exactly two is due)')
+  end
+  local a, b = got[1], got[2]
+  if not isint(a) or not isint(b) or a < 0 or b < 0 then
+    return false, fmt('%sexpected a shape, a pair {rows, columns} of integers >= 0, got '
+      .. '{%s, %s}', p, check.kind(a), check.kind(b))
   end
   return true
 end
