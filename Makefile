@@ -6,21 +6,25 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 PKGS = lua5.4 readline
 # OpenBLAS: its headers at build time; the library is loaded on first use
-# (src/mat.c), not linked, so that starting nnlab does not pay for it.
+# (src/core/mat.c), not linked, so that starting nnlab does not pay for it.
 BLAS = openblas
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
        -Wpedantic -Wno-overlength-strings
 # Recursive (=) so that pkg-config runs when a recipe needs it, after `deps`.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(BLAS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
-ALL_CFLAGS = $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -D_POSIX_C_SOURCE=200809L -Isrc $(PKG_CFLAGS)
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -D_POSIX_C_SOURCE=200809L $(LAYERS:%=-Isrc/%) $(PKG_CFLAGS)
 LDLIBS = $(PKG_LIBS) -ldl -lm
 
 BUILD ?= build
 BIN ?= nnlab
-# The program only: the REPL, and the grader's sandbox and child processes.
-HOST_SRC = src/nnlab.c src/repl.c src/repl_sigint.c src/repl_complete.c src/lsandbox.c src/lproc.c src/marshal.c
-CORE_SRC = $(filter-out $(HOST_SRC), $(wildcard src/*.c))
+# The source's three layers (README, "Source layout"): src/core, the
+# numerical kernels (no Lua); src/lua, their Lua bindings; src/host, the
+# program only (the REPL, the grader's sandbox and child processes).  The C
+# module core.so is the first two; the program is all three.
+LAYERS = core lua host
+HOST_SRC = $(wildcard src/host/*.c)
+CORE_SRC = $(wildcard src/core/*.c src/lua/*.c)
 CORE_OBJ = $(CORE_SRC:src/%.c=$(BUILD)/%.o)
 HOST_OBJ = $(HOST_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/embedded.o
 LUA_SRC = lua/nnlab.lua $(wildcard lua/nnlab/*.lua)
@@ -49,16 +53,16 @@ deps-valgrind:
 	@sh tools/deps.sh valgrind
 
 $(BUILD)/.dir:
-	@mkdir -p $(BUILD)/nnlab && touch $@
+	@mkdir -p $(BUILD)/nnlab $(LAYERS:%=$(BUILD)/%) && touch $@
 
-$(BUILD)/%.o: src/%.c src/*.h | deps $(BUILD)/.dir
+$(BUILD)/%.o: src/%.c src/*/*.h | deps $(BUILD)/.dir
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # The numerical kernels are written for the compiler's vectoriser, which GCC
 # runs at -O3 (at -O2 it vectorises only loops of a known length); without
 # errno, sqrt vectorises too (the results are the same).  A CFLAGS given on
 # the command line replaces this too.
-$(BUILD)/mat.o $(BUILD)/nn.o $(BUILD)/net.o $(BUILD)/optim.o: CFLAGS += -O3 -fno-math-errno
+$(BUILD)/core/mat.o $(BUILD)/core/nn.o $(BUILD)/core/net.o $(BUILD)/core/optim.o: CFLAGS += -O3 -fno-math-errno
 
 # The library's bytecode, which the program loads at start-up (compiling the
 # sources took a third of its start-up time), compiled by the liblua the
@@ -77,7 +81,7 @@ $(BUILD)/embedded.c: $(LUA_SRC) $(LUA_BC) $(SETS) tools/embed.sh | $(BUILD)/.dir
 	sh tools/embed.sh -b $(BUILD)/luac $(LUA_SRC) $(SETS) > $@.tmp
 	mv $@.tmp $@
 
-$(BUILD)/embedded.o: $(BUILD)/embedded.c src/embedded.h | deps
+$(BUILD)/embedded.o: $(BUILD)/embedded.c src/host/embedded.h | deps
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BIN): $(HOST_OBJ) $(CORE_OBJ)
@@ -94,11 +98,11 @@ run: all
 $(BUILD)/ptydrive: tests/ptydrive.c | deps $(BUILD)/.dir
 	$(CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE -o $@ $< -lutil
 
-# The matrix product's paths against each other (includes src/mat.c whole).
-$(BUILD)/kernels-test: tests/kernels.c src/mat.c src/mat.h | deps $(BUILD)/.dir
+# The matrix product's paths against each other (includes src/core/mat.c whole).
+$(BUILD)/kernels-test: tests/kernels.c src/core/mat.c src/core/mat.h | deps $(BUILD)/.dir
 	$(CC) $(ALL_CFLAGS) -O3 -o $@ tests/kernels.c -ldl -lm
 
-# The embedded library's bytecode against its sources (src/embedded.h).
+# The embedded library's bytecode against its sources (src/host/embedded.h).
 $(BUILD)/embedload-test: tests/embedload.c $(BUILD)/embedded.o | deps $(BUILD)/.dir
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/embedload.c $(BUILD)/embedded.o $(LDLIBS)
 
@@ -141,7 +145,7 @@ test-asan: asan
 # (README, "Reliability")
 
 # Test hosts link the core, the grader's sandbox and the embedded library.
-TOOL_OBJ = $(CORE_OBJ) $(BUILD)/lsandbox.o $(BUILD)/marshal.o $(BUILD)/embedded.o
+TOOL_OBJ = $(CORE_OBJ) $(BUILD)/host/sandbox.o $(BUILD)/host/marshal.o $(BUILD)/embedded.o
 
 # Fails each allocation of tests/faultinject.lua in turn (and of loading
 # the library); run by tests/reliability_spec.lua.
@@ -161,9 +165,9 @@ HARNESS_data = tests/fuzz/loader_fuzz.c -DFUZZ_LOADER='"data"'
 HARNESS_repl = tests/fuzz/repl_fuzz.c
 $(BUILD)/fuzz/.dir:
 	@mkdir -p $(BUILD)/fuzz && touch $@
-$(BUILD)/fuzz/%_replay: tests/fuzz/*.c src/*.c src/*.h $(TOOL_OBJ) | $(BUILD)/fuzz/.dir
+$(BUILD)/fuzz/%_replay: tests/fuzz/*.c src/*/*.c src/*/*.h $(TOOL_OBJ) | $(BUILD)/fuzz/.dir
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(HARNESS_$*) tests/fuzz/replay.c $(TOOL_OBJ) $(LDLIBS)
-$(BUILD)/fuzz/%_fuzz: tests/fuzz/*.c src/*.c src/*.h $(TOOL_OBJ) | $(BUILD)/fuzz/.dir
+$(BUILD)/fuzz/%_fuzz: tests/fuzz/*.c src/*/*.c src/*/*.h $(TOOL_OBJ) | $(BUILD)/fuzz/.dir
 	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $(HARNESS_$*) $(TOOL_OBJ) $(LDLIBS)
 
 # The Lua API fuzzer (tests/fuzz/api_fuzz.lua), seeded and bounded, in the

@@ -143,7 +143,7 @@ describe('nnlab autograder', function()
     assert.matches('(nnlab source from ' .. real .. ')', out, 1, true)
     local _, has = listing(zip)
     for _, f in ipairs { 'setup.sh', 'run_autograder', 'agset.lua', 'agset/notes.lua',
-        'nnlab-source/Makefile', 'nnlab-source/src/nnlab.c', 'nnlab-source/lua/nnlab.lua',
+        'nnlab-source/Makefile', 'nnlab-source/src/host/nnlab.c', 'nnlab-source/lua/nnlab.lua',
         'nnlab-source/lua/nnlab/autograder.lua', 'nnlab-source/tools/deps.sh',
         'nnlab-source/exercises/lecture.lua' } do
       assert.is_true(has[f], f)
@@ -251,7 +251,7 @@ describe('nnlab autograder', function()
 
     it('make install put a source copy without the secrets, which the installed program zips', function()
       local out = sh('cd ' .. q(prefix .. '/share/nnlab/source') .. ' && find . -type f | sort')
-      assert.matches('./src/nnlab.c', out, 1, true)
+      assert.matches('./src/host/nnlab.c', out, 1, true)
       assert.is_nil(out:find('private', 1, true))
       assert.equal('', (sh('grep -rl ' .. q(SECRET) .. ' ' .. q(prefix))))
       -- the installed program finds that copy by itself

@@ -1,5 +1,5 @@
 -- The Lua library inside the nnlab program: it is loaded from bytecode that
--- the build compiles (tools/luacomp.c, tools/embed.sh, src/embedded.h), and
+-- the build compiles (tools/luacomp.c, tools/embed.sh, src/host/embedded.h), and
 -- the bytecode keeps the sources' debug information, so errors and
 -- tracebacks still name lua/nnlab/<file>.lua:<line>; the sources are still
 -- in the program, for the grader and for a liblua that refuses the bytecode.

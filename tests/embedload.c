@@ -3,7 +3,7 @@
  * (run by tests/embedded_spec.lua).
  *
  * For every module of build/embedded.o: a module under lua/ has bytecode,
- * and it is what embedded_load (src/embedded.h: how the program, the
+ * and it is what embedded_load (src/host/embedded.h: how the program, the
  * grader's sandbox and the test hosts load the library) takes: with the
  * source replaced by text that does not compile, the module still loads,
  * under its chunk name.  The bytecode is the source

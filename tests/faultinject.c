@@ -35,7 +35,7 @@
 
 #include "embedded.h"
 #include "lcore.h"
-#include "lsandbox.h"
+#include "sandbox.h"
 
 /* --- the allocator ------------------------------------------------------ */
 

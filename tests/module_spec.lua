@@ -27,8 +27,8 @@ local function lua(script, path, cpath, dir)
 end
 
 local function version()
-  local v = H.slurp(root .. '/src/version.h'):match('NNLAB_VERSION%s+"([^"]+)"')
-  assert(v, 'no NNLAB_VERSION in src/version.h')
+  local v = H.slurp(root .. '/src/core/version.h'):match('NNLAB_VERSION%s+"([^"]+)"')
+  assert(v, 'no NNLAB_VERSION in src/core/version.h')
   return v
 end
 

@@ -4,7 +4,7 @@
 local U = require 'nn_util'
 local matrix, nn = U.matrix, U.nn
 
--- The notes' formulas entry by entry, in the order src/optim.h documents,
+-- The notes' formulas entry by entry, in the order src/core/optim.h documents,
 -- on plain Lua tables {value = {...}, state = {...}}.
 local function reference(kind, h)
   h.gamma = h.gamma or 0.9

@@ -1,4 +1,4 @@
--- Numeric text tables (src/textio.c through core.io) and matrix.save /
+-- Numeric text tables (src/core/textio.c through core.io) and matrix.save /
 -- matrix.load: what the parser accepts, the line and column of what it
 -- rejects, exact round trips, and saves that never leave a broken file.
 local nnlab = require 'nnlab'

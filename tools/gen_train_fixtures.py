@@ -46,7 +46,7 @@ class Dropout(hw.Module):
 
 class Optimizer:
     """The update rules of the course notes, entry by entry in the order
-    src/optim.h documents."""
+    src/core/optim.h documents."""
 
     def __init__(self, kind, lr, gamma=0.9, beta1=0.9, beta2=0.999, eps=1e-8, wd=0.0):
         self.kind, self.lr, self.gamma = kind, lr, gamma

@@ -134,7 +134,7 @@ function autograder.source_files(dir)
   return files
 end
 
-local NEEDED = { 'Makefile', 'src/nnlab.c', 'lua/nnlab.lua', 'lua/nnlab/grader.lua',
+local NEEDED = { 'Makefile', 'src/host/nnlab.c', 'lua/nnlab.lua', 'lua/nnlab/grader.lua',
   'tools/deps.sh', 'tools/embed.sh', 'tools/luacomp.c' }
 
 local function is_source(dir)

@@ -111,7 +111,7 @@ local MEASURE = 1024
 local function measure(net, X, Y, classes, threshold, cache)
   local _, n = X:shape()
   local loss, P = C._evaluate(net.modules, net.loss, X, Y, threshold, MEASURE, cache)
-  if loss then  -- only C modules: the same chunks in C (src/lnet.c)
+  if loss then  -- only C modules: the same chunks in C (src/lua/lnet.c)
     local right = 0
     if classes then
       for j = 1, n do
@@ -515,10 +515,10 @@ function M.fit(net, X, Y, opts)
       net:train()
       local nsteps = math.min(steps_per_epoch, total_steps - history.steps)
       local tally = {seen = 0, sum = 0}
-      -- The same bits.  An epoch runs in C (src/lnet.c) when every module
+      -- The same bits.  An epoch runs in C (src/lua/lnet.c) when every module
       -- is a C one and the optimizer too, else in Lua (lua_steps below, the
       -- oracle tests/perf_spec.lua holds the C loop to).  Both take their
-      -- batch order from T.order (net_order in src/net.h), run the same
+      -- batch order from T.order (net_order in src/core/net.h), run the same
       -- kernels in the same order and update with the same scale 1/b, so
       -- the weights, history and optimizer state agree to the bit; the C
       -- loop returns to Lua about ten times a second for Ctrl-C and the

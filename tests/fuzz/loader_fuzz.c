@@ -2,7 +2,7 @@
  * loader_fuzz.c -- libFuzzer harness for the file loaders written in Lua
  * over C: nn.load (lua/nnlab/netfile.lua) when built with
  * -DFUZZ_LOADER=\"netfile\", data.load and matrix.load (lua/nnlab/data.lua,
- * src/lio.c, src/textio.c) with -DFUZZ_LOADER=\"data\".
+ * src/lua/lio.c, src/core/textio.c) with -DFUZZ_LOADER=\"data\".
  *
  * One Lua state with the nnlab library (the embedded modules, as the nnlab
  * program loads them) serves every input.  The input is written to a file,

@@ -5,7 +5,7 @@
  * incomplete, the error of an entry cut short by end of input), Tab
  * completion at every place in a line, and the shortening of tracebacks.
  *
- * It includes src/repl.c, src/repl_complete.c and src/repl_sigint.c
+ * It includes src/host/repl.c, repl_complete.c and repl_sigint.c
  * themselves, so that it drives the REPL's own static functions (compile,
  * push_unfinished_error, complete, trivial_traceback) without a terminal;
  * nothing is run.  The input is split into lines, fed
@@ -19,9 +19,9 @@
  */
 #include <stdint.h>
 
-#include "../../src/repl.c"
-#include "../../src/repl_complete.c"
-#include "../../src/repl_sigint.c"
+#include "../../src/host/repl.c"
+#include "../../src/host/repl_complete.c"
+#include "../../src/host/repl_sigint.c"
 #include "embedded.h"
 #include "lcore.h"
 

@@ -2,7 +2,7 @@
  * textio_fuzz.c -- libFuzzer harness for the numeric text parser.
  *
  *   clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
- *     tests/fuzz/textio_fuzz.c src/textio.c -lm -o build/textio_fuzz
+ *     tests/fuzz/textio_fuzz.c src/core/textio.c -lm -o build/textio_fuzz
  *   build/textio_fuzz -max_total_time=60
  *
  * Each input is parsed with every flag combination; an accepted input is

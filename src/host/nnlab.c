@@ -17,8 +17,8 @@
 
 #include "embedded.h"
 #include "lcore.h"
-#include "lproc.h"
-#include "lsandbox.h"
+#include "proc.h"
+#include "sandbox.h"
 #include "repl.h"
 
 static const char *progname = "nnlab";

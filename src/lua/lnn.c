@@ -3,7 +3,7 @@
  * the proof of an object's class, the check of the matrices it keeps, the
  * metatable with __index, __newindex and __tostring made from an LClass,
  * buffers in user values.  Registration is in lcore.c.  The reasons for
- * this defence are in nn_lua.h, above LClass.
+ * this defence are in lnn.h, above LClass.
  */
 #include <stdio.h>
 
@@ -11,7 +11,7 @@
 #include <lauxlib.h>
 
 #include "lmatrix.h"
-#include "nn_lua.h"
+#include "lnn.h"
 
 Mat *lnn_buffer(lua_State *L, int ud, int uv, int rows, int cols) {
   Mat *m;

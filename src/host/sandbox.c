@@ -1,5 +1,5 @@
 /*
- * lsandbox.c -- the Lua-visible sandbox: a submission's code in a Lua state
+ * sandbox.c -- the Lua-visible sandbox: a submission's code in a Lua state
  * of its own, under limits, reachable only through plain data.
  *
  * The checker's state (T) owns a Sandbox; the submission runs in the
@@ -42,7 +42,7 @@
 #include "lcore.h"
 #include "lmatrix.h"
 #include "clock.h"
-#include "lsandbox.h"
+#include "sandbox.h"
 #include "marshal.h"
 #include "rng.h"
 

@@ -15,7 +15,7 @@
 
 #include "lmatrix.h"
 #include "nn.h"
-#include "nn_lua.h"
+#include "lnn.h"
 
 enum { USE_Z = 1 << (LACT_UV_Z - 1), USE_A = 1 << (LACT_UV_A - 1) };
 

@@ -15,7 +15,7 @@
 
 #include "lmatrix.h"
 #include "nn.h"
-#include "nn_lua.h"
+#include "lnn.h"
 #include "rng.h"
 
 static const char *const fields[] = {"W", "W0", "dLdW", "dLdW0", NULL};

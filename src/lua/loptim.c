@@ -17,7 +17,7 @@
 #include <lauxlib.h>
 
 #include "lmatrix.h"
-#include "nn_lua.h"
+#include "lnn.h"
 #include "optim.h"
 
 enum { UV_STATE = 1, NUV = UV_STATE };

@@ -8,7 +8,7 @@
 
 #include "lio.h"
 #include "lmatrix.h"
-#include "nn_lua.h"
+#include "lnn.h"
 #include "version.h"
 
 int luaopen_nnlab_core(lua_State *L);

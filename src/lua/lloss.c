@@ -16,7 +16,7 @@
 
 #include "lmatrix.h"
 #include "nn.h"
-#include "nn_lua.h"
+#include "lnn.h"
 
 enum { USE_G = 1 << (LLOSS_UV_G - 1), USE_Y = 1 << (LLOSS_UV_Y - 1) };
 

@@ -1,9 +1,9 @@
 /*
- * nn_lua.h -- the Lua-visible neural-network types (nn.Linear, activations,
+ * lnn.h -- the Lua-visible neural-network types (nn.Linear, activations,
  * losses) over the kernels of nn.h, and the pieces their bindings share.
  */
-#ifndef NNLAB_NN_LUA_H
-#define NNLAB_NN_LUA_H
+#ifndef NNLAB_LNN_H
+#define NNLAB_LNN_H
 
 #include <stddef.h>
 

@@ -36,7 +36,7 @@
 #include "clock.h"
 #include "lmatrix.h"
 #include "net.h"
-#include "nn_lua.h"
+#include "lnn.h"
 #include "rng.h"
 
 #define RNGSTATE_TNAME "nn.RngState"

@@ -29,7 +29,7 @@
 #include "clock.h"
 #include "lmatrix.h"
 #include "net.h"
-#include "nn_lua.h"
+#include "lnn.h"
 
 /* Are the parameters and gradients the Linear at idx points to still its
    user values (lnn_intact)?  debug.setuservalue can swap them, and the loop

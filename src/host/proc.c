@@ -1,5 +1,5 @@
 /*
- * lproc.c -- the Lua-visible child process, for grading submissions apart.
+ * proc.c -- the Lua-visible child process, for grading submissions apart.
  *
  * proc.spawn(fn, limits) forks.  The child gets its own process group,
  * standard input, output and error on /dev/null, no other open files but
@@ -28,7 +28,7 @@
 
 #include "clock.h"
 #include "lmatrix.h"
-#include "lproc.h"
+#include "proc.h"
 #include "marshal.h"
 #include "mat.h"
 

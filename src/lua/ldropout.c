@@ -17,7 +17,7 @@
 
 #include "dropout.h"
 #include "lmatrix.h"
-#include "nn_lua.h"
+#include "lnn.h"
 
 enum { UV_MASK = 1, NUV = UV_MASK };
 
