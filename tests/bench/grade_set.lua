@@ -1,3 +1,4 @@
+-- nnlab exercise set: the benchmark's (bench.py item 6)
 -- The exercise set that the benchmark grades (item 6): two small exercises
 -- in the homework's style, one of them training a network, so that grading
 -- throughput includes real work in the sandbox.  bench.py writes the
