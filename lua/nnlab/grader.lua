@@ -779,6 +779,7 @@ Options:
   --jobs N     grade N submissions at a time (grade)
   --only ID    only this exercise or part (e.g. features or features.phi)
   --help       this text
+  --           the arguments after it are files, even when they begin with -
 check prints each part as it is graded (text to standard output); grade
 shows its progress on standard error when that is a terminal.
 Exit status: check, 0 when every part passes (or is graded on
@@ -805,7 +806,8 @@ local function parse(args)
       o.jobs = tonumber(value())
       if not o.jobs or o.jobs < 1 then error('--jobs needs a positive number', 0) end
     elseif a == '--only' then o.only = value()
-    elseif a:sub(1, 1) == '-' and #a > 1 then error(fmt("unknown option '%s'", a), 0)
+    elseif a == '--' and not o.rest then o.rest = true
+    elseif a:sub(1, 1) == '-' and #a > 1 and not o.rest then error(fmt("unknown option '%s'", a), 0)
     elseif not o.set then o.set = a
     else o.files[#o.files + 1] = a end
     i = i + 1

@@ -194,7 +194,8 @@ function report.summary(r)
   local s = fmt('%s/%s points: %d of %d parts passed', r.score, r.max, passed, #r.parts)
   if #failed > 0 and not (r.error and #failed == #r.parts) then s = s .. '; failed: ' .. list(failed) end
   if #pending > 0 then
-    s = s .. fmt('; %s (%s points): %s', report.PENDING, r.pending or 0, list(pending))
+    local n = r.pending or 0
+    s = s .. fmt('; %s: %s (%s point%s)', report.PENDING, list(pending), n, n == 1 and '' or 's')
   end
   lines[#lines + 1] = s
   return concat(lines, '\n')
