@@ -28,6 +28,7 @@ end
 local function decimals(text)
   text = text:gsub('%[%u+%] [%w._]+ %([%d./]+%)', '')   -- scores: [FAIL] ex.part (1.33/2)
   text = text:gsub('^[^\n]*points\n', '')                 -- the first line, the total
+  text = text:gsub('\n[^\n]*: [%d.]+/[%d.]+ points[^\n]*\n', '\n') -- or the last (check streams)
   text = text:gsub('lr = [%d.]+', ''):gsub('sgd_step%([%d.]+%)', ''):gsub('%d+, [%d.]+%) on', '')
   return text:match('%-?%d+%.%d%d+')
 end

@@ -1,11 +1,15 @@
--- Hostile submissions (issue 5): each one is graded together with a good
--- submission in one `nnlab grade --jobs 2` run, in a directory of its own,
--- against the probe set (tests/fixtures/sets/probe.lua, one second per part).
--- Every run must end within its limits, give the hostile submission exactly
--- the points its correct parts earn with a clear reason on the others, give
--- the good one full marks, write valid and sanitised reports, leak no secret
--- and leave nothing behind but its reports.
+-- Hostile submissions (issues 5 and 12): each one is graded together with a
+-- good submission in one `nnlab grade --jobs 2` run, in a directory of its
+-- own, against the probe set (tests/fixtures/sets/probe.lua, one second per
+-- part and one of slack).  Every run must end within its limits, give the
+-- hostile submission exactly the points its correct parts earn with a clear
+-- reason on the others, give the good one full marks, write valid and
+-- sanitised reports, leak no secret and leave nothing behind but its
+-- reports.  A submission that does not load costs one part's time at most
+-- (it is loaded once); one that hangs part after part costs its time budget
+-- at most (tests/fixtures/sets/budget.lua).
 local json = require 'dkjson'
+local report = require 'nnlab.report'
 
 local PROBE = H.root .. '/tests/fixtures/sets/probe.lua'
 local HOSTILE = H.root .. '/tests/fixtures/hostile/'
@@ -146,12 +150,25 @@ end
 -- Check one hostile case: c.fails maps a part to a pattern (or a list of
 -- patterns, any of which may match) its feedback must match; every other
 -- part must pass, but the secret, which fails unless it is listed.
--- c.load_fails: every part fails with that pattern.
+-- c.every: every part fails with that pattern.
+-- c.load_fails: the submission does not load; the report's message says why
+-- (that pattern), once, and every part fails pointing to it.
 local function expect(r, c)
+  if c.load_fails then
+    assert.matches(c.load_fails, r.output:match('^[^\n]*'))
+    assert.equal(0, r.score)
+    for _, id in ipairs(PARTS) do
+      local t = part(r, id)
+      assert.equal('failed', t.status, id)
+      assert.equal(0, t.score, id)
+      assert.equal(report.SEE_ABOVE, t.output:match('^[^\n]*'), id)
+    end
+    return
+  end
   local score = 0
   for _, id in ipairs(PARTS) do
     local t = part(r, id)
-    local want = c.load_fails or (c.fails or {})[id]
+    local want = c.every or (c.fails or {})[id]
     if want == nil and id == 'secret' then want = 'that is not the secret' end
     if want then
       assert.equal('failed', t.status, id .. ' should fail: ' .. t.output)
@@ -172,7 +189,11 @@ end
 
 -- name, expectations, the wall-clock seconds the run may take (each part has
 -- 1 s in the sandbox and 1 s more before the grader kills the process; a
--- second of margin for a busy machine).
+-- second of margin for a busy machine).  A submission that does not load
+-- takes one part's 2 s at most, with the margin: the cases marked load = true
+-- are held to that (their own time, as the report gives it, is below two
+-- parts' 4 s, where before each of the 7 parts loaded them again).
+local LOAD_SECS = 3.5
 local CASES = {
   { 'loop', fails = { call = 'time limit exceeded' }, secs = 4 },
   { 'loop_pcall', fails = { call = 'time limit exceeded', matrix = 'time limit exceeded' }, secs = 5 },
@@ -194,7 +215,16 @@ local CASES = {
   { 'error_objects', secs = 3, fails = { call = '%(error object is a nil value%)',
     matrix = '%(error object is a table value%)', product = '%(error object is a table value%)',
     text = '%(error object is a table value%)', budget = 'EEEE' } },
-  { 'error_load', secs = 3, load_fails = 'the submission does not run: %(error object is a table value%)' },
+  { 'error_load', secs = 3, load = true,
+    load_fails = 'the submission does not run: %(error object is a table value%)' },
+  { 'loop_load', secs = 4, load = true,
+    load_fails = '^the submission does not run: time limit exceeded %(the limit is 1 s%)$' },
+  { 'pcall_load', secs = 4, load = true,
+    load_fails = '^the submission does not run: time limit exceeded %(the limit is 1 s%)$' },
+  { 'alloc_load', secs = 4, load = true,
+    load_fails = '^the submission does not run: not enough memory %(the limit is 64 MiB%)$' },
+  { 'coroutine_load', secs = 4, load = true,
+    load_fails = '^the submission does not run: [a-z]+ limit exceeded' },
   { 'redefine', secs = 3, fails = { value = 'expected 42, got the integer 41',
     matrix = 'expected a 3x2 matrix, got 2x3', text = 'returned "PWNED", expected "HELLO, WORLD 3"' },
     output = { 'matrix metatable: false' } },
@@ -205,8 +235,9 @@ local CASES = {
   { 'shapes', secs = 3, fails = { value = 'expected an integer, got a table',
     call = 'got a string', matrix = 'expected a 3x2 matrix, got 2x3 %(transposed%?%)',
     product = 'expected a 3x2 matrix, got 3x4', budget = 'got a 1x1 matrix' } },
-  { 'syntax', secs = 3, load_fails = "the submission does not run: syntax%.lua:3: unexpected symbol near ','" },
-  { 'empty', secs = 3, load_fails = 'the submission is nil, expected a table with field probe' },
+  { 'syntax', secs = 3, load = true,
+    load_fails = "the submission does not run: syntax%.lua:3: unexpected symbol near ','" },
+  { 'empty', secs = 3, every = 'the submission is nil, expected a table with field probe' },
   { 'bom_shebang', secs = 3, fails = { budget = 'bom_shebang%.lua:12: an error on line 12' } },
   { 'cyclic', secs = 4, fails = { value = 'probe%.value: data nested more than 64 levels deep %(or a cycle%)',
     call = 'nested more than 64 levels', matrix = 'nested more than 64 levels',
@@ -233,6 +264,8 @@ describe('a hostile submission graded with a good one', function()
       local r = run.files[c[1]]
       assert.is_table(r, 'no report for ' .. c[1])
       assert.is_true(run.wall < c.secs, string.format('took %.1f s', run.wall))
+      assert.is_true(r.execution_time < (c.load and LOAD_SECS or c.secs),
+        string.format('its own time: %.1f s', r.execution_time))
       expect(r, c)
       for _, want in ipairs(c.output or {}) do
         assert.is_truthy(part(r, 'value').output:find(want, 1, true), want)
@@ -332,21 +365,45 @@ describe('a hostile submission graded with a good one', function()
     expect(run.files.big, {})
   end)
 
-  it('a hang while loading: the first part is stopped at its deadline, the rest say why', function()
+  it('a hang in C while loading: stopped at the first deadline, one reason for every part', function()
     local run = grade({ HOSTILE .. 'hang_load.lua' })
     assert.is_true(run.wall < 5, string.format('took %.1f s', run.wall))
     local r = run.files.hang_load
+    assert.is_true(r.execution_time < LOAD_SECS, string.format('its own time: %.1f s', r.execution_time))
+    expect(r, { load_fails = '^the submission does not run: time limit: stopped after 2 s in code ' ..
+      'the sandbox cannot interrupt while it loaded %(the limit is 1 s, plus 1 s for the checker%)$' })
+    -- the CSV's error column says it too
+    assert.matches('hang_load%.lua,0,7,0,0,0,0,0,0,0,"the submission does not run: time limit', run.csv)
+  end)
+
+  it('a hang in C in every part: the time budget stops it, the parts left are not graded', function()
+    local dir = tmpdir()
+    local set = H.root .. '/tests/fixtures/sets/budget.lua'
+    local good = write(dir .. '/good.lua', dofile(set).solution)
+    local t0 = now()
+    local _, err, code = H.nnlab({ 'grade', '--jobs', '2', '--format', 'json', '--out', dir .. '/out',
+      set, HOSTILE .. 'index_hang.lua', good })
+    local wall = now() - t0
+    assert.equal(0, code, err)
+    -- the budget is 5 s; six parts' deadlines would be 12 s
+    assert.is_true(wall < 8, string.format('took %.1f s', wall))
+    local r = json.decode(H.slurp(dir .. '/out/index_hang.json'))
+    assert.is_true(r.execution_time < 7, string.format('its own time: %.1f s', r.execution_time))
     assert.equal(0, r.score)
-    assert.matches('probe%.value: time limit: stopped after 2 s', r.output)
-    for i, id in ipairs(PARTS) do
-      local t = part(r, id)
+    assert.matches("^the submission's time budget of 5 s is spent: grading stopped at budget%.p3; " ..
+      'before that, budget%.p1: time limit', r.output)
+    -- parts 1 and 2 end at their 2 s deadlines; part 3 starts after 4 s, so
+    -- the budget's end (5 s) comes before its own deadline (6 s)
+    for i, t in ipairs(r.tests) do
       assert.equal('failed', t.status)
-      if i == 1 then
-        assert.matches('stopped after 2 s in code the sandbox cannot interrupt while the submission loaded', t.output)
+      if i <= 2 then
+        assert.matches('^time limit: stopped after 2 s in code the sandbox cannot interrupt while ' ..
+          'the part was checked', t.output)
       else
-        assert.matches('not graded: the submission did not load in part probe%.value', t.output)
+        assert.equal("not graded: the submission's time budget is spent", t.output)
       end
     end
+    assert.equal(6, json.decode(H.slurp(dir .. '/out/good.json')).score)
   end)
 end)
 

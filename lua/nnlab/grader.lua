@@ -4,8 +4,10 @@
 -- A submission never runs in this Lua state.  Each one is graded in a child
 -- process (nnlab.proc), and inside it each part loads the submission afresh
 -- into a sandbox (nnlab.sandbox): a Lua state of its own, under limits,
--- from which only plain data comes back.  The verdicts travel to the parent
--- over a pipe the submission cannot reach; the parent alone writes files.
+-- from which only plain data comes back.  When the first load fails, no
+-- part loads it again: every part gets that one reason.  The verdicts
+-- travel to the parent over a pipe the submission cannot reach; the parent
+-- alone writes files.
 -- (The sandbox and child processes exist in the nnlab program only; from
 -- stock Lua this module can still load sets and check answers in-process.)
 local matrix = require('nnlab.core').matrix
@@ -24,6 +26,7 @@ grader.limits = {
   output = 64 * 1024,            -- bytes of printed output kept, per part
   process_memory = 4 * 1024 ^ 3, -- address space of the grading process
   slack = 5,                     -- extra wall-clock seconds per part, for its checker
+  budget = 60,                   -- wall-clock seconds for a whole submission (a set's limits.budget)
 }
 
 local SEED = 20211  -- every random stream is seeded from this and the part's index
@@ -34,10 +37,16 @@ local SEED = 20211  -- every random stream is seeded from this and the part's in
 local function readfile(path)
   local f, err = io.open(path, 'rb')
   if not f then return nil, err end
-  local s = f:read('a')
+  local s, rerr = f:read('a')
   f:close()
+  if not s then return nil, fmt('%s: %s', path, rerr) end
   return s
 end
+
+-- The first line of every set file (checked before any of its code runs,
+-- so that a submission given where the set belongs is never run as one).
+local MARKER = '-- nnlab exercise set'
+grader.marker = MARKER
 
 -- The source of a set: a file path, or the name of a built-in set; its
 -- chunk name; and for a file, its path.
@@ -45,6 +54,10 @@ local function set_source(spec)
   if spec:find('[/\\]') or spec:find('%.lua$') then
     local src, err = readfile(spec)
     if not src then error(fmt('cannot read exercise set %s', err), 0) end
+    if src:sub(1, #MARKER) ~= MARKER then
+      error(fmt("%s is not an exercise set: the first line of a set file is '%s' " ..
+        '(did the SET go missing before the submissions?); nothing was run', spec, MARKER), 0)
+    end
     return src, '@' .. spec, spec
   end
   local ok, embedded = pcall(require, 'nnlab.embedded')
@@ -57,6 +70,8 @@ local function set_source(spec)
   end
   error(fmt("no exercise set '%s' (give a built-in name such as 'lecture' or a path)", spec), 0)
 end
+
+local VISIBILITY = { visible = true, hidden = true, after_due_date = true, after_published = true }
 
 local function validate(set, where)
   local function bad(msg, ...) error(fmt('%s: ' .. msg, where, ...), 0) end
@@ -76,8 +91,18 @@ local function validate(set, where)
       if seen[id] then bad('%s appears twice', id) end
       seen[id] = true
       if type(part.check) ~= 'function' then bad('%s has no check function', id) end
-      if type(part.points) ~= 'number' or part.points < 0 then bad('%s has no points', id) end
+      local pts = part.points
+      if type(pts) ~= 'number' or pts ~= pts or pts < 0 or pts == math.huge then
+        bad('%s: points must be a finite number >= 0, not %s', id, tostring(pts))
+      end
+      if part.visibility ~= nil and not VISIBILITY[part.visibility] then
+        bad("%s: visibility must be 'visible', 'hidden', 'after_due_date' or 'after_published'", id)
+      end
     end
+  end
+  local budget = (set.limits or {}).budget
+  if budget ~= nil and (type(budget) ~= 'number' or not (budget > 0) or budget == math.huge) then
+    bad('limits.budget must be a positive number of seconds')
   end
   return set
 end
@@ -270,20 +295,38 @@ local function cut(s)
   return s:sub(1, MAX_FEEDBACK) .. fmt('... [feedback cut at %d bytes]', MAX_FEEDBACK)
 end
 
+-- Wall-clock seconds (CPU seconds from stock Lua, which has no nnlab.proc).
+local wallclock = (function()
+  local ok, proc = pcall(require, 'nnlab.proc')
+  return ok and proc.now or os.clock
+end)()
+
+-- A failed verdict for a part, with its fields from the set.
+local function failed(entry, feedback)
+  local part = entry.part
+  return { id = entry.id, title = part.title, points = part.points, score = 0,
+    status = 'failed', feedback = feedback, visibility = part.visibility or 'visible' }
+end
+
+-- A checker returns true, false and feedback, a fraction in (0, 1) and
+-- feedback, or 'pending' and feedback (a part the student's copy of a set
+-- cannot grade: the instructor's copy grades it on submission).
 local function verdict(entry, sub, extra)
   local part = entry.part
   matrix.seed(SEED + entry.index)
   math.randomseed(SEED + entry.index)  -- Lua seeds it from the clock
-  local t0 = os.clock()
+  local t0 = wallclock()
   local ok, res, feedback = pcall(part.check, sub)
-  local v = { id = entry.id, title = part.title, points = part.points, score = 0,
-    status = 'failed', seconds = os.clock() - t0 }
+  local v = failed(entry)
+  v.seconds = wallclock() - t0
   if not ok then
     v.feedback = 'checker error: ' .. tostring(res)
   elseif res == 'pending' then
     v.status, v.feedback = 'pending', feedback or 'graded on submission'
   elseif res == true or (type(res) == 'number' and res >= 1) then
     v.score, v.status = part.points, 'passed'
+  elseif res == 'pending' then
+    v.status, v.feedback = 'pending', feedback or 'graded on submission'
   elseif type(res) == 'number' and res > 0 then
     v.score = math.floor(res * part.points * 100 + 0.5) / 100  -- to the hundredth
     v.score = math.tointeger(v.score) or v.score
@@ -313,8 +356,11 @@ local function check_in_sandbox(set, entry, source, name, loaded)
   local ok, root = sb:run(source, name)
   local v
   if not ok then
-    v = { id = entry.id, title = entry.part.title, points = entry.part.points, score = 0,
-      status = 'failed', feedback = 'the submission does not run: ' .. tostring(root) }
+    -- load_error: the child gives every part this reason without loading
+    -- again when it was the first load (resource: whatever the part's libs)
+    v = failed(entry, 'the submission does not run: ' .. tostring(root))
+    v.load_error = true
+    v.resource = sb:usage().tripped ~= nil or tostring(root):find('^not enough memory') ~= nil
   else
     if loaded then loaded() end
     v = verdict(entry, sandbox_sub(sb, root))
@@ -339,14 +385,22 @@ end
 -- A child grades the parts in order and sends, for each, {loaded = id} once
 -- the submission has loaded and then the part's verdict.  The parent gives
 -- each part its `seconds` plus `slack` of wall-clock time, counted from the
--- previous verdict.  The sandbox stops Lua code and the matrix kernels at
--- `seconds`; what it cannot stop (a C function of Lua's own that runs for
--- minutes, such as a string pattern that backtracks) meets the parent's
--- deadline: the child's process group is killed, the part scores 0 with the
--- reason, and a fresh child grades the parts after it.  A child that dies
--- (a signal, a resource limit) is treated the same way.  When the
--- submission never even finished loading, the remaining parts are not
--- retried: they would only hang again.
+-- previous verdict, and the whole submission its `budget`.  The sandbox
+-- stops Lua code and the matrix kernels at `seconds`; what it cannot stop (a
+-- C function of Lua's own that runs for minutes, such as a string pattern
+-- that backtracks) meets the parent's deadline: the child's process group is
+-- killed, the part scores 0 with the reason, and a fresh child grades the
+-- parts after it.  A child that dies (a signal, a resource limit) is treated
+-- the same way.
+--
+-- A submission is loaded once per grading: when the first load fails (an
+-- error, a syntax error, a limit, a crash or a kill), every part gets that
+-- one reason and none loads it again, so a broken submission costs one
+-- part's time at most.  (A part whose exercise has other libs does load it
+-- again when the first load failed with an error rather than a limit: the
+-- error may be a missing library.)  Once a load has succeeded, each part
+-- loads the submission afresh, for isolation.  Once the budget is spent, the
+-- parts left are not graded.
 
 local function clock()
   return require('nnlab.proc').now()
@@ -356,19 +410,52 @@ local function part_time(set, entry)
   return limit(set, entry.part, 'seconds') + limit(set, entry.part, 'slack')
 end
 
+local function budget(set)
+  return (set.limits or {}).budget or grader.limits.budget
+end
+
+local BUDGET_SPENT = "not graded: the submission's time budget is spent"
+
+-- The deadline of job.todo[1], which starts now: its own limit, or the end
+-- of the submission's budget when that comes first.
+local function set_deadline(job)
+  local t = clock()
+  job.part_started = t
+  job.deadline = t + part_time(job.set, job.todo[1])
+  job.at_budget = job.deadline >= job.budget_end
+  if job.at_budget then job.deadline = job.budget_end end
+end
+
 -- Grade job.todo (the parts not yet graded) in a new child process.
 local function spawn(job)
   local proc = require 'nnlab.proc'
   local set, todo, source, name = job.set, job.todo, job.source, job.name
+  local first = not job.ever_loaded  -- no load has succeeded yet
   local cpu = 0
   for _, e in ipairs(todo) do cpu = cpu + part_time(set, e) end
+  cpu = math.min(cpu, budget(set))
   job.child = proc.spawn(function(send)
+    local bad  -- the first load's failure: {libs =, feedback =, resource =}
     for _, entry in ipairs(todo) do
-      local ok, v = pcall(check_in_sandbox, set, entry, source, name,
-        function() send { loaded = entry.id } end)
-      if not ok then
-        v = { id = entry.id, points = entry.part.points, score = 0, status = 'failed',
-          feedback = 'grader error: ' .. tostring(v) }
+      local libs = entry.ex.libs or 'matrix nn'
+      local v
+      if bad and (bad.resource or bad.libs == libs) then
+        v = failed(entry, bad.feedback)
+        v.load_failed, v.seconds = true, 0
+      else
+        local t0 = clock()
+        local ok
+        ok, v = pcall(check_in_sandbox, set, entry, source, name, function()
+          first = false
+          send { loaded = entry.id }
+        end)
+        if not ok then v = failed(entry, 'grader error: ' .. tostring(v)) end
+        v.seconds = clock() - t0
+        if v.load_error and first then
+          bad = { libs = libs, feedback = v.feedback, resource = v.resource }
+          v.load_failed = true
+        end
+        v.load_error, v.resource = nil, nil
       end
       send(v)
     end
@@ -378,18 +465,38 @@ local function spawn(job)
     fsize = 1024 * 1024, files = 64, processes = 64,
   })
   job.loaded = false
-  job.deadline = clock() + part_time(set, todo[1])
+  set_deadline(job)
 end
 
-local function failed(entry, feedback)
-  return { id = entry.id, title = entry.part.title, points = entry.part.points, score = 0,
-    status = 'failed', feedback = feedback }
+-- Record the verdict of job.todo[1] and move on.
+local function record(job, v)
+  local entry = table.remove(job.todo, 1)
+  job.verdicts[entry.id] = v
+  if job.on_part then job.on_part(v, job) end
+end
+
+-- Every part left gets the same verdict (a submission that does not load,
+-- or whose budget is spent).
+local function record_rest(job, feedback, load_failed)
+  while job.todo[1] do
+    local v = failed(job.todo[1], feedback)
+    v.load_failed = load_failed
+    record(job, v)
+  end
+end
+
+local function spend(job)
+  job.error = fmt("the submission's time budget of %s s is spent: grading stopped at %s%s",
+    budget(job.set), job.todo[1].id, job.error and '; before that, ' .. job.error or '')
+  record_rest(job, BUDGET_SPENT)
 end
 
 -- Start grading one submission; returns a job.
-local function start(set, parts, file, source)
+local function start(set, parts, file, source, on_part)
+  local t = clock()
   local job = { set = set, file = file, source = source, todo = {}, verdicts = {},
-    name = '=' .. (file:match('[^/]*$') or file), started = clock() }
+    name = '=' .. (file:match('[^/]*$') or file), started = t, budget_end = t + budget(set),
+    on_part = on_part }
   for i, e in ipairs(parts) do job.todo[i] = e end
   if #parts > 0 then spawn(job) end
   return job
@@ -402,12 +509,14 @@ local function take(job, frames)
     local current = job.todo[1]
     if type(v) == 'table' and current then
       if v.loaded == current.id then
-        job.loaded = true
+        job.loaded, job.ever_loaded = true, true
       elseif v.id == current.id and type(v.score) == 'number' then
-        job.verdicts[current.id] = v
-        table.remove(job.todo, 1)
+        if v.load_failed and not job.ever_loaded then
+          job.error = job.error or v.feedback  -- the one reason, said once
+        end
+        record(job, v)
         job.loaded = false
-        if job.todo[1] then job.deadline = clock() + part_time(job.set, job.todo[1]) end
+        if job.todo[1] then set_deadline(job) end
       end
     end
   end
@@ -416,28 +525,38 @@ end
 -- The child is gone (killed at the deadline, or died) with job.todo[1]
 -- unfinished: score it, and go on with the rest in a new child, or not.
 local function lost(job, why, detail)
-  local entry = table.remove(job.todo, 1)
-  local where = job.loaded and 'while the part was checked' or 'while the submission loaded'
-  job.verdicts[entry.id] = failed(entry, fmt('%s %s%s', why, where, detail or ''))
-  job.error = job.error or fmt('%s: %s', entry.id, why)
-  if not job.loaded then
-    for _, e in ipairs(job.todo) do
-      job.verdicts[e.id] = failed(e, fmt('not graded: the submission did not load in part %s (%s)',
-        entry.id, why))
-    end
-    job.todo = {}
+  local entry = job.todo[1]
+  local seconds = clock() - job.part_started
+  if not job.ever_loaded then
+    -- the first load never finished: that is every part's reason
+    local reason = fmt('the submission does not run: %s while it loaded%s', why, detail or '')
+    job.error = job.error or reason
+    record_rest(job, reason, true)
+    job.verdicts[entry.id].seconds = seconds
+    return
   end
-  if job.todo[1] then spawn(job) end
+  local where = job.loaded and 'while the part was checked' or 'while the submission loaded'
+  local v = failed(entry, fmt('%s %s%s', why, where, detail or ''))
+  v.seconds = seconds
+  job.error = job.error or fmt('%s: %s', entry.id, why)
+  record(job, v)
+  if not job.loaded then
+    record_rest(job, fmt('not graded: the submission did not load in part %s (%s)', entry.id, why))
+  end
+  if job.todo[1] then
+    if clock() < job.budget_end then spawn(job) else spend(job) end
+  end
 end
 
 local function result(job, parts)
-  local r = { file = job.file, parts = {}, score = 0, max = 0, error = job.error,
+  local r = { file = job.file, parts = {}, score = 0, max = 0, pending = 0, error = job.error,
     seconds = clock() - job.started }
   for _, e in ipairs(parts) do
     local v = job.verdicts[e.id] or failed(e, 'not graded')
     r.parts[#r.parts + 1] = v
     r.score = r.score + v.score
     r.max = r.max + e.part.points
+    if v.status == 'pending' then r.pending = r.pending + e.part.points end
   end
   return r
 end
@@ -455,10 +574,14 @@ local function step(job)
   if open and clock() > job.deadline then
     job.child:kill()
     job.child:wait()
-    local part = job.todo[1].part
-    lost(job, fmt('time limit: stopped after %s s in code the sandbox cannot interrupt',
-      part_time(job.set, job.todo[1])), fmt(' (the limit is %s s, plus %s s for the checker)',
-      limit(job.set, part, 'seconds'), limit(job.set, part, 'slack')))
+    if job.at_budget then
+      spend(job)
+    else
+      local part = job.todo[1].part
+      lost(job, fmt('time limit: stopped after %s s in code the sandbox cannot interrupt',
+        part_time(job.set, job.todo[1])), fmt(' (the limit is %s s, plus %s s for the checker)',
+        limit(job.set, part, 'seconds'), limit(job.set, part, 'slack')))
+    end
   elseif not open then
     local how, code = job.child:wait()
     lost(job, how == 'signal' and fmt('the grading process was killed by signal %d', code)
@@ -467,36 +590,71 @@ local function step(job)
   return not job.todo[1]
 end
 
+-- The source of a submission file, or nil and why it is not graded.
+local function submission(file)
+  local proc = require 'nnlab.proc'
+  local kind, err = proc.filetype(file, true)
+  if not kind then
+    return nil, err == 'missing' and 'cannot read: no such file' or 'cannot read: ' .. err
+  end
+  if kind == 'directory' then return nil, 'not graded: a directory, not a submission file' end
+  if kind ~= 'file' then
+    return nil, fmt('not graded: a %s, not a regular file', kind == 'fifo' and 'FIFO' or kind)
+  end
+  local src, rerr = readfile(file)
+  if not src then
+    rerr = tostring(rerr)
+    if rerr:sub(1, #file + 2) == file .. ': ' then rerr = rerr:sub(#file + 3) end
+    return nil, 'cannot read: ' .. rerr
+  end
+  if src:find('\0', 1, true) or src:sub(1, 4) == '\27Lua' then
+    return nil, 'not graded: a binary file, not Lua source'
+  end
+  return src
+end
+
 -- grader.grade(set, files, opts) -> results (in the order of files).
 -- opts: jobs (parallel processes), only (an exercise or part id),
--- progress(result) called as each finishes.
+-- progress(result) called as each submission is done, part(verdict, index)
+-- as each part is (index: the submission's in files), tick({done =,
+-- running =, total =, seconds =}, changed) every round while grading
+-- (changed: a submission was just done).
+-- Every child still running when this returns, or raises an error (Ctrl-C in
+-- the REPL), is killed.
 function grader.grade(set, files, opts)
   opts = opts or {}
   local proc = require 'nnlab.proc'
+  local guard <close> = proc.guard()
   local parts = grader.parts(set, opts.only)
-  local results, running, nexti = {}, {}, 1
+  local results, running, nexti, ndone = {}, {}, 1, 0
   local jobs = math.max(1, math.floor(opts.jobs or 1))
-  local function done(job)
-    local r = result(job, parts)
-    results[job.index] = r
+  local t0 = clock()
+  local function tick(changed)
+    if opts.tick then
+      opts.tick({ done = ndone, running = #running, total = #files, seconds = clock() - t0 }, changed)
+    end
+  end
+  local function finish(index, r)
+    results[index] = r
+    ndone = ndone + 1
     if opts.progress then opts.progress(r) end
+    tick(true)
   end
   while nexti <= #files or #running > 0 do
     while nexti <= #files and #running < jobs do
-      local file = files[nexti]
-      local src, err = readfile(file)
+      local file, index = files[nexti], nexti
+      local on_part = opts.part and function(v) opts.part(v, index) end
+      local src, why = submission(file)
       if src then
-        local job = start(set, parts, file, src)
-        job.index = nexti
-        if job.child then running[#running + 1] = job else done(job) end
+        local job = start(set, parts, file, src, on_part)
+        job.index = index
+        if job.child then running[#running + 1] = job else finish(index, result(job, parts)) end
       else
-        local r = { file = file, parts = {}, score = 0, max = 0, error = 'cannot read: ' .. err }
-        for _, e in ipairs(parts) do
-          r.parts[#r.parts + 1] = failed(e, 'not graded: cannot read the file')
-          r.max = r.max + e.part.points
-        end
-        results[nexti] = r
-        if opts.progress then opts.progress(r) end
+        local job = { set = set, file = file, todo = {}, verdicts = {}, started = clock(),
+          error = why, on_part = on_part }
+        for i, e in ipairs(parts) do job.todo[i] = e end
+        record_rest(job, why, true)
+        finish(index, result(job, parts))
       end
       nexti = nexti + 1
     end
@@ -507,22 +665,25 @@ function grader.grade(set, files, opts)
       local job = running[i]
       if step(job) then
         table.remove(running, i)
-        done(job)
+        finish(job.index, result(job, parts))
       end
     end
+    tick(false)
   end
   return results
 end
 
+---------------------------------------------------------------------------
 -- Grade one submission in this process, without a child (stock Lua, and
 -- the REPL's ex.check): answers is the submission's table.
 function grader.check_answers(set, answers, only)
-  local r = { file = '(answers)', parts = {}, score = 0, max = 0 }
+  local r = { file = '(answers)', parts = {}, score = 0, max = 0, pending = 0 }
   for _, entry in ipairs(grader.parts(set, only)) do
     local v = verdict(entry, grader.local_sub(answers))
     r.parts[#r.parts + 1] = v
     r.score = r.score + v.score
     r.max = r.max + entry.part.points
+    if v.status == 'pending' then r.pending = r.pending + entry.part.points end
   end
   return r
 end
@@ -566,8 +727,25 @@ end
 
 ---------------------------------------------------------------------------
 -- Files are written whole or not at all
+-- Files are written whole or not at all, and only as regular files: a
+-- device, FIFO, symbolic link or directory at the path is refused, never
+-- replaced (as root, renaming over /dev/null would replace the device).
+
+local KINDS = { link = 'symbolic link', fifo = 'FIFO', device = 'device', directory = 'directory',
+  socket = 'socket', other = 'special file' }
+
+local function check_writable(path)
+  local ok, proc = pcall(require, 'nnlab.proc')
+  if not ok then return end
+  local kind = proc.filetype(path)
+  if kind and kind ~= 'file' then
+    error(fmt('refusing to write %s: it is a %s, not a regular file', path, KINDS[kind] or kind), 0)
+  end
+end
+grader.check_writable = check_writable
 
 local function write_atomic(path, text)
+  check_writable(path)
   local tmp = fmt('%s.tmp%d', path, math.random(1e9))
   local f, err = io.open(tmp, 'wb')
   if not f then error(fmt('cannot write %s', err), 0) end
@@ -603,6 +781,7 @@ function grader.strip(src)
     end
   end
   if depth ~= 0 then error('a -- @private begin has no matching end', 0) end
+  if (out[1] or ''):sub(1, #MARKER) ~= MARKER then table.insert(out, 1, MARKER) end
   return table.concat(out, '\n') .. '\n'
 end
 
@@ -622,16 +801,22 @@ usage: nnlab check [options] SET SUBMISSION.lua
        nnlab grade [options] SET SUBMISSION.lua...
        nnlab strip SET -o FILE
        nnlab autograder SET -o autograder.zip   (see nnlab autograder --help)
-SET is a built-in set name (lecture) or the path of a set file.
+SET is a built-in set name (lecture) or the path of a set file (its first
+line is '-- nnlab exercise set').
 Options:
   --format F   text (default), json (Gradescope's results.json), tap, junit
-  -o FILE      write the report to FILE (one submission)
+  -o FILE      write the report to FILE (a regular file; tap and junit
+               take several submissions into one report)
   --out DIR    one report per submission in DIR, and DIR/summary.csv
   --jobs N     grade N submissions at a time (grade)
   --only ID    only this exercise or part (e.g. features or features.phi)
   --help       this text
-Exit status: check, 0 when every part passes; grade, 0 when every
-submission was graded (whatever its score); 2 for a usage error.
+  --           the arguments after it are files, even when they begin with -
+check prints each part as it is graded (text to standard output); grade
+shows its progress on standard error when that is a terminal.
+Exit status: check, 0 when every part passes (or is graded on
+submission); grade, 0 when every submission was graded (whatever its
+score); 2 for a usage error.
 ]]
 
 local function parse(args)
@@ -653,7 +838,8 @@ local function parse(args)
       o.jobs = tonumber(value())
       if not o.jobs or o.jobs < 1 then error('--jobs needs a positive number', 0) end
     elseif a == '--only' then o.only = value()
-    elseif a:sub(1, 1) == '-' and #a > 1 then error(fmt("unknown option '%s'", a), 0)
+    elseif a == '--' and not o.rest then o.rest = true
+    elseif a:sub(1, 1) == '-' and #a > 1 and not o.rest then error(fmt("unknown option '%s'", a), 0)
     elseif not o.set then o.set = a
     else o.files[#o.files + 1] = a end
     i = i + 1
@@ -673,43 +859,131 @@ local function all_ids(set, only)
   return ids
 end
 
+-- The set, and the parts --only selects (there must be some).
+local function load_for(o)
+  local set = grader.load_set(o.set)
+  if o.only and #grader.parts(set, o.only) == 0 then
+    error(fmt("no exercise or part '%s' in the set", o.only), 0)
+  end
+  return set
+end
+
 local commands = {}
 
 function commands.check(o)
-  local set = grader.load_set(o.set)
+  if o.output then check_writable(o.output) end
+  local set = load_for(o)
   if o.selftest then
     local ok, text = grader.selftest(set, { jobs = o.jobs or 2 })
     io.stdout:write(text)
     return ok and 0 or 1
   end
   if #o.files ~= 1 then error('check takes one submission (grade takes many)', 0) end
-  local r = grader.grade(set, o.files, { only = o.only })[1]
-  local text = render(o, r, set)
-  if o.output then write_atomic(o.output, text) else io.stdout:write(text) end
+  local opts = { only = o.only }
+  local stream = o.format == 'text' and not o.output
+  local said  -- the reason every part shares, once printed
+  if stream then
+    -- each part's lines as soon as it is graded, the total at the end
+    io.stdout:write(report.text_start(o.files[1], #grader.parts(set, o.only), set.id or o.set))
+    io.stdout:flush()
+    opts.part = function(v)
+      if v.load_failed and said ~= v.feedback then
+        said = v.feedback
+        io.stdout:write(report.text_error(said))
+      end
+      io.stdout:write(report.text_part(v, said))
+      io.stdout:flush()
+    end
+  end
+  local r = grader.grade(set, o.files, opts)[1]
+  if stream then
+    io.stdout:write(report.text_total(r, said))
+  else
+    local text = render(o, r, set)
+    if o.output then write_atomic(o.output, text) else io.stdout:write(text) end
+  end
   for _, p in ipairs(r.parts) do
     if p.status ~= 'passed' and p.status ~= 'pending' then return 1 end
   end
   return 0
 end
 
-function commands.grade(o)
-  local set = grader.load_set(o.set)
-  if #o.files == 0 then error('grade needs at least one submission', 0) end
-  if #o.files > 1 and not o.outdir then
-    error('with several submissions, give --out DIR for the reports', 0)
+local function duration(s)
+  s = math.floor(s + 0.5)
+  if s < 60 then return fmt('%d s', s) end
+  if s < 3600 then return fmt('%d min %02d s', s // 60, s % 60) end
+  return fmt('%d h %02d min', s // 3600, s // 60 % 60)
+end
+
+-- Progress on standard error: a line per submission; on a terminal, also a
+-- status line (counts and time left) kept at the bottom.
+local function progress(nfiles)
+  local proc = require 'nnlab.proc'
+  local tty = nfiles > 1 and proc.isatty(2)
+  local status, shown = '', -1
+  local function draw(line)
+    if tty then io.stderr:write('\r\27[K') end
+    if line then io.stderr:write(line, '\n') end
+    if tty and status ~= '' then io.stderr:write(status) end
+    io.stderr:flush()
   end
-  local results = grader.grade(set, o.files, {
-    jobs = o.jobs, only = o.only,
-    progress = o.outdir and function(r)
-      io.stderr:write(fmt('%s: %s/%s\n', r.file, r.score, r.max))
-    end,
-  })
+  local p = {}
+  function p.result(r)
+    local why = r.error and report.sanitize(r.error):match('^[^\n]*') or ''
+    if #why > 160 then why = why:sub(1, 160) .. '...' end
+    draw(fmt('%s: %s/%s%s', report.sanitize(r.file), r.score, r.max,
+      why ~= '' and ' (' .. why .. ')' or ''))
+  end
+  function p.tick(s, changed)
+    if not tty or (not changed and s.seconds - shown < 0.25) then return end
+    shown = s.seconds
+    local left = 'estimating the time left'
+    if s.done > 0 then
+      left = 'about ' .. duration(s.seconds / s.done * (s.total - s.done)) .. ' left'
+    end
+    status = fmt('graded %d of %d, %d running, %s', s.done, s.total, s.running, left)
+    draw()
+  end
+  function p.finish()
+    if tty then io.stderr:write('\r\27[K') io.stderr:flush() end
+  end
+  return p
+end
+
+-- The name of a submission's report in --out DIR: its base name, with
+-- control characters and backslashes replaced, never hidden.
+local function report_name(file)
+  local base = (file:gsub('/+$', ''):match('([^/]*)$') or ''):gsub('%.lua$', '')
+  base = base:gsub('[%c\\]', '_'):gsub('^%.', '_')
+  return base ~= '' and base or 'submission'
+end
+
+function commands.grade(o)
+  if o.output then check_writable(o.output) end
+  if #o.files == 0 then error('grade needs at least one submission', 0) end
+  local stream = report.streams[o.format]
+  if #o.files > 1 and not o.outdir and not stream then
+    error('with several submissions, give --out DIR for the reports ' ..
+      '(or --format tap or junit for one report of them all)', 0)
+  end
+  local set = load_for(o)
   if o.outdir then
     local ok, err = require('nnlab.proc').mkdir(o.outdir)
     if not ok then error('cannot make the report directory ' .. err, 0) end
+    if require('nnlab.proc').filetype(o.outdir, true) ~= 'directory' then
+      error(fmt('cannot write reports into %s: not a directory', o.outdir), 0)
+    end
+  end
+  local show = (o.outdir or #o.files > 1) and progress(#o.files)
+  local results = grader.grade(set, o.files, {
+    jobs = o.jobs, only = o.only,
+    progress = show and show.result, tick = show and show.tick,
+  })
+  if show then show.finish() end
+  if o.outdir then
     local used = {}
     for _, r in ipairs(results) do
-      local base = (r.file:match('([^/]*)$') or 'submission'):gsub('%.lua$', '')
+      local base = report_name(r.file)
       local name, k = base, 1
       while used[name] do k = k + 1; name = base .. '-' .. k end
       used[name] = true
@@ -717,7 +991,7 @@ function commands.grade(o)
     end
     write_atomic(o.outdir .. '/summary.csv', report.csv(results, all_ids(set, o.only)))
   else
-    local text = render(o, results[1], set)
+    local text = #results > 1 and stream(results, set.id or o.set) or render(o, results[1], set)
     if o.output then write_atomic(o.output, text) else io.stdout:write(text) end
   end
   return 0
@@ -725,6 +999,7 @@ end
 
 function commands.strip(o)
   if not o.output then error('strip needs -o FILE', 0) end
+  check_writable(o.output)
   local set = grader.load_set(o.set)
   local text = grader.strip(set.source)
   local chunk, err = load(text, '=' .. o.output, 't')
@@ -756,8 +1031,9 @@ function grader.main(cmd, args)
     return commands[cmd](o)
   end)
   if ok then return status end
-  io.stderr:write(fmt('nnlab %s: %s\n', cmd, tostring(status)))
-  if not tostring(status):find('^cannot') then io.stderr:write(usage) end
+  local msg = tostring(status)
+  io.stderr:write(fmt('nnlab %s: %s\n', cmd, report.sanitize(msg)))
+  if not msg:find('^cannot') and not msg:find('^refusing') then io.stderr:write(usage) end
   return 2
 end
 

@@ -26,8 +26,12 @@ static const char *progname = "nnlab";
 static void print_usage(FILE *f) {
   fprintf(f,
     "usage: %s [options] [script [args]]\n"
+    "       %s check SET SUBMISSION.lua    check one submission, part by part\n"
+    "       %s grade SET SUBMISSION.lua... grade submissions (reports, summary.csv)\n"
+    "       %s strip SET -o FILE           the student copy of an exercise set\n"
+    "       %s autograder SET -o FILE.zip  Gradescope's autograder zip for a set\n"
     "Without a script: the interactive REPL, or, when standard input is not\n"
-    "a terminal, standard input run as a script.\n"
+    "a terminal, standard input run as a script.  Each subcommand has --help.\n"
     "Options:\n"
     "  -e stat    execute string 'stat'\n"
     "  -i         enter the REPL after running 'script'\n"
@@ -42,7 +46,7 @@ static void print_usage(FILE *f) {
     "  --version  show version information\n"
     "Environment: LUA_INIT (code or @file run first), NNLAB_HISTORY (REPL\n"
     "history file, default ~/.nnlab_history), NO_COLOR (no colour).\n",
-    progname);
+    progname, progname, progname, progname, progname);
 }
 
 static void bad_usage(const char *option) {

@@ -8,6 +8,16 @@
  * its copy of the Lua state: send(value) writes plain data (marshal.c) to
  * the pipe, one frame per call.  Whatever else the child does, the parent
  * only reads frames from the pipe, and kills the whole group when it must.
+ *
+ * A child never outlives its parent, however the parent ends.  On Linux the
+ * kernel kills it when the parent dies (PR_SET_PDEATHSIG, with a check for a
+ * parent that died before the call).  Everywhere, a watchdog in the child
+ * (SIGPROF, every half second of the child's CPU time: a child that does
+ * not use the CPU is blocked on its pipe, which fails once the parent is
+ * gone) kills its process group when its parent has changed.  And the
+ * parent keeps a list of its live children: proc.guard() returns a value
+ * whose closing (a to-be-closed variable, in C, so that it also runs while
+ * the REPL's Ctrl-C hook is set) kills and reaps every child spawned since.
  */
 #define _GNU_SOURCE  /* close_range */
 #include <errno.h>
@@ -19,9 +29,13 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include <lua.h>
 #include <lauxlib.h>
@@ -33,6 +47,7 @@
 #include "mat.h"
 
 #define CHILD_TNAME "nnlab.child"
+#define GUARD_TNAME "nnlab.child.guard"
 #define MAX_FRAME ((uint64_t)1 << 30)
 
 typedef struct Child {
@@ -42,9 +57,45 @@ typedef struct Child {
   char *buf;       /* bytes read and not yet decoded */
   size_t len, cap;
   int status;      /* from waitpid, once reaped */
+  unsigned long seq;              /* the order of spawning */
+  struct Child *prev, *next;      /* the list of live children, while pid > 0 */
 } Child;
 
 static int send_fd = -1;  /* in a child: the write end of its pipe */
+static Child *live;       /* this process's children not yet reaped */
+static unsigned long spawned;
+static pid_t parent_pid;  /* in a child: its parent, for the watchdog */
+
+static void link_child(Child *c) {
+  c->seq = ++spawned;
+  c->prev = NULL;
+  c->next = live;
+  if (live != NULL)
+    live->prev = c;
+  live = c;
+}
+
+static void unlink_child(Child *c) {
+  if (c->prev != NULL)
+    c->prev->next = c->next;
+  else if (live == c)
+    live = c->next;
+  if (c->next != NULL)
+    c->next->prev = c->prev;
+  c->prev = c->next = NULL;
+}
+
+/* Kill a child's process group and reap it. */
+static void reap(Child *c) {
+  if (c->pid > 0) {
+    kill(-c->pid, SIGKILL);
+    kill(c->pid, SIGKILL);
+    while (waitpid(c->pid, &c->status, 0) < 0 && errno == EINTR)
+      ;
+    c->pid = 0;
+    unlink_child(c);
+  }
+}
 
 static int writeall(int fd, const char *p, size_t n) {
   while (n > 0) {
@@ -89,13 +140,42 @@ static rlim_t limitfield(lua_State *L, int t, const char *k) {
   return x > 0 ? (rlim_t)x : RLIM_INFINITY;
 }
 
+/* In the child: the parent has gone (its pid is no longer our parent's). */
+static void watchdog(int sig) {
+  (void)sig;
+  if (getppid() != parent_pid) {
+    kill(0, SIGKILL);  /* the child's own process group */
+    _exit(112);
+  }
+}
+
+static void start_watchdog(void) {
+  struct sigaction sa;
+  struct itimerval it;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = watchdog;
+  sa.sa_flags = SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGPROF, &sa, NULL);
+  memset(&it, 0, sizeof it);
+  it.it_interval.tv_usec = it.it_value.tv_usec = 500000;
+  setitimer(ITIMER_PROF, &it, NULL);
+}
+
 /* In the child: never returns. */
 static void child_main(lua_State *L, int wfd) {
   int devnull = open("/dev/null", O_RDWR);
   rlim_t cpu = limitfield(L, 2, "cpu"), as = limitfield(L, 2, "memory");
   rlim_t fsize = limitfield(L, 2, "fsize"), files = limitfield(L, 2, "files");
   rlim_t nproc = limitfield(L, 2, "processes");
+  live = NULL;  /* the parent's children are not this process's */
   setpgid(0, 0);
+#ifdef __linux__
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+  if (getppid() != parent_pid)  /* the parent died before prctl */
+    _exit(112);
+  start_watchdog();
   signal(SIGINT, SIG_DFL);
   signal(SIGPIPE, SIG_DFL);
   if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 ||
@@ -137,6 +217,7 @@ static int p_spawn(lua_State *L) {
   if (pipe(fds) != 0)
     return luaL_error(L, "spawn: cannot make a pipe (%s)", strerror(errno));
   fflush(NULL);
+  parent_pid = getpid();
   pid = fork();
   if (pid < 0) {
     close(fds[0]), close(fds[1]);
@@ -152,6 +233,7 @@ static int p_spawn(lua_State *L) {
   fcntl(fds[0], F_SETFD, FD_CLOEXEC);
   c->pid = pid;
   c->fd = fds[0];
+  link_child(c);
   return 1;
 }
 
@@ -245,6 +327,7 @@ static int c_wait(lua_State *L) {
       ;
     kill(-c->pid, SIGKILL);  /* anything it left in its group */
     c->pid = 0;
+    unlink_child(c);
   }
   if (WIFSIGNALED(c->status)) {
     lua_pushliteral(L, "signal");
@@ -261,12 +344,7 @@ static int c_gc(lua_State *L) {
   if (lua_rawlen(L, 1) != sizeof(Child))
     return 0;  /* another userdata given the metatable */
   if (c->owner == getpid()) {
-    if (c->pid > 0) {
-      kill(-c->pid, SIGKILL);
-      kill(c->pid, SIGKILL);
-      waitpid(c->pid, &c->status, 0);
-      c->pid = 0;
-    }
+    reap(c);
     close_fd(c);
   }
   free(c->buf);
@@ -321,13 +399,64 @@ static int p_now(lua_State *L) {
   return 1;
 }
 
+/* proc.guard() -> a value whose closing kills and reaps
+   every child this process spawned after it was made:
+     local guard <close> = proc.guard() */
+static int p_guard(lua_State *L) {
+  unsigned long *since = (unsigned long *)lua_newuserdatauv(L, sizeof *since, 0);
+  *since = spawned;
+  luaL_setmetatable(L, GUARD_TNAME);
+  return 1;
+}
+
+static int g_close(lua_State *L) {
+  unsigned long *since = (unsigned long *)luaL_checkudata(L, 1, GUARD_TNAME);
+  Child *c = live, *next;
+  for (; c != NULL; c = next) {
+    next = c->next;
+    if (c->seq > *since && c->owner == getpid())
+      reap(c);
+  }
+  return 0;
+}
+
+/* proc.filetype(path [, follow]) -> "file" | "directory" | "link" | "fifo" |
+   "socket" | "device" | "other", or nil and a message (nil, "missing" when
+   there is nothing at path).  Without follow, a symbolic link is "link". */
+static int p_filetype(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  struct stat st;
+  const char *t;
+  if ((lua_toboolean(L, 2) ? stat(path, &st) : lstat(path, &st)) != 0) {
+    luaL_pushfail(L);
+    lua_pushstring(L, errno == ENOENT ? "missing" : strerror(errno));
+    return 2;
+  }
+  if (S_ISREG(st.st_mode)) t = "file";
+  else if (S_ISDIR(st.st_mode)) t = "directory";
+  else if (S_ISLNK(st.st_mode)) t = "link";
+  else if (S_ISFIFO(st.st_mode)) t = "fifo";
+  else if (S_ISSOCK(st.st_mode)) t = "socket";
+  else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) t = "device";
+  else t = "other";
+  lua_pushstring(L, t);
+  return 1;
+}
+
+/* proc.isatty(fd) -> whether descriptor fd (0, 1, 2) is a terminal */
+static int p_isatty(lua_State *L) {
+  lua_pushboolean(L, isatty((int)luaL_checkinteger(L, 1)));
+  return 1;
+}
+
 static const luaL_Reg child_methods[] = {
   {"receive", c_receive}, {"kill", c_kill}, {"wait", c_wait}, {NULL, NULL}
 };
 
 static const luaL_Reg functions[] = {
   {"spawn", p_spawn}, {"poll", p_poll}, {"now", p_now},
-  {"mkdir", p_mkdir}, {NULL, NULL}
+  {"mkdir", p_mkdir}, {"guard", p_guard}, {"filetype", p_filetype},
+  {"isatty", p_isatty}, {NULL, NULL}
 };
 
 int luaopen_nnlab_proc(lua_State *L) {
@@ -336,6 +465,11 @@ int luaopen_nnlab_proc(lua_State *L) {
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, c_gc);
     lua_setfield(L, -2, "__gc");
+  }
+  lua_pop(L, 1);
+  if (luaL_newmetatable(L, GUARD_TNAME)) {
+    lua_pushcfunction(L, g_close);
+    lua_setfield(L, -2, "__close");
   }
   lua_pop(L, 1);
   luaL_newlib(L, functions);

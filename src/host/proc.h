@@ -4,7 +4,7 @@
 
 #include <lua.h>
 
-/* The table {spawn =, poll =}. */
+/* The table {spawn =, poll =, now =, mkdir =, guard =, filetype =, isatty =}. */
 int luaopen_nnlab_proc(lua_State *L);
 
 #endif

@@ -305,12 +305,96 @@ def item_grading(t, a, q):
           % count, out, '', None, 'subm./s')
 
 
+# Item 7: the lecture set, as a course grades it.  The instructor's copy of
+# the set (exercises/private/lecture.lua; until that exists, the built-in
+# 'lecture', which is still the instructor's copy) gives the reference
+# solution and its known-wrong submissions.
+LECTURE_PRIVATE = os.path.join(ROOT, 'exercises', 'private', 'lecture.lua')
+
+# Writes the set's solution and known-wrong sources into a directory.
+DUMP_SET = r"""
+local grader = require 'nnlab.grader'
+local set = grader.load_set(arg[1])
+local function put(name, text)
+  local f = assert(io.open(arg[2] .. '/' .. name, 'wb'))
+  f:write(text)
+  f:close()
+end
+put('solution.lua', assert(set.solution, 'the set has no solution'))
+for i, w in ipairs(set.wrong or {}) do put(string.format('wrong%03d.lua', i), w.source) end
+"""
+
+
+def item_grading_lecture(t, a, q):
+    label = 'nnlab grade --jobs 2, %d lecture submissions (%d right, %d partly wrong, %d loop and %d crash at load)'
+    where = '7 grading'
+    spec = LECTURE_PRIVATE if os.path.exists(LECTURE_PRIVATE) else 'lecture'
+    count = 40 if q else 1000
+    bad = 1 if q else 5              # loops at load, and as many crashes
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, 'src')
+        os.mkdir(src)
+        with open(os.path.join(d, 'dump.lua'), 'w') as f:
+            f.write(DUMP_SET)
+        p = subprocess.run([a.nnlab, os.path.join(d, 'dump.lua'), spec, src],
+                           capture_output=True, text=True, cwd=ROOT)
+        if p.returncode != 0:
+            t.note(where, 'nnlab grade --jobs 2, lecture', 'failed: ' + (p.stderr or p.stdout)[-200:])
+            return
+        with open(os.path.join(src, 'solution.lua')) as f:
+            solution = f.read()
+        wrongs = []
+        for name in sorted(os.listdir(src)):
+            if name.startswith('wrong'):
+                with open(os.path.join(src, name)) as f:
+                    wrongs.append(f.read())
+        nwrong = max(1, count // 10) if wrongs else 0
+        files, kinds = [], []
+        for i in range(count):
+            if i % (count // bad) == 1:
+                text, kind = 'while true do end\n', 'loop'
+            elif i % (count // bad) == 2:
+                text, kind = "error('a crash at load')\n", 'crash'
+            elif wrongs and i % (count // nwrong) == 3:
+                text, kind = wrongs[(i // (count // nwrong)) % len(wrongs)], 'wrong'
+            else:
+                text, kind = solution, 'right'
+            # each file differs, as students' do (a comment with its number)
+            f = os.path.join(d, 'sub%04d.lua' % i)
+            with open(f, 'w') as fh:
+                fh.write('-- submission %d\n' % i + text)
+            files.append(f)
+            kinds.append(kind)
+        o = os.path.join(d, 'out')
+        s = time.perf_counter()
+        p = subprocess.run([a.nnlab, 'grade', '--jobs', '2', '--format', 'json', '--out', o, spec] + files,
+                           capture_output=True, text=True, cwd=ROOT)
+        el = time.perf_counter() - s
+        if p.returncode != 0:
+            t.note(where, 'nnlab grade --jobs 2, lecture', 'failed: ' + (p.stderr or p.stdout)[-200:])
+            return
+        # the right ones earn full marks, the ones that do not load nothing
+        import json
+        odd = 0
+        for f, kind in zip(files, kinds):
+            with open(os.path.join(o, os.path.basename(f)[:-4] + '.json')) as fh:
+                r = json.load(fh)
+            full = sum(x['max_score'] for x in r['tests'])
+            if (kind == 'right' and r['score'] != full) or (kind in ('loop', 'crash') and r['score'] != 0):
+                odd += 1
+        if odd:
+            print('warning: item 7: %d submissions did not score as expected' % odd, file=sys.stderr)
+    n = kinds.count
+    t.add(where, label % (count, n('right'), n('wrong'), n('loop'), n('crash')), [count / el], '', None,
+          'subm./s')
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--nnlab', default=os.path.join(ROOT, 'nnlab'))
     ap.add_argument('--blas', default=os.path.join(ROOT, 'build', 'bench-blas'))
     ap.add_argument('--quick', action='store_true', help='fewer repetitions (to try the bench)')
-    ap.add_argument('--only', default='1,2,3,4,5,6', help='items to run, e.g. 3,4')
+    ap.add_argument('--only', default='1,2,3,4,5,6,7', help='items to run, e.g. 3,4')
     ap.add_argument('--wait-quiet', type=float, default=0, metavar='SECONDS',
                     help='before each item, wait up to this long for the load average to drop below 0.7')
     a = ap.parse_args()
@@ -331,7 +415,8 @@ def main():
              ('3', lambda: item_smallnet(t, a, a.quick, refs, losses)),
              ('4', lambda: item_mnist(t, a, a.quick, refs, losses)),
              ('5', lambda: item_startup(t, a, a.quick)),
-             ('6', lambda: item_grading(t, a, a.quick))]
+             ('6', lambda: item_grading(t, a, a.quick)),
+             ('7', lambda: item_grading_lecture(t, a, a.quick))]
     for k, f in steps:
         if k in only:
             if a.wait_quiet:
