@@ -155,13 +155,17 @@ function grader.load_set(spec)
 end
 
 -- Every part of a set, in order, as {ex =, part =, id = 'ex.part', index =}.
+-- index is the part's place in the whole set, whatever `only` selects: the
+-- part's random streams are seeded from it, so that --only, ex.check of one
+-- part and a whole check give a part the same seeds.
 function grader.parts(set, only)
-  local list = {}
+  local list, index = {}, 0
   for _, ex in ipairs(set.exercises) do
     for _, part in ipairs(ex.parts) do
       local id = ex.id .. '.' .. part.id
+      index = index + 1
       if not only or only == ex.id or only == id then
-        list[#list + 1] = { ex = ex, part = part, id = id, index = #list + 1 }
+        list[#list + 1] = { ex = ex, part = part, id = id, index = index }
       end
     end
   end
