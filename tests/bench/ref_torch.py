@@ -68,8 +68,10 @@ def smallnet(reps, iters, lr, seed):
     info('smallnet', 'final mean loss %.12g' % final)
 
 
-def mnist(reps, threads, seed, batch, lr):
-    torch.set_num_threads(threads)
+def mnist(reps, threads, seed, batch, lr, torch_threads):
+    """threads names the result; torch_threads is PyTorch's own (OpenMP)
+    pool, which bench.py sets apart from OpenBLAS's in some configurations."""
+    torch.set_num_threads(torch_threads)
     N = 60000
     np.random.seed(seed)
     X = np.random.random_sample((784, N))
@@ -104,7 +106,8 @@ def main():
     if item == 'smallnet':
         smallnet(int(args[0]), int(args[1]), float(args[2]), int(args[3]))
     elif item == 'mnist':
-        mnist(int(args[0]), int(args[1]), int(args[2]), int(args[3]), float(args[4]))
+        mnist(int(args[0]), int(args[1]), int(args[2]), int(args[3]), float(args[4]),
+              int(args[5]) if len(args) > 5 else int(args[1]))
     else:
         sys.exit('usage: ref_torch.py smallnet|mnist ARGS...')
 
