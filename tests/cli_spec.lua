@@ -38,8 +38,11 @@ describe('nnlab options', function()
     assert.are.equal('', err)
     assert.matches('^usage: nnlab %[options%] %[script %[args%]%]', out)
     for _, opt in ipairs({ '-e stat', '-i', '-l mod', '-l g=mod', '-v', '-E', '-W',
-      '--  ', '-   ', '--help', '--version', 'NNLAB_HISTORY', 'LUA_INIT' }) do
-      assert.truthy(out:find('\n  ' .. opt, 1, true) or out:find(opt, 1, true), opt)
+      '--  ', '-   ', '--help', '--version' }) do
+      assert.truthy(out:find('\n  ' .. opt, 1, true), opt)  -- one a line
+    end
+    for _, var in ipairs({ 'NNLAB_HISTORY', 'LUA_INIT', 'NO_COLOR' }) do
+      assert.truthy(out:find('\nEnvironment:.*' .. var), var)
     end
   end)
 
