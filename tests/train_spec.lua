@@ -6,15 +6,7 @@ local matrix, nn = U.matrix, U.nn
 
 local fixtures = dofile(H.root .. '/tests/fixtures/train.lua')
 
-local function build(arch)
-  local mods = {}
-  for _, a in ipairs(arch) do
-    if type(a) == 'string' then mods[#mods + 1] = nn[a]()
-    elseif a[1] == 'Dropout' then mods[#mods + 1] = nn.Dropout(a[2])
-    else mods[#mods + 1] = nn.Linear(a[2], a[3]) end
-  end
-  return nn.Sequential(mods, nn.NLLM())
-end
+local build = U.build
 
 local function hard_net(seed)
   matrix.seed(seed or 0)
