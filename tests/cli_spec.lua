@@ -4,13 +4,7 @@
 -- features are in repl_spec.lua).
 local nnlab = H.nnlab
 
-local function tmpfile(content)
-  local name = os.tmpname()
-  local f = assert(io.open(name, 'wb'))
-  f:write(content)
-  f:close()
-  return name
-end
+local tmpfile = H.tmpfile
 
 local tmpdir = H.tmpdir
 

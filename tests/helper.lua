@@ -65,6 +65,11 @@ function H.write(path, text)
   return path
 end
 
+-- A new file (os.tmpname) holding text; returns its name.  The spec removes it.
+function H.tmpfile(text)
+  return H.write(os.tmpname(), text)
+end
+
 -- The names in a directory (ls -A), sorted.
 function H.ls(dir)
   local names = {}

@@ -32,7 +32,11 @@ function U.numgrad(f, M, h)
   return G
 end
 
--- Fail with the worst entry unless |a - b| <= atol + rtol * |b| everywhere.
+local function within(x, y, rtol, atol)
+  return math.abs(x - y) <= atol + rtol * math.abs(y)
+end
+
+-- Unless |a - b| <= atol + rtol * |b| everywhere, fail naming the first entry out.
 function U.close(a, b, rtol, atol, what)
   rtol, atol = rtol or 1e-6, atol or 1e-9
   what = what or 'matrix'
@@ -46,7 +50,7 @@ function U.close(a, b, rtol, atol, what)
   for i = 1, r do
     for j = 1, c do
       local x, y = a:get(i, j), b:get(i, j)
-      if not (math.abs(x - y) <= atol + rtol * math.abs(y)) then
+      if not within(x, y, rtol, atol) then
         error(string.format('%s (%d, %d): got %.17g, expected %.17g (diff %.3g)',
           what, i, j, x, y, math.abs(x - y)), 2)
       end
@@ -56,8 +60,7 @@ function U.close(a, b, rtol, atol, what)
 end
 
 function U.close_num(x, y, rtol, atol, what)
-  rtol, atol = rtol or 1e-6, atol or 1e-9
-  if not (math.abs(x - y) <= atol + rtol * math.abs(y)) then
+  if not within(x, y, rtol or 1e-6, atol or 1e-9) then
     error(string.format('%s: got %.17g, expected %.17g', what or 'number', x, y), 2)
   end
   return true
