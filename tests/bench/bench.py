@@ -214,8 +214,8 @@ def item_smallnet(t, a, q, refs, losses):
 # threads, environment over OMP_NUM_THREADS = OPENBLAS_NUM_THREADS = threads).
 # Its default runs an OpenMP pool and OpenBLAS's pool of as many threads
 # each, both spinning while they wait: on two cores they fight.  Each
-# other configuration removes one of the two, and the table compares nnlab
-# with the one that was fastest in the same run.
+# other configuration removes one of the two; the table shows each, and
+# holds nnlab to the fastest repetition of any of them in the same run.
 TORCH_CONFIGS = (
     ('default', None, {}),
     ('OMP_NUM_THREADS=1', 1, {'OMP_NUM_THREADS': '1'}),
@@ -250,9 +250,9 @@ def item_mnist(t, a, q, refs, losses):
             for name, _, _ in configs:
                 t.add('4 MNIST-sized', what, nn, 'PyTorch, %s' % name,
                       tor[name][0].get(key, (0, None))[1], 'samples/s', True)
-        # The fastest configuration on medians; the target is on its best repetition.
-        best = max(configs, key=lambda c: statistics.median(
-            tor[c[0]][0].get(key, (0, [0]))[1] or [0]))[0]
+        # The target is on PyTorch's best repetition in any configuration
+        # (the most favourable number for PyTorch), named with its configuration.
+        best = max(configs, key=lambda c: max(tor[c[0]][0].get(key, (0, [0]))[1] or [0]))[0]
         target = 1.1 if th == 1 else 1.3
         label = 'PyTorch (best repetition)' if th == 1 else \
             'PyTorch, fastest configuration (%s; best repetition)' % best
