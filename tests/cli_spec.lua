@@ -4,13 +4,7 @@
 -- features are in repl_spec.lua).
 local nnlab = H.nnlab
 
-local function tmpfile(content)
-  local name = os.tmpname()
-  local f = assert(io.open(name, 'wb'))
-  f:write(content)
-  f:close()
-  return name
-end
+local tmpfile = H.tmpfile
 
 local tmpdir = H.tmpdir
 
@@ -38,8 +32,11 @@ describe('nnlab options', function()
     assert.are.equal('', err)
     assert.matches('^usage: nnlab %[options%] %[script %[args%]%]', out)
     for _, opt in ipairs({ '-e stat', '-i', '-l mod', '-l g=mod', '-v', '-E', '-W',
-      '--  ', '-   ', '--help', '--version', 'NNLAB_HISTORY', 'LUA_INIT' }) do
-      assert.truthy(out:find('\n  ' .. opt, 1, true) or out:find(opt, 1, true), opt)
+      '--  ', '-   ', '--help', '--version' }) do
+      assert.truthy(out:find('\n  ' .. opt, 1, true), opt)  -- one a line
+    end
+    for _, var in ipairs({ 'NNLAB_HISTORY', 'LUA_INIT', 'NO_COLOR' }) do
+      assert.truthy(out:find('\nEnvironment:.*' .. var), var)
     end
   end)
 

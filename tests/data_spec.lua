@@ -9,21 +9,8 @@ local permutations = dofile(H.root .. '/tests/fixtures/data.lua')
 
 local tmpdir = H.tmpdir
 
-local function writefile(path, text)
-  local f = assert(io.open(path, 'wb'))
-  f:write(text)
-  f:close()
-end
-
--- The message of a failing call, without the position in front (which must
--- be this file's: the error is reported where the user called).
-local function err(f)
-  local ok, e = pcall(f)
-  assert.is_false(ok, 'expected an error')
-  local msg = e:match('^[^\n]-data_spec%.lua:%d+: (.*)$')
-  assert.is_truthy(msg, 'no position of the call in front: ' .. e)
-  return msg
-end
+local writefile = H.write
+local err = H.err_at('data_spec.lua')
 
 -- Rows {x1, x2, label} of a data file, read with plain Lua.
 local function readrows(path)

@@ -65,4 +65,40 @@ function H.write(path, text)
   return path
 end
 
+-- A new file (os.tmpname) holding text; returns its name.  The spec removes it.
+function H.tmpfile(text)
+  return H.write(os.tmpname(), text)
+end
+
+-- The names in a directory (ls -A), sorted.
+function H.ls(dir)
+  local names = {}
+  local p = io.popen('ls -A ' .. H.quote(dir))
+  for l in p:lines() do names[#names + 1] = l end
+  p:close()
+  table.sort(names)
+  return names
+end
+
+-- err = H.err_at('x_spec.lua' [, chunk, ...]): err(f) is the message of the
+-- error f() raises, which must be a string starting with the position of
+-- the call in that spec file (or at line 1 of a chunk of one of the other
+-- names), without that position: the error is reported where the user
+-- called.
+function H.err_at(file, ...)
+  local esc = function(s) return (s:gsub('%p', '%%%0')) end
+  local pats = {'^[^\n]-' .. esc(file) .. ':%d+: (.*)$'}
+  for i = 1, select('#', ...) do pats[i + 1] = '^' .. esc(select(i, ...)) .. ':1: (.*)$' end
+  return function(f)
+    local ok, e = pcall(f)
+    if ok then error('expected an error, got none', 2) end
+    if type(e) ~= 'string' then error('error value is not a string: ' .. type(e), 2) end
+    for _, p in ipairs(pats) do
+      local msg = e:match(p)
+      if msg then return msg end
+    end
+    error('message does not start with the position of the call: ' .. e, 2)
+  end
+end
+
 return H

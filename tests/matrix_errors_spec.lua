@@ -10,14 +10,7 @@ local matrix = require('nnlab').matrix
 
 -- The error message of f(), which must fail with a string, without the
 -- "file:line: " of the call, which must be in this file (or a chunk of via).
-local function err(f)
-  local ok, e = pcall(f)
-  assert.is_false(ok, 'expected an error, got none')
-  assert.are.equal('string', type(e), 'error value is not a string')
-  local msg = e:match('^[^\n]-matrix_errors_spec%.lua:%d+: (.*)$') or e:match('^via:1: (.*)$')
-  assert.is_truthy(msg, 'message does not start with the position of the call: ' .. e)
-  return msg
-end
+local err = H.err_at('matrix_errors_spec.lua', 'via')
 
 -- A function calling matrix.<name>(...) the way a user writes it, so that the
 -- messages can name it (a call through matrix[name] is anonymous to Lua).
@@ -432,9 +425,8 @@ describe('indices out of range', function()
   it('bad axes', function()
     for _, name in ipairs { 'sum', 'mean', 'max', 'min', 'argmax' } do
       for _, axis in ipairs { 0, 3, -1 } do
-        local e = err(function() via(name)(m, axis) end)
-        assert.is_truthy(e:find('axis', 1, true) or e:find("bad argument #2 to '" .. name .. "'", 1, true),
-          name .. '(' .. axis .. '): ' .. e)
+        errors_with(("bad argument #2 to '%s' (axis must be 1 or 2, got %d)"):format(name, axis),
+          function() via(name)(m, axis) end)
       end
     end
   end)

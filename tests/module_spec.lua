@@ -7,13 +7,7 @@ local root = H.root
 local LUA_PATH = os.getenv('LUA_PATH') or (root .. '/lua/?.lua;;')
 local LUA_CPATH = os.getenv('LUA_CPATH') or (root .. '/build/?.so;;')
 
-local function write_temp(text)
-  local name = os.tmpname()
-  local f = assert(io.open(name, 'w'))
-  f:write(text)
-  f:close()
-  return name
-end
+local write_temp = H.tmpfile
 
 local tmpdir = H.tmpdir
 

@@ -7,14 +7,7 @@ local matrix, nn = U.matrix, U.nn
 
 local cases = dofile(H.root .. '/tests/fixtures/homework.lua')
 
-local function build(arch)
-  local mods = {}
-  for _, a in ipairs(arch) do
-    if type(a) == 'table' then mods[#mods + 1] = nn.Linear(a[2], a[3])
-    else mods[#mods + 1] = nn[a]() end
-  end
-  return nn.Sequential(mods, nn.NLLM())
-end
+local build = U.build
 
 local function linears(net)
   local out = {}

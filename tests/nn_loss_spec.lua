@@ -294,11 +294,7 @@ end)
 
 describe('loss and activation settings', function()
   local nn = require('nnlab').nn
-  local function err(f, ...)
-    local ok, e = pcall(f, ...)
-    assert.is_false(ok)
-    return e
-  end
+  local err = U.err
   it('must be finite numbers, and costs not negative', function()
     assert.matches('alpha must be a finite number', err(function() return nn.LeakyReLU(0 / 0) end))
     assert.matches('threshold must be a finite number', err(function() return nn.ZeroOne(0 / 0) end))

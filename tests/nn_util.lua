@@ -32,7 +32,11 @@ function U.numgrad(f, M, h)
   return G
 end
 
--- Fail with the worst entry unless |a - b| <= atol + rtol * |b| everywhere.
+local function within(x, y, rtol, atol)
+  return math.abs(x - y) <= atol + rtol * math.abs(y)
+end
+
+-- Unless |a - b| <= atol + rtol * |b| everywhere, fail naming the first entry out.
 function U.close(a, b, rtol, atol, what)
   rtol, atol = rtol or 1e-6, atol or 1e-9
   what = what or 'matrix'
@@ -46,7 +50,7 @@ function U.close(a, b, rtol, atol, what)
   for i = 1, r do
     for j = 1, c do
       local x, y = a:get(i, j), b:get(i, j)
-      if not (math.abs(x - y) <= atol + rtol * math.abs(y)) then
+      if not within(x, y, rtol, atol) then
         error(string.format('%s (%d, %d): got %.17g, expected %.17g (diff %.3g)',
           what, i, j, x, y, math.abs(x - y)), 2)
       end
@@ -56,34 +60,32 @@ function U.close(a, b, rtol, atol, what)
 end
 
 function U.close_num(x, y, rtol, atol, what)
-  rtol, atol = rtol or 1e-6, atol or 1e-9
-  if not (math.abs(x - y) <= atol + rtol * math.abs(y)) then
+  if not within(x, y, rtol or 1e-6, atol or 1e-9) then
     error(string.format('%s: got %.17g, expected %.17g', what or 'number', x, y), 2)
   end
   return true
 end
 
--- Every entry NaN?
-function U.all_nan(m)
+local function nans(m)
   local r, c = m:shape()
+  local n = 0
   for i = 1, r do
     for j = 1, c do
       local x = m:get(i, j)
-      if x == x then return false end
+      if x ~= x then n = n + 1 end
     end
   end
-  return true
+  return n, r * c
+end
+
+-- Every entry NaN?
+function U.all_nan(m)
+  local n, size = nans(m)
+  return n == size
 end
 
 function U.any_nan(m)
-  local r, c = m:shape()
-  for i = 1, r do
-    for j = 1, c do
-      local x = m:get(i, j)
-      if x ~= x then return true end
-    end
-  end
-  return false
+  return nans(m) > 0
 end
 
 -- The error message of f(...), which must fail.
@@ -119,6 +121,18 @@ function U.load_data(name)
   end
   f:close()
   return matrix(xs), matrix(ys), matrix{labels}
+end
+
+-- A net from a fixture's architecture (tools/fixture.py writes them):
+-- module names ('Tanh', 'SoftMax'), {'Linear', m, n} and {'Dropout', p};
+-- the loss is NLLM.
+function U.build(arch)
+  local mods = {}
+  for _, a in ipairs(arch) do
+    if type(a) == 'string' then mods[#mods + 1] = U.nn[a]()
+    else mods[#mods + 1] = U.nn[a[1]](table.unpack(a, 2)) end
+  end
+  return U.nn.Sequential(mods, U.nn.NLLM())
 end
 
 -- A random one-hot k x b matrix.

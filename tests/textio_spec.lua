@@ -7,20 +7,7 @@ local matrix, cio = nnlab.matrix, core.io
 
 local tmpdir = H.tmpdir
 
-local function writefile(path, text)
-  local f = assert(io.open(path, 'wb'))
-  f:write(text)
-  f:close()
-end
-
-local function ls(dir)
-  local names = {}
-  local p = io.popen('ls -A ' .. H.quote(dir))
-  for l in p:lines() do names[#names + 1] = l end
-  p:close()
-  table.sort(names)
-  return names
-end
+local writefile, ls = H.write, H.ls
 
 -- The values of a table written in plain Lua (split on blanks and commas,
 -- tonumber), to compare the parser with.

@@ -5,19 +5,8 @@
 local nnlab = require 'nnlab'
 local matrix, nn = nnlab.matrix, nnlab.nn
 local dir = 'tests/fuzz/corpus'
-
-local function write(path, text)
-  local f = assert(io.open(path, 'wb'))
-  f:write(text)
-  f:close()
-end
-
-local function slurp(path)
-  local f = assert(io.open(path, 'rb'))
-  local s = f:read('a')
-  f:close()
-  return s
-end
+local H = dofile('tests/helper.lua')  -- the suite's file helpers
+local write, slurp = H.write, H.slurp
 
 -- Tables of numbers: the homework's data sets and the formats' corners.
 for _, name in ipairs{'super_simple_separable', 'xor', 'hard'} do

@@ -8,6 +8,7 @@
 -- (numpy's legacy stream) and take an optional seed.
 local core = require 'nnlab.core'
 local builtin = require 'nnlab.datasets'
+local util = require 'nnlab.util'
 
 local matrix, cio = core.matrix, core.io
 
@@ -15,21 +16,10 @@ local M = {}
 
 local SOURCE = debug.getinfo(1, 'S').source
 
--- Raise "data.<fname>: <message>" with the position of the first caller
--- outside this file in front (none when that is a C function), as C
--- functions' errors have theirs.
-local function fail(fname, fmt, ...)
-  local level = 2
-  while debug.getinfo(level, 'S') and debug.getinfo(level, 'S').source == SOURCE do
-    level = level + 1
-  end
-  error('data.' .. fname .. ': ' .. string.format(fmt, ...), debug.getinfo(level, 'S') and level or 0)
-end
-
-local function shapestr(m)
-  local r, c = m:shape()
-  return r .. 'x' .. c
-end
+-- fail(fname, fmt, ...) raises "data.<fname>: <message>" at the caller
+-- outside this file.
+local fail = util.failer('data', SOURCE)
+local shapestr = util.shapestr
 
 -- The values of a label vector: a 1 x n or n x 1 matrix, or a Lua array.
 local function tolist(v, fname, what)

@@ -29,6 +29,7 @@
 -- Numbers are written with up to 17 significant digits, so they read back
 -- to the same doubles (inf, -inf and nan are written as such).
 local core = require 'nnlab.core'
+local util = require 'nnlab.util'
 
 local matrix, C, T = core.matrix, core.nn, core.train
 local fmt = string.format
@@ -62,10 +63,7 @@ local function num(x)
   return fmt('%.17g', x)
 end
 
-local function shape(m)
-  local r, c = m:shape()
-  return r .. 'x' .. c
-end
+local shape = util.shapestr
 
 ---------------------------------------------------------------------------
 -- save

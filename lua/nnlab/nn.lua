@@ -7,6 +7,7 @@
 -- derivative of the loss with respect to a matrix has that matrix's shape.
 -- Batch losses are sums over the batch, as in the course homework.
 local core = require 'nnlab.core'
+local util = require 'nnlab.util'
 
 local matrix, C = core.matrix, core.nn
 local kind = C.kind
@@ -17,28 +18,8 @@ for k, v in pairs(C) do
   if k:sub(1, 1) ~= '_' then nn[k] = v end  -- _sgd & co. are internal
 end
 
-local function shape(m)
-  local r, c = m:shape()
-  return r .. 'x' .. c
-end
-
-local function callable(x)
-  if type(x) == 'function' then return true end
-  local mt = getmetatable(x)
-  return mt ~= nil and type(mt) == 'table' and mt.__call ~= nil
-end
-
--- obj[k], or nil when obj cannot be indexed (running out of memory is not
--- a missing field: that error goes on)
-local function field(obj, k)
-  local ok, v = pcall(function() return obj[k] end)
-  if ok then return v end
-  if v == 'not enough memory' then error(v, 0) end
-end
-
-local function has_method(obj, name)
-  return callable(field(obj, name))
-end
+local shape, callable, field, has_method = util.shapestr, util.callable, util.field,
+  util.has_method
 
 local function checkmatrix(fname, what, x)
   if not matrix.is(x) then

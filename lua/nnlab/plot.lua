@@ -13,6 +13,7 @@
 -- This file holds the figures and the public functions; the drawing is in
 -- nnlab.plot_text and nnlab.plot_svg, what they share in nnlab.plot_style.
 local core = require 'nnlab.core'
+local util = require 'nnlab.util'
 local style = require 'nnlab.plot_style'
 local text = require 'nnlab.plot_text'
 local svg = require 'nnlab.plot_svg'
@@ -22,22 +23,11 @@ local isfinite = style.isfinite
 
 local M = {}
 
--- The files of nnlab.plot (this one and its drawing), whose frames fail skips.
-local INSIDE = { [debug.getinfo(1, 'S').source] = true }
-for _, f in ipairs{ style.ticks, text.render, svg.render } do
-  INSIDE[debug.getinfo(f, 'S').source] = true
-end
-
--- Raise "plot.<fname>: <message>" with the position of the first caller
--- outside plot's files in front (none when that is a C function), as C
--- functions' errors have theirs.
-local function fail(fname, fmt, ...)
-  local level = 2
-  while debug.getinfo(level, 'S') and INSIDE[debug.getinfo(level, 'S').source] do
-    level = level + 1
-  end
-  error('plot.' .. fname .. ': ' .. string.format(fmt, ...), debug.getinfo(level, 'S') and level or 0)
-end
+-- fail(fname, fmt, ...) raises "plot.<fname>: <message>" at the first caller
+-- outside plot's files (this one and its drawing).
+local fail = util.failer('plot', debug.getinfo(1, 'S').source,
+  debug.getinfo(style.ticks, 'S').source, debug.getinfo(text.render, 'S').source,
+  debug.getinfo(svg.render, 'S').source)
 
 -- --- input helpers ----------------------------------------------------------
 

@@ -3,32 +3,15 @@
 -- stopping on Ctrl-C) and the training / evaluation modes.  nnlab.nn
 -- installs these as methods of Sequential.
 local core = require 'nnlab.core'
+local util = require 'nnlab.util'
 
 local matrix, C, T = core.matrix, core.nn, core.train
 local fmt = string.format
 
 local M = {}
 
-local function field(obj, k)
-  local ok, v = pcall(function() return obj[k] end)
-  if ok then return v end
-  if v == 'not enough memory' then error(v, 0) end  -- not a missing field
-end
-
-local function callable(x)
-  if type(x) == 'function' then return true end
-  local mt = getmetatable(x)
-  return type(mt) == 'table' and mt.__call ~= nil
-end
-
-local function has_method(obj, name)
-  return callable(field(obj, name))
-end
-
-local function shape(m)
-  local r, c = m:shape()
-  return r .. 'x' .. c
-end
+local field, callable, has_method, shape = util.field, util.callable, util.has_method,
+  util.shapestr
 
 ---------------------------------------------------------------------------
 -- Modes

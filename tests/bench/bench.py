@@ -55,14 +55,14 @@ def run(cmd, threads=None, env=None):
 
 
 def interleaved(cmds, rounds):
-    """Run each (name, cmd, threads) once per round, in turn, so that a
-    disturbance from the rest of the machine falls on all of them alike.
+    """Run each (name, cmd, threads[, env]) once per round, in turn, so that
+    a disturbance from the rest of the machine falls on all of them alike.
     Returns name -> (results: key -> (unit, values of every round), infos,
     peak RSS in KiB over the rounds)."""
-    out = {name: ({}, {}, 0) for name, _, _ in cmds}
+    out = {c[0]: ({}, {}, 0) for c in cmds}
     for _ in range(rounds):
-        for name, cmd, threads in cmds:
-            res, inf, rss, _ = run(cmd, threads=threads)
+        for name, cmd, threads, *env in cmds:
+            res, inf, rss, _ = run(cmd, threads=threads, env=env[0] if env else None)
             acc, infos, peak = out[name]
             for k, (unit, values) in res.items():
                 acc.setdefault(k, (unit, []))[1].extend(values)
@@ -210,6 +210,20 @@ def item_smallnet(t, a, q, refs, losses):
                                                          toi.get('smallnet', 'n/a')))
 
 
+# PyTorch's configurations on more than one thread: (name, PyTorch's own
+# threads, environment over OMP_NUM_THREADS = OPENBLAS_NUM_THREADS = threads).
+# Its default runs an OpenMP pool and OpenBLAS's pool of as many threads
+# each, both spinning while they wait: on two cores they fight.  Each
+# other configuration removes one of the two; the table shows each, and
+# holds nnlab to the fastest repetition of any of them in the same run.
+TORCH_CONFIGS = (
+    ('default', None, {}),
+    ('OMP_NUM_THREADS=1', 1, {'OMP_NUM_THREADS': '1'}),
+    ('OMP_WAIT_POLICY=PASSIVE', None, {'OMP_WAIT_POLICY': 'PASSIVE'}),
+    ('OPENBLAS_NUM_THREADS=1', None, {'OPENBLAS_NUM_THREADS': '1'}),
+)
+
+
 def item_mnist(t, a, q, refs, losses):
     for th in (1, 2):
         if th > CORES:
@@ -219,29 +233,41 @@ def item_mnist(t, a, q, refs, losses):
         cmds = [('nn', [a.nnlab, 'tests/bench/nnlab.lua'] + args, th)]
         if refs['numpy']:
             cmds.append(('np', [PY, 'tests/bench/ref_numpy.py'] + args, th))
+        configs = TORCH_CONFIGS if th > 1 else TORCH_CONFIGS[:1]
         if refs['torch']:
-            cmds.append(('torch', [PY, 'tests/bench/ref_torch.py'] + args, th))
+            for name, tth, env in configs:
+                cmds.append(('torch ' + name, [PY, 'tests/bench/ref_torch.py'] + args +
+                             [str(tth or th)], th, env))
         res = interleaved(cmds, 1 if q else 3)
         none = ({}, {}, 0)
-        (n, ni, nrss), (npy, npi, nprss), (tor, toi, torss) = (
-            res['nn'], res.get('np', none), res.get('torch', none))
+        (n, ni, nrss), (npy, npi, nprss) = res['nn'], res.get('np', none)
         what = '784-128-64-10 ReLU, batch 64, 1 epoch of 60000, %d thread%s' % (th, 's' if th > 1 else '')
         nn = n.get(key, (0, None))[1]
         t.add('4 MNIST-sized', what, nn, 'numpy (the homework\'s code)',
               npy.get(key, (0, None))[1], 'samples/s', True)
+        tor = {name: res.get('torch ' + name, none) for name, _, _ in configs}
+        if th > 1:
+            for name, _, _ in configs:
+                t.add('4 MNIST-sized', what, nn, 'PyTorch, %s' % name,
+                      tor[name][0].get(key, (0, None))[1], 'samples/s', True)
+        # The target is on PyTorch's best repetition in any configuration
+        # (the most favourable number for PyTorch), named with its configuration.
+        best = max(configs, key=lambda c: max(tor[c[0]][0].get(key, (0, [0]))[1] or [0]))[0]
         target = 1.1 if th == 1 else 1.3
-        t.add('4 MNIST-sized', what, nn, 'PyTorch (best repetition)', tor.get(key, (0, None))[1],
+        label = 'PyTorch (best repetition)' if th == 1 else \
+            'PyTorch, fastest configuration (%s; best repetition)' % best
+        t.add('4 MNIST-sized', what, nn, label, tor[best][0].get(key, (0, None))[1],
               'samples/s', True, target, '>= %gx best' % target, ref_best=True)
         limit = MNIST_DATA_BYTES * 1.15 / 1024
         mib = lambda kib: '%.0f MiB' % (kib / 1024) if kib else 'n/a'  # noqa: E731
         t.note('4 MNIST-sized', 'peak RSS, %d thread%s (data: %.0f MiB)' % (
             th, 's' if th > 1 else '', MNIST_DATA_BYTES / 2**20),
-            '%s; numpy %s; PyTorch %s' % (mib(nrss), mib(nprss), mib(torss)),
+            '%s; numpy %s; PyTorch %s' % (mib(nrss), mib(nprss), mib(tor[best][2])),
             '<= data + 15% (' + mib(limit) + ')',
             'met' if nrss and nrss <= limit else 'missed: %+.0f%% of data' % (
                 (nrss * 1024 / MNIST_DATA_BYTES - 1) * 100) if nrss else 'not measured')
         losses.append('MNIST-sized, %d thread(s): nnlab %s; numpy %s; PyTorch %s' % (
-            th, ni.get(key, '?'), npi.get(key, 'n/a'), toi.get(key, 'n/a')))
+            th, ni.get(key, '?'), npi.get(key, 'n/a'), tor[best][1].get(key, 'n/a')))
 
 
 def item_startup(t, a, q):

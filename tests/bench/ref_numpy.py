@@ -5,24 +5,11 @@ homework's way (the modules of tests/reference/homework.py).  Prints
 "RESULT key unit v1 v2 ..." and "INFO key text" lines.
 """
 import os
-import sys
-import time
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, 'tests', 'reference'))
-import homework as hw  # noqa: E402
-
-now = time.perf_counter
-
-
-def result(key, unit, values):
-    print('RESULT %s %s %s' % (key, unit, ' '.join('%.6g' % v for v in values)), flush=True)
-
-
-def info(key, text):
-    print('INFO %s %s' % (key, text), flush=True)
+import refio
+from refio import ROOT, hw, info, now, result
 
 
 def calibrate(f, seconds):
@@ -103,17 +90,7 @@ def mnist(reps, threads, seed, batch, lr):
     info('mnist.t%d' % threads, 'loss after the epoch %.12g' % loss)
 
 
-def main():
-    item, args = sys.argv[1], sys.argv[2:]
-    if item == 'smallop':
-        smallop(int(args[0]))
-    elif item == 'smallnet':
-        smallnet(int(args[0]), int(args[1]), float(args[2]), int(args[3]))
-    elif item == 'mnist':
-        mnist(int(args[0]), int(args[1]), int(args[2]), int(args[3]), float(args[4]))
-    else:
-        sys.exit('usage: ref_numpy.py smallop|smallnet|mnist ARGS...')
-
-
 if __name__ == '__main__':
-    main()
+    refio.main({'smallop': (smallop, [int]),
+                'smallnet': (smallnet, [int, int, float, int]),
+                'mnist': (mnist, [int, int, int, int, float])})

@@ -7,26 +7,13 @@ the homework's order, W m x n becoming the m -> n layer's weight W^T) and
 sample order.  Prints "RESULT key unit v1 v2 ..." and "INFO key text" lines.
 """
 import os
-import sys
-import time
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, 'tests', 'reference'))
-import homework as hw  # noqa: E402
-
-now = time.perf_counter
-
-
-def result(key, unit, values):
-    print('RESULT %s %s %s' % (key, unit, ' '.join('%.6g' % v for v in values)), flush=True)
-
-
-def info(key, text):
-    print('INFO %s %s' % (key, text), flush=True)
+import refio
+from refio import ROOT, hw, info, now, result
 
 
 def model(sizes, act):
@@ -68,8 +55,11 @@ def smallnet(reps, iters, lr, seed):
     info('smallnet', 'final mean loss %.12g' % final)
 
 
-def mnist(reps, threads, seed, batch, lr):
-    torch.set_num_threads(threads)
+def mnist(reps, threads, seed, batch, lr, torch_threads=None):
+    """threads names the result; torch_threads is PyTorch's own (OpenMP)
+    pool (default: threads), which bench.py sets apart from OpenBLAS's in
+    some configurations."""
+    torch.set_num_threads(torch_threads or threads)
     N = 60000
     np.random.seed(seed)
     X = np.random.random_sample((784, N))
@@ -99,15 +89,6 @@ def mnist(reps, threads, seed, batch, lr):
     info('mnist.t%d' % threads, 'loss after the epoch %.12g' % loss)
 
 
-def main():
-    item, args = sys.argv[1], sys.argv[2:]
-    if item == 'smallnet':
-        smallnet(int(args[0]), int(args[1]), float(args[2]), int(args[3]))
-    elif item == 'mnist':
-        mnist(int(args[0]), int(args[1]), int(args[2]), int(args[3]), float(args[4]))
-    else:
-        sys.exit('usage: ref_torch.py smallnet|mnist ARGS...')
-
-
 if __name__ == '__main__':
-    main()
+    refio.main({'smallnet': (smallnet, [int, int, float, int]),
+                'mnist': (mnist, [int, int, int, int, float, int])})
