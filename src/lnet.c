@@ -80,12 +80,12 @@ static int describe(lua_State *L, Net *net, const Mat *X, const Mat *Y, char *wh
   for (i = 0; i < n; i++) {
     NetLayer *l = &net->layer[i];
     void *ud;
-    const char *bad = "is not one of nn's modules";
+    const char *bad = NULL;
     lua_rawgeti(L, 1, i + 1);
     lua_pushvalue(L, -1);
     lua_rawseti(L, -3, i + 1);
     ud = lua_touserdata(L, -1);
-    for (j = 0; j < i; j++) {  /* a module twice: leave it to Lua */
+    for (j = 0; ud != NULL && j < i; j++) {  /* a module twice: leave it to Lua */
       lua_rawgeti(L, 1, j + 1);
       if (lua_touserdata(L, -1) == ud) {
         ud = NULL;
@@ -111,7 +111,10 @@ static int describe(lua_State *L, Net *net, const Mat *X, const Mat *Y, char *wh
       l->act = a->kind;
       l->alpha = a->alpha;
       l->out = rows;
-    } else {
+    } else if (bad == NULL) {
+      bad = lua_istable(L, -1) ? "is written in Lua"
+          : luaL_testudata(L, -1, LDROPOUT_TNAME) ? "is a Dropout (the C loop draws no masks)"
+          : "is not one of nn's modules";
       ud = NULL;
     }
     lua_pop(L, 1);

@@ -193,14 +193,12 @@ end
 
 -- mode: 'bar' (redrawn in place with \r, within the terminal's width),
 -- 'lines' (one line per epoch) or nil (nothing).
+local function nothing() end
+local QUIET = {step = nothing, epoch = nothing, finish = nothing, note = nothing}
+
 local function new_progress(mode, out, epochs, total_steps, std)
+  if not mode then return QUIET end
   local P = {last_draw = -math.huge, width = 0}
-  if not mode then
-    function P.step() end
-    function P.epoch() end
-    function P.finish() end
-    return P
-  end
   local t0 = T.clock()
   local ew = #tostring(epochs)
   local cols = mode == 'bar' and columns(std) or 80
@@ -244,6 +242,14 @@ local function new_progress(mode, out, epochs, total_steps, std)
         metrics_str(h, epoch, '  '), clock_str(T.clock() - t0)))
       if out.flush then out:flush() end
     end
+  end
+
+  -- a line of its own (above the bar, which its next step draws again)
+  function P.note(line)
+    if mode == 'bar' and P.width > 0 then out:write('\n') end
+    P.width = 0
+    out:write(line .. '\n')
+    if out.flush then out:flush() end
   end
 
   function P.finish(h, done, epoch)
@@ -435,7 +441,7 @@ local function configure(net, X, Y, opts)
   return {N = N, epochs = epochs, total_steps = total_steps, batch = batch,
     steps_per_epoch = steps_per_epoch, shuffle = shuffle, Xv = Xv, Yv = Yv,
     callback = callback, want_acc = want_acc, threshold = threshold, mode = mode,
-    out = out, std = std, opt = opt}
+    out = out, std = std, opt = opt, explain = mode ~= nil and verbose ~= nil}
 end
 
 -- net:fit(X, Y [, opts]) -> history.  See the README, "Reference: training".
@@ -516,17 +522,22 @@ function M.fit(net, X, Y, opts)
       local nsteps = math.min(steps_per_epoch, total_steps - history.steps)
       local tally = {seen = 0, sum = 0}
       -- The same bits.  An epoch runs in C (src/lnet.c) when every module
-      -- is a C one and the optimizer too, else in Lua (lua_steps below, the
-      -- oracle tests/perf_spec.lua holds the C loop to).  Both take their
-      -- batch order from T.order (net_order in src/net.h), run the same
-      -- kernels in the same order and update with the same scale 1/b, so
-      -- the weights, history and optimizer state agree to the bit; the C
-      -- loop returns to Lua about ten times a second for Ctrl-C and the
-      -- progress display.
+      -- is a C one and the optimizer too, else in Lua (lua_steps above, the
+      -- oracle tests/perf_spec.lua holds the C loop to), never both.  Both
+      -- take their batch order from T.order (net_order in src/net.h), run
+      -- the same kernels in the same order and update with the same scale
+      -- 1/b, so the weights, history and optimizer state agree to the bit;
+      -- the C loop returns to Lua about ten times a second for Ctrl-C and
+      -- the progress display.  When it declines it says why: the reason is
+      -- kept as history.lua_loop and shown with an explicit verbose.
+      -- Sequential:sgd (nn.lua) and measure follow the same rule.
       local job, why = C._fit_begin(net.modules, net.loss, X, Y, opt, batch, shuffle, cache)
       if job then
         c_steps(e, nsteps, tally)
       else
+        if cfg.explain and why ~= history.lua_loop then
+          progress.note('fit: running the Lua loop: ' .. why)
+        end
         history.lua_loop = why
         lua_steps(e, nsteps, tally)
       end
