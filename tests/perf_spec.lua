@@ -393,6 +393,28 @@ describe('fit in C', function()
     assert.is_true(matrix.is(A))
   end)
 
+  it('measures in C as in Lua (the oracle): one output row with a threshold, validation too', function()
+    matrix.seed(31)
+    local X, Xv = matrix.randn(2, 1500), matrix.randn(2, 700)
+    local function labels(A) return A:map(function(x) return x > 0 and 1 or 0 end) end
+    local Y, Yv = labels(X:row(1)), labels(Xv:row(2))
+    local pass = {forward = function(_, A) return A end, backward = function(_, d) return d end}
+    local hs = {}
+    for k, with_lua in ipairs{false, true} do
+      matrix.seed(32)
+      local mods = {nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1), nn.Sigmoid()}
+      if with_lua then table.insert(mods, 3, pass) end
+      hs[k] = nn.Sequential(mods, nn.NLL()):fit(X, Y, {epochs = 2, batch = 64, seed = 5,
+        threshold = 0.4, validation = {Xv, Yv}, verbose = 0})
+    end
+    assert.is_nil(hs[1].lua_loop)
+    assert.are.equal('module 3 is written in Lua', hs[2].lua_loop)
+    for _, f in ipairs{'loss', 'accuracy', 'val_loss', 'val_accuracy'} do
+      assert.are.equal(2, #hs[1][f])
+      assert.are.same(hs[2][f], hs[1][f], f)
+    end
+  end)
+
   it('runs the Lua loop for a net with Dropout or a module written in Lua', function()
     matrix.seed(3)
     local X, Y = matrix.randn(2, 10), U.onehot(2, 10)

@@ -106,22 +106,18 @@ end
 -- A big data set goes through in chunks of MEASURE columns, so that the
 -- forward pass never holds activations for the whole set at once (they
 -- would be several times the data's size).
+--
+-- The steps' contract (fit, "The same bits"): the chunks run in C
+-- (_evaluate in src/lnet.c) when it runs the net, which it declines for the
+-- reasons it declines the steps, else in Lua (measure_lua, the oracle);
+-- never both.  Each takes the chunks in order through the same kernels and
+-- gives the sum of the chunks' losses and a 1 x n matrix of the classes
+-- predicted, so the loss and the accuracy agree to the bit.
 local MEASURE = 1024
 
-local function measure(net, X, Y, classes, threshold, cache)
+local function measure_lua(net, X, Y, threshold, want)
   local _, n = X:shape()
-  local loss, P = C._evaluate(net.modules, net.loss, X, Y, threshold, MEASURE, cache)
-  if loss then  -- only C modules: the same chunks in C (src/lnet.c)
-    local right = 0
-    if classes then
-      for j = 1, n do
-        if P:get(1, j) == classes[j] then right = right + 1 end
-      end
-    end
-    return loss / n, classes and right / n or nil
-  end
-  local right = 0
-  loss = 0
+  local loss, P = 0, want and matrix.zeros(1, n)
   local idx, Xc, Yc = {}, nil, nil
   for first = 1, n, MEASURE do
     local b = math.min(MEASURE, n - first + 1)
@@ -135,14 +131,24 @@ local function measure(net, X, Y, classes, threshold, cache)
       l, A = net:evaluate(Xc, Yc)
     end
     loss = loss + l
-    if classes then
+    if want then
       local p = predicted(A, threshold)
-      for k = 1, b do
-        if p[k] == classes[first + k - 1] then right = right + 1 end
-      end
+      for k = 1, b do P:set(1, first + k - 1, p[k]) end
     end
   end
-  return loss / n, classes and right / n or nil
+  return loss, P
+end
+
+local function measure(net, X, Y, classes, threshold, cache)
+  local _, n = X:shape()
+  local loss, P = C._evaluate(net.modules, net.loss, X, Y, threshold, MEASURE, cache)
+  if not loss then loss, P = measure_lua(net, X, Y, threshold, classes ~= nil) end
+  if not classes then return loss / n, nil end
+  local right = 0
+  for j = 1, n do
+    if P:get(1, j) == classes[j] then right = right + 1 end
+  end
+  return loss / n, right / n
 end
 
 ---------------------------------------------------------------------------
