@@ -393,6 +393,28 @@ describe('fit in C', function()
     assert.is_true(matrix.is(A))
   end)
 
+  it('measures in C as in Lua (the oracle): one output row with a threshold, validation too', function()
+    matrix.seed(31)
+    local X, Xv = matrix.randn(2, 1500), matrix.randn(2, 700)
+    local function labels(A) return A:map(function(x) return x > 0 and 1 or 0 end) end
+    local Y, Yv = labels(X:row(1)), labels(Xv:row(2))
+    local pass = {forward = function(_, A) return A end, backward = function(_, d) return d end}
+    local hs = {}
+    for k, with_lua in ipairs{false, true} do
+      matrix.seed(32)
+      local mods = {nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1), nn.Sigmoid()}
+      if with_lua then table.insert(mods, 3, pass) end
+      hs[k] = nn.Sequential(mods, nn.NLL()):fit(X, Y, {epochs = 2, batch = 64, seed = 5,
+        threshold = 0.4, validation = {Xv, Yv}, verbose = 0})
+    end
+    assert.is_nil(hs[1].lua_loop)
+    assert.are.equal('module 3 is written in Lua', hs[2].lua_loop)
+    for _, f in ipairs{'loss', 'accuracy', 'val_loss', 'val_accuracy'} do
+      assert.are.equal(2, #hs[1][f])
+      assert.are.same(hs[2][f], hs[1][f], f)
+    end
+  end)
+
   it('runs the Lua loop for a net with Dropout or a module written in Lua', function()
     matrix.seed(3)
     local X, Y = matrix.randn(2, 10), U.onehot(2, 10)
@@ -445,7 +467,7 @@ describe('the C loops\' internal functions', function()
     local function why(...) return select(2, C._sgd(...)) end
     assert.are.equal('module 1 does not take the rows before it',
       why({nn.Linear(5, 3)}, nn.Squared(), X, Y, 1, 0.1))
-    assert.are.equal("module 2 is not one of nn's modules",
+    assert.are.equal('module 2 is written in Lua',
       why({nn.Linear(2, 3), pass}, nn.Squared(), X, Y, 1, 0.1))
     local lin = nn.Linear(2, 3)
     assert.are.equal('module 2 is in the net twice', why({lin, lin}, nn.Squared(), X, Y, 1, 0.1))
@@ -458,8 +480,68 @@ describe('the C loops\' internal functions', function()
     assert.is_false(ok)
     assert.are.equal("the optimizer is not one of nn's", reason)
     local h = nn.Sequential({nn.Linear(2, 3), pass}, nn.Squared()):fit(X, Y, {verbose = 0})
-    assert.are.equal("module 2 is not one of nn's modules", h.lua_loop)
+    assert.are.equal('module 2 is written in Lua', h.lua_loop)
     assert.is_nil(nn.Sequential({nn.Linear(2, 3)}, nn.Squared()):fit(X, Y, {verbose = 0}).lua_loop)
+  end)
+
+  it('say why through fit (verbose, history.lua_loop) and sgd (verbose), for every kind of net', function()
+    matrix.seed(2)
+    local X, Y = matrix.randn(2, 6), U.onehot(2, 6)
+    local signs = matrix{{1, -1, 1, -1, 1, 0}}
+    local pass = {forward = function(_, A) return A end, backward = function(_, d) return d end}
+    local lin = nn.Linear(2, 2)
+    local lua_loss = {forward = function() return 0 end, backward = function() return matrix.zeros(2, 1) end}
+    local cases = {  -- the reason, the net, the labels (Y), fit's opts
+      {'module 2 is written in Lua', {nn.Linear(2, 2), pass}},
+      {'module 2 is a Dropout (the C loop draws no masks)', {nn.Linear(2, 2), nn.Dropout(0.5)}},
+      {'module 3 is in the net twice', {lin, nn.Tanh(), lin}},
+      {'module 1 does not take the rows before it', {nn.Linear(3, 2)}},
+      {'the net gives 4 rows, Y has 2', {nn.Linear(2, 4)}},
+      {'the net has no modules', {}},
+      {'the list of modules has a metatable', setmetatable({nn.Linear(2, 2)}, {})},
+      {'the loss ZeroOne has no gradient', {nn.Linear(2, 2)}, loss = nn.ZeroOne()},
+      {"the loss is not one of nn's", {nn.Linear(2, 2)}, loss = lua_loss},
+      {'a label is not -1 or +1 (Hinge)', {nn.Linear(2, 1)}, loss = nn.Hinge(), Y = signs},
+      {"the optimizer is not one of nn's", {nn.Linear(2, 2)}, sgd = false,
+        opts = {optimizer = {step = function() end}}},
+    }
+    for _, c in ipairs(cases) do
+      local said = {}
+      local out = {write = function(_, s) said[#said + 1] = s end}
+      local net = nn.Sequential(c[2], c.loss or nn.Squared())
+      local opts = {epochs = 2, batch = 2, verbose = 2, output = out}
+      for k, v in pairs(c.opts or {}) do opts[k] = v end
+      local ok, h = pcall(net.fit, net, X, c.Y or Y, opts)  -- some nets then fail in Lua
+      assert.are.equal('fit: running the Lua loop: ' .. c[1] .. '\n', said[1])
+      if ok then
+        assert.are.equal(c[1], h.lua_loop)
+        for k = 2, #said do assert(not said[k]:find('Lua loop'), 'said once: ' .. said[k]) end
+      end
+      if c.sgd ~= false then
+        said = {}
+        pcall(net.sgd, net, X, c.Y or Y, 2, 0.1, {verbose = true, output = out})
+        assert.are.same({'sgd: running the Lua loop: ' .. c[1] .. '\n'}, said)
+      end
+    end
+    -- nothing is said by default, nor when the C loop runs
+    local said = {}
+    local out = {write = function(_, s) said[#said + 1] = s end}
+    local net = nn.Sequential({nn.Linear(2, 2), pass}, nn.Squared())
+    assert.are.equal('module 2 is written in Lua', net:fit(X, Y, {output = out}).lua_loop)
+    net:sgd(X, Y, 2, 0.1)
+    net:sgd(X, Y, 2, 0.1, {verbose = 0, output = out})
+    net = nn.Sequential({nn.Linear(2, 2)}, nn.Squared())
+    assert.is_nil(net:fit(X, Y, {verbose = 2, output = out}).lua_loop)
+    net:sgd(X, Y, 2, 0.1, {verbose = true, output = out})
+    assert.are.equal(1, #said)  -- fit's one epoch line
+    assert.truthy(said[1]:find('^epoch 1/1'))
+    U.fails_with("sgd: unknown option 'verbos' (options: output, verbose)",
+      function() net:sgd(X, Y, 1, 0.1, {verbos = true}) end)
+    U.fails_with('sgd: verbose must be true, false, 0, 1 or 2, got 3',
+      function() net:sgd(X, Y, 1, 0.1, {verbose = 3}) end)
+    U.fails_with('sgd: output must be a file or an object with a write method, got table',
+      function() net:sgd(X, Y, 1, 0.1, {verbose = 1, output = {}}) end)
+    U.fails_with('sgd: opts must be a table, got number', function() net:sgd(X, Y, 1, 0.1, 1) end)
   end)
 
   it('draw the batch order the Lua loop draws (T.order)', function()

@@ -481,6 +481,45 @@ describe('robustness regressions', function()
     end
   end)
 
+  it("fit's C loop refuses a job whose own user values Lua code replaced", function()
+    -- _fit_run took the layers again from the job's user value, unchecked:
+    -- a string there was a segmentation fault.  Now each pointer the job
+    -- follows is checked to be the object it took; a buffer replaced by a
+    -- matrix is not written into (a new one is made).
+    local C = require('nnlab.core').nn
+    matrix.seed(3)
+    local X, Y = matrix.randn(2, 6), matrix.randn(3, 6)
+    local function job()
+      local c = C._cache()
+      assert.is_true(C._fit_begin({nn.Linear(2, 3), nn.Tanh()}, nn.Squared(), X, Y, nn.SGD(), 2,
+        false, c))
+      return c
+    end
+    local msg = "fit: the net's matrices or the optimizer's state were replaced during the epoch"
+    local swaps = {
+      function(c) debug.setuservalue(c, 'x', 1) end,                   -- the layers
+      function(c) debug.setuservalue(c, matrix.zeros(1, 1), 2) end,    -- the order
+      function(c) debug.setuservalue(c, nn.Linear(2, 3), 6) end,       -- the loss
+      function(c) debug.setuservalue(c, matrix.zeros(2, 6), 7) end,    -- X
+      function(c) debug.setuservalue(c, {}, 10) end,                   -- the state tables
+      function(c) debug.getuservalue(debug.getuservalue(c, 1), 1)[2] = nn.Linear(3, 3) end,
+      function(c) debug.setuservalue(debug.getuservalue(c, 1), 'x', 1) end,
+    }
+    for k, swap in ipairs(swaps) do
+      local c = job()
+      swap(c)
+      collectgarbage()
+      local ok, err = pcall(C._fit_run, c, 0, 3)
+      assert(not ok and err:find(msg, 1, true), 'case ' .. k .. ': ' .. tostring(err))
+    end
+    local c = job()
+    assert.are.equal(1, (C._fit_run(c, 0, 1)))
+    local M = matrix.ones(100, 100)
+    debug.setuservalue(c, M, 3)  -- the work buffer
+    assert.are.equal(2, (C._fit_run(c, 1, 3)))
+    assert.is_true(M == matrix.ones(100, 100))
+  end)
+
   it("the training loop's gather refuses indices past the largest integer", function()
     -- first + k overflowed (undefined behaviour: UBSan stopped the program)
     local gather = require('nnlab.core').train.gather

@@ -657,9 +657,9 @@ net:backprop(matrix.col{1, 2}, matrix.col{1})
 net:zero_grad()
 print(net.modules[1].dLdW)
 ]] },
-  { name = 'Sequential:sgd', group = 'nn.sequential', call = 'net:sgd(X, Y, iters, lr)',
+  { name = 'Sequential:sgd', group = 'nn.sequential', call = 'net:sgd(X, Y, iters, lr [, opts])',
     shapes = 'X d x N, Y k x N -> mean loss',
-    desc = "The homework's SGD: each iteration takes column i = matrix.randint(N) of X and Y (numpy's np.random.randint(N) + 1), backprop, sgd_step. Returns the mean loss per step.",
+    desc = "The homework's SGD: each iteration takes column i = matrix.randint(N) of X and Y (numpy's np.random.randint(N) + 1), backprop, sgd_step. Returns the mean loss per step. The loop runs in C unless the net has something only Lua runs (a module written in Lua, Dropout, a loss without a gradient); opts.verbose = true prints why to opts.output (io.stdout).",
     example = [[
 matrix.seed(0)
 X, Y = data.super_simple_separable()
@@ -710,6 +710,7 @@ print(r.ok)
       { 'history.epochs, history.steps, history.seconds, history.stopped', '',
         "epochs finished, optimizer steps taken, wall time, nil or 'interrupted' or 'callback'" },
       { 'history.optimizer, net.optimizer', '', 'the optimizer used, with its state: pass optimizer = net.optimizer to go on' },
+      { 'history.lua_loop', '', "nil when every epoch's steps ran in C; else why the C loop declined, e.g. 'module 2 is written in Lua' (an explicit verbose also prints it)" },
     },
     example = [[
 X, Y = data.hard()

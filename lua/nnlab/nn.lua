@@ -139,14 +139,37 @@ function Sequential:zero_grad()
   end
 end
 
--- net:sgd(X, Y, iters, lr): the homework's stochastic gradient descent.
--- Each iteration picks one column i = matrix.randint(N) (numpy's
+-- net:sgd(X, Y, iters, lr [, opts]): the homework's stochastic gradient
+-- descent.  Each iteration picks one column i = matrix.randint(N) (numpy's
 -- np.random.randint(N) + 1, the same stream), then backprop and sgd_step.
--- Returns the mean of the per-step losses.  When every module is a C one,
--- the whole loop runs in C (C._sgd), with the same random draws and the
--- same kernels in the same order, so the weights are the same to the bit;
--- otherwise (a module written in Lua, say) the loop below runs.
-function Sequential:sgd(X, Y, iters, lr)
+-- Returns the mean of the per-step losses.  fit's contract (train.lua, "The
+-- same bits"): the whole loop runs in C (C._sgd) when it can, else the loop
+-- below (the oracle) runs, never both; each draws i from core.train.order.
+-- With opts.verbose, the reason C._sgd gave for declining goes to
+-- opts.output (io.stdout).
+local order = core.train.order
+
+local function sgd_explain(opts)
+  if type(opts) ~= 'table' then
+    error(fmt('sgd: opts must be a table, got %s', type(opts)), 3)
+  end
+  for k in pairs(opts) do
+    if k ~= 'verbose' and k ~= 'output' then
+      error(fmt("sgd: unknown option '%s' (options: output, verbose)", tostring(k)), 3)
+    end
+  end
+  local v, out = opts.verbose, opts.output
+  if v ~= nil and v ~= true and v ~= false and v ~= 0 and v ~= 1 and v ~= 2 then
+    error(fmt('sgd: verbose must be true, false, 0, 1 or 2, got %s', tostring(v)), 3)
+  end
+  if out ~= nil and not has_method(out, 'write') then
+    error(fmt('sgd: output must be a file or an object with a write method, got %s', type(out)), 3)
+  end
+  if not v or v == 0 then return nil end
+  return out or (type(io) == 'table' and io.stdout or nil)  -- none in a sandbox
+end
+
+function Sequential:sgd(X, Y, iters, lr, opts)
   checkmatrix('sgd', 'X', X)
   checkmatrix('sgd', 'Y', Y)
   local _, N = X:shape()
@@ -162,11 +185,16 @@ function Sequential:sgd(X, Y, iters, lr)
   if type(lr) ~= 'number' then
     error(fmt('sgd: lr must be a number, got %s', type(lr)), 2)
   end
-  local mean = C._sgd(self.modules, self.loss, X, Y, iters, lr)
+  local out = opts ~= nil and sgd_explain(opts) or nil
+  local mean, why = C._sgd(self.modules, self.loss, X, Y, iters, lr)
   if mean then return mean end
-  local sum = 0
+  if out then
+    out:write('sgd: running the Lua loop: ' .. why .. '\n')
+    if out.flush then out:flush() end
+  end
+  local sum, idx = 0, {}
   for _ = 1, iters do
-    local i = matrix.randint(N)
+    local i = order('replace', N, 1, idx)[1]
     sum = sum + self:backprop(X:col(i), Y:col(i))
     self:sgd_step(lr)
   end

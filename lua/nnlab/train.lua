@@ -89,22 +89,18 @@ end
 -- A big data set goes through in chunks of MEASURE columns, so that the
 -- forward pass never holds activations for the whole set at once (they
 -- would be several times the data's size).
+--
+-- The steps' contract (fit, "The same bits"): the chunks run in C
+-- (_evaluate in src/lua/lnet.c) when it runs the net, which it declines for the
+-- reasons it declines the steps, else in Lua (measure_lua, the oracle);
+-- never both.  Each takes the chunks in order through the same kernels and
+-- gives the sum of the chunks' losses and a 1 x n matrix of the classes
+-- predicted, so the loss and the accuracy agree to the bit.
 local MEASURE = 1024
 
-local function measure(net, X, Y, classes, threshold, cache)
+local function measure_lua(net, X, Y, threshold, want)
   local _, n = X:shape()
-  local loss, P = C._evaluate(net.modules, net.loss, X, Y, threshold, MEASURE, cache)
-  if loss then  -- only C modules: the same chunks in C (src/lua/lnet.c)
-    local right = 0
-    if classes then
-      for j = 1, n do
-        if P:get(1, j) == classes[j] then right = right + 1 end
-      end
-    end
-    return loss / n, classes and right / n or nil
-  end
-  local right = 0
-  loss = 0
+  local loss, P = 0, want and matrix.zeros(1, n)
   local idx, Xc, Yc = {}, nil, nil
   for first = 1, n, MEASURE do
     local b = math.min(MEASURE, n - first + 1)
@@ -118,14 +114,24 @@ local function measure(net, X, Y, classes, threshold, cache)
       l, A = net:evaluate(Xc, Yc)
     end
     loss = loss + l
-    if classes then
+    if want then
       local p = predicted(A, threshold)
-      for k = 1, b do
-        if p[k] == classes[first + k - 1] then right = right + 1 end
-      end
+      for k = 1, b do P:set(1, first + k - 1, p[k]) end
     end
   end
-  return loss / n, classes and right / n or nil
+  return loss, P
+end
+
+local function measure(net, X, Y, classes, threshold, cache)
+  local _, n = X:shape()
+  local loss, P = C._evaluate(net.modules, net.loss, X, Y, threshold, MEASURE, cache)
+  if not loss then loss, P = measure_lua(net, X, Y, threshold, classes ~= nil) end
+  if not classes then return loss / n, nil end
+  local right = 0
+  for j = 1, n do
+    if P:get(1, j) == classes[j] then right = right + 1 end
+  end
+  return loss / n, right / n
 end
 
 ---------------------------------------------------------------------------
@@ -176,14 +182,12 @@ end
 
 -- mode: 'bar' (redrawn in place with \r, within the terminal's width),
 -- 'lines' (one line per epoch) or nil (nothing).
+local function nothing() end
+local QUIET = {step = nothing, epoch = nothing, finish = nothing, note = nothing}
+
 local function new_progress(mode, out, epochs, total_steps, std)
+  if not mode then return QUIET end
   local P = {last_draw = -math.huge, width = 0}
-  if not mode then
-    function P.step() end
-    function P.epoch() end
-    function P.finish() end
-    return P
-  end
   local t0 = T.clock()
   local ew = #tostring(epochs)
   local cols = mode == 'bar' and columns(std) or 80
@@ -227,6 +231,14 @@ local function new_progress(mode, out, epochs, total_steps, std)
         metrics_str(h, epoch, '  '), clock_str(T.clock() - t0)))
       if out.flush then out:flush() end
     end
+  end
+
+  -- a line of its own (above the bar, which its next step draws again)
+  function P.note(line)
+    if mode == 'bar' and P.width > 0 then out:write('\n') end
+    P.width = 0
+    out:write(line .. '\n')
+    if out.flush then out:flush() end
   end
 
   function P.finish(h, done, epoch)
@@ -418,7 +430,7 @@ local function configure(net, X, Y, opts)
   return {N = N, epochs = epochs, total_steps = total_steps, batch = batch,
     steps_per_epoch = steps_per_epoch, shuffle = shuffle, Xv = Xv, Yv = Yv,
     callback = callback, want_acc = want_acc, threshold = threshold, mode = mode,
-    out = out, std = std, opt = opt}
+    out = out, std = std, opt = opt, explain = mode ~= nil and verbose ~= nil}
 end
 
 -- net:fit(X, Y [, opts]) -> history.  See the README, "Reference: training".
@@ -499,17 +511,22 @@ function M.fit(net, X, Y, opts)
       local nsteps = math.min(steps_per_epoch, total_steps - history.steps)
       local tally = {seen = 0, sum = 0}
       -- The same bits.  An epoch runs in C (src/lua/lnet.c) when every module
-      -- is a C one and the optimizer too, else in Lua (lua_steps below, the
-      -- oracle tests/perf_spec.lua holds the C loop to).  Both take their
-      -- batch order from T.order (net_order in src/core/net.h), run the same
-      -- kernels in the same order and update with the same scale 1/b, so
-      -- the weights, history and optimizer state agree to the bit; the C
-      -- loop returns to Lua about ten times a second for Ctrl-C and the
-      -- progress display.
+      -- is a C one and the optimizer too, else in Lua (lua_steps above, the
+      -- oracle tests/perf_spec.lua holds the C loop to), never both.  Both
+      -- take their batch order from T.order (net_order in src/core/net.h), run
+      -- the same kernels in the same order and update with the same scale
+      -- 1/b, so the weights, history and optimizer state agree to the bit;
+      -- the C loop returns to Lua about ten times a second for Ctrl-C and
+      -- the progress display.  When it declines it says why: the reason is
+      -- kept as history.lua_loop and shown with an explicit verbose.
+      -- Sequential:sgd (nn.lua) and measure follow the same rule.
       local job, why = C._fit_begin(net.modules, net.loss, X, Y, opt, batch, shuffle, cache)
       if job then
         c_steps(e, nsteps, tally)
       else
+        if cfg.explain and why ~= history.lua_loop then
+          progress.note('fit: running the Lua loop: ' .. why)
+        end
         history.lua_loop = why
         lua_steps(e, nsteps, tally)
       end

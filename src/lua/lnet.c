@@ -80,12 +80,12 @@ static int describe(lua_State *L, Net *net, const Mat *X, const Mat *Y, char *wh
   for (i = 0; i < n; i++) {
     NetLayer *l = &net->layer[i];
     void *ud;
-    const char *bad = "is not one of nn's modules";
+    const char *bad = NULL;
     lua_rawgeti(L, 1, i + 1);
     lua_pushvalue(L, -1);
     lua_rawseti(L, -3, i + 1);
     ud = lua_touserdata(L, -1);
-    for (j = 0; j < i; j++) {  /* a module twice: leave it to Lua */
+    for (j = 0; ud != NULL && j < i; j++) {  /* a module twice: leave it to Lua */
       lua_rawgeti(L, 1, j + 1);
       if (lua_touserdata(L, -1) == ud) {
         ud = NULL;
@@ -111,7 +111,10 @@ static int describe(lua_State *L, Net *net, const Mat *X, const Mat *Y, char *wh
       l->act = a->kind;
       l->alpha = a->alpha;
       l->out = rows;
-    } else {
+    } else if (bad == NULL) {
+      bad = lua_istable(L, -1) ? "is written in Lua"
+          : luaL_testudata(L, -1, LDROPOUT_TNAME) ? "is a Dropout (the C loop draws no masks)"
+          : "is not one of nn's modules";
       ud = NULL;
     }
     lua_pop(L, 1);
@@ -257,29 +260,45 @@ enum { JOB_LAYERS = 1, JOB_ORDER, JOB_WORK, JOB_TAIL, JOB_MODULES, JOB_LOSS, JOB
 
 typedef struct Job {
   const LClass *cls;
-  Net net;
+  Net net;           /* net.layer is in user value JOB_LAYERS */
   OptConf conf;
-  Mat *X, *Y;
-  size_t n, *order;  /* order: the epoch's columns, 0-based */
+  Mat *X, *Y;        /* user values JOB_X, JOB_Y */
+  LLoss *loss;       /* user value JOB_LOSS */
+  size_t n, *order;  /* order: the epoch's columns, 0-based (JOB_ORDER) */
   int batch, mode;   /* mode: 0 in order, 1 shuffled, 2 drawn with replacement */
   int ready;         /* _fit_begin has set up an epoch */
+  void *made[JOB_NUV];   /* the raw userdata this job made, by user value */
+  size_t size[JOB_NUV];  /* and their sizes */
 } Job;
 
 static const LClass job_class = {JOB_TNAME, sizeof(Job), JOB_NUV, 0, 0, NULL, NULL, NULL, NULL};
 
+/* Is user value uv of the job at index j the raw userdata the job made?
+   Lua code can put anything there (debug.setuservalue), a matrix say,
+   whose header the loop would then write over. */
+static int held(lua_State *L, int j, const Job *job, int uv) {
+  void *p;
+  lua_getiuservalue(L, j, uv);
+  p = lua_touserdata(L, -1);
+  p = p != NULL && p == job->made[uv - 1] && lua_rawlen(L, -1) == job->size[uv - 1] ? p : NULL;
+  lua_pop(L, 1);
+  return p != NULL;
+}
+
 /* User value uv of the job at index j: a userdata of at least size bytes,
-   the one there if it is big enough, else a new one. */
+   the one the job made there if it is big enough, else a new one. */
 static void *buffer(lua_State *L, int j, int uv, size_t size) {
+  Job *job = (Job *)lua_touserdata(L, j);
   void *p;
   j = lua_absindex(L, j);
-  if (lua_getiuservalue(L, j, uv) == LUA_TUSERDATA && lua_rawlen(L, -1) >= size) {
-    p = lua_touserdata(L, -1);
-    lua_pop(L, 1);
-    return p;
-  }
-  lua_pop(L, 1);
-  p = lua_newuserdatauv(L, size > 0 ? size : 1, 0);
+  if (size == 0)
+    size = 1;
+  if (held(L, j, job, uv) && job->size[uv - 1] >= size)
+    return job->made[uv - 1];
+  p = lua_newuserdatauv(L, size, 0);
   lua_setiuservalue(L, j, uv);
+  job->made[uv - 1] = p;
+  job->size[uv - 1] = size;
   return p;
 }
 
@@ -423,6 +442,9 @@ static int l_fit_begin(lua_State *L) {
   job->conf = conf;
   job->X = X;
   job->Y = Y;
+  job->loss = (LLoss *)lua_touserdata(L, 2);  /* describe proved it */
+  job->made[JOB_LAYERS - 1] = net.layer;
+  job->size[JOB_LAYERS - 1] = lua_rawlen(L, 10);
   job->n = (size_t)X->cols;
   job->batch = (int)batch;
   job->mode = mode;
@@ -450,26 +472,45 @@ static void bind(lua_State *L, Job *job, int b) {
                                    net_memsize(&job->net, b, 1)));
 }
 
-/* Lua code runs between two _fit_run calls of an epoch (fit's progress,
-   its output's write method): the layers' matrices must still be the
-   modules', and the optimizer's state matrices are read again from the
-   state tables (st.m = M there would leave the loop writing into a freed
-   matrix).  The job is at index 1. */
-static int current(lua_State *L, Job *job) {
-  int i, w, ok = 1, top = lua_gettop(L);
-  lua_getiuservalue(L, 1, JOB_STATES);  /* top + 1 */
-  lua_getiuservalue(L, 1, JOB_LAYERS);
-  lua_getiuservalue(L, -1, 1);          /* top + 3: the modules */
+/*
+ * What _fit_run checks when it starts again.  Between two stretches of an
+ * epoch Lua code runs (fit's progress display, its output's write method,
+ * a hook), and the loop holds pointers into what it can reach:
+ *   - the job's own user values (the layers, the order, X, Y, the loss, the
+ *     state tables): only debug.setuservalue changes them, so each must
+ *     still be the one the job took (held, and the class proved), or the
+ *     loop would follow a pointer into something else;
+ *   - every module of the layers' list (the copy in the layers' user value):
+ *     the class proved, and a Linear's W, W0, dW, dW0 still its user values
+ *     and the layer's (linear_intact): the loop writes into all four;
+ *   - the optimizer's state matrices: plain table fields that opt:step
+ *     reads every step, so Lua code may replace them (st.m = M) and the Lua
+ *     loop would go on with the new ones: read again (stepstate), shapes
+ *     checked.
+ * Nothing else is read again: the hyperparameters, the activations' kind and
+ * alpha and the loss's kind cannot change after construction, and the work
+ * buffers are looked up when bound (buffer).  The job is at index 1.
+ */
+static int unchanged(lua_State *L, Job *job) {
+  int i, w, ok, top = lua_gettop(L);
+  ok = held(L, 1, job, JOB_LAYERS) && held(L, 1, job, JOB_ORDER) &&
+       lua_getiuservalue(L, 1, JOB_X) == LUA_TUSERDATA && lmat_test(L, -1) == job->X &&
+       lua_getiuservalue(L, 1, JOB_Y) == LUA_TUSERDATA && lmat_test(L, -1) == job->Y &&
+       lua_getiuservalue(L, 1, JOB_LOSS) == LUA_TUSERDATA &&
+       lnn_test(L, -1, &lloss_class) == job->loss &&
+       lua_getiuservalue(L, 1, JOB_STATES) == LUA_TTABLE &&  /* top + 4 */
+       lua_getiuservalue(L, 1, JOB_LAYERS) != LUA_TNONE &&
+       lua_getiuservalue(L, -1, 1) == LUA_TTABLE;             /* top + 6: the modules */
   for (i = 0; ok && i < job->net.n; i++) {
     NetLayer *l = &job->net.layer[i];
-    if (!l->linear)
-      continue;
-    lua_rawgeti(L, top + 3, i + 1);
-    ok = linear_intact(L, -1, (LLinear *)lua_touserdata(L, -1)) &&
-         ((LLinear *)lua_touserdata(L, -1))->W == l->W;
+    void *m;
+    lua_rawgeti(L, top + 6, i + 1);
+    m = lnn_test(L, -1, l->linear ? &llinear_class : &lact_class);
+    ok = m != NULL && (!l->linear || (linear_intact(L, -1, (LLinear *)m) &&
+                                      ((LLinear *)m)->W == l->W));
     lua_pop(L, 1);
-    for (w = 0; ok && w < 2; w++) {
-      lua_rawgeti(L, top + 1, 2 * i + w + 1);
+    for (w = 0; ok && l->linear && w < 2; w++) {
+      lua_rawgeti(L, top + 4, 2 * i + w + 1);
       ok = lua_istable(L, -1) && stepstate(L, &job->conf, w == 0 ? l->W : l->W0, l->S[w]);
       lua_pop(L, 1);
     }
@@ -487,10 +528,8 @@ static int l_fit_run(lua_State *L) {
   lua_settop(L, 3);
   if (!job->ready)
     return luaL_error(L, "_fit_run: the job has no epoch set up");
-  job->net.A = NULL;  /* the buffers may have moved: bind again */
-  job->net.layer = (NetLayer *)(lua_getiuservalue(L, 1, JOB_LAYERS), lua_touserdata(L, -1));
-  lua_pop(L, 1);
-  if (!current(L, job))
+  job->net.A = NULL;  /* bind the buffers again (buffer checks them) */
+  if (!unchanged(L, job))
     return luaL_error(L, "fit: the net's matrices or the optimizer's state were replaced "
                          "during the epoch");
   for (; s < nsteps; s++) {

@@ -131,14 +131,15 @@ static int t_order(lua_State *L) {
   int mode = lua_type(L, 1) == LUA_TSTRING ? NET_REPLACE : lua_toboolean(L, 1) ? NET_SHUFFLE
                                                                               : NET_INORDER;
   lua_Integer n = luaL_checkinteger(L, 2), count = luaL_checkinteger(L, 3), k;
-  size_t *order;
+  size_t small[16], *order = small;  /* sgd's Lua loop: one column a step */
   luaL_checktype(L, 4, LUA_TTABLE);
   luaL_argcheck(L, n >= 1 && n <= MAT_MAXDIM, 2, "n out of range");
   luaL_argcheck(L, count >= 0 && count <= (mode == NET_REPLACE ? MAT_MAXDIM : n), 3,
                 "count out of range");
   if (mode == NET_SHUFFLE)
     luaL_argcheck(L, count == n, 3, "a permutation has n entries");
-  order = (size_t *)lua_newuserdatauv(L, (size_t)(count > 0 ? count : 1) * sizeof(size_t), 0);
+  if (count > 16)
+    order = (size_t *)lua_newuserdatauv(L, (size_t)count * sizeof(size_t), 0);
   net_order(order, (size_t)count, (size_t)n, mode, lmat_rng(L));
   for (k = 0; k < count; k++) {
     lua_pushinteger(L, (lua_Integer)order[k] + 1);

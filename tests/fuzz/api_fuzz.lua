@@ -1695,7 +1695,9 @@ local function net_call()
   if meth == 'forward' or meth == 'classify' then args = pack(net, X)
   elseif meth == 'backward' then net:forward(X) args = pack(net, matof(k, b))
   elseif meth == 'backprop' or meth == 'evaluate' then args = pack(net, X, Y)
-  elseif meth == 'sgd' then args = pack(net, X, Y, R(0, 5), 0.1)
+  elseif meth == 'sgd' then  -- opts: none, or why the C loop declined, to a sink
+    args = R(2) == 1 and pack(net, X, Y, R(0, 5), 0.1)
+      or pack(net, X, Y, R(0, 5), 0.1, {verbose = pick{true, 0, 2}, output = {write = function() end}})
   elseif meth == 'sgd_step' then args = pack(net, 0.01)
   elseif meth == 'fit' then
     args = pack(net, X, Y, {epochs = R(1, 2), verbose = false, batch = R(1, b),
