@@ -7,25 +7,30 @@
 --
 -- help(x) prints; text(x) returns what help(x) prints; ask(s) is the REPL's
 -- "?s": the text as a name, or else as an expression to look up by value.
-local doc = require 'nnlab.doc'
-
 local M = {}
 local fmt = string.format
 local WIDTH = 78
 
 -- --- the index --------------------------------------------------------------
 
+-- The entries (nnlab.doc, a sixth of the library's code) are loaded and
+-- indexed by the first call that needs them, not when the program starts.
+local doc = {}
 local byname, bygroup = {}, {}
 local groups, topics = {}, {}
-for _, t in ipairs(doc.topics) do topics[t.id] = t end
-for _, g in ipairs(doc.groups) do
-  groups[g.id] = g
-  bygroup[g.id] = {}
-end
-for _, e in ipairs(doc.entries) do
-  byname[e.name] = e
-  for _, a in ipairs(e.also or {}) do byname[a] = e end
-  table.insert(bygroup[e.group], e)
+local function load_index()
+  if doc.entries then return end
+  for k, v in pairs(require 'nnlab.doc') do doc[k] = v end
+  for _, t in ipairs(doc.topics) do topics[t.id] = t end
+  for _, g in ipairs(doc.groups) do
+    groups[g.id] = g
+    bygroup[g.id] = {}
+  end
+  for _, e in ipairs(doc.entries) do
+    byname[e.name] = e
+    for _, a in ipairs(e.also or {}) do byname[a] = e end
+    table.insert(bygroup[e.group], e)
+  end
 end
 
 local function calls(e)
@@ -77,6 +82,7 @@ end
 
 -- The value a public name stands for, or nil.
 function M.resolve(name)
+  load_index()
   local L = library()
   if name == 'help' then return M.help end
   local class, method = name:match('^(%u[%w_]*):([%w_]+)$')
@@ -147,6 +153,7 @@ local function methods_list(class)
 end
 
 function M.entry_text(e)
+  load_index()
   local g = groups[e.group]
   local out = {}
   local cs = calls(e)
@@ -397,6 +404,7 @@ local UNKNOWN = "help() lists the topics, help('name') finds a name."
 
 -- The text help(...) prints.
 function M.text(...)
+  load_index()
   if select('#', ...) == 0 then return topics_text() end
   local x = ...
   if x == nil then
@@ -416,6 +424,7 @@ end
 
 -- help(x): print the help for x; see text.
 function M.help(...)
+  load_index()
   print(M.text(...))
 end
 
@@ -423,6 +432,7 @@ end
 -- topics).  s is taken as a name first, then as an expression whose value
 -- is looked up, then as a part of a name.
 function M.ask(s)
+  load_index()
   s = s:gsub('^%?+', ''):match('^%s*(.-)%s*$')
   if s == '' then return M.help() end
   local t, isnil = exact(s), false
@@ -443,6 +453,9 @@ function M.ask(s)
 end
 
 -- For tests and tools: the entries, their index and the groups.
-M.doc, M.byname, M.bygroup = doc, byname, bygroup
+local INDEX = { doc = doc, byname = byname, bygroup = bygroup }
+setmetatable(M, { __index = function(_, k)
+  if INDEX[k] then load_index() return INDEX[k] end
+end })
 
 return M
