@@ -144,8 +144,10 @@ test-asan: asan
 # --- Reliability: the API fuzzer, fault injection, libFuzzer, valgrind -----
 # (README, "Reliability")
 
-# Test hosts link the core, the grader's sandbox and the embedded library.
-TOOL_OBJ = $(CORE_OBJ) $(BUILD)/host/sandbox.o $(BUILD)/host/marshal.o $(BUILD)/embedded.o
+# Test hosts link the core and load the library through the program's own
+# preload (src/host/preload.c, with the sandbox and child processes).
+TOOL_OBJ = $(CORE_OBJ) $(BUILD)/host/preload.o $(BUILD)/host/sandbox.o $(BUILD)/host/proc.o \
+  $(BUILD)/host/marshal.o $(BUILD)/embedded.o
 
 # Fails each allocation of tests/faultinject.lua in turn (and of loading
 # the library); run by tests/reliability_spec.lua.

@@ -33,9 +33,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
-#include "embedded.h"
-#include "lcore.h"
-#include "sandbox.h"
+#include "preload.h"
 
 /* --- the allocator ------------------------------------------------------ */
 
@@ -81,13 +79,7 @@ static void arm(long n) {
 
 static int open_all(lua_State *L) {
   luaL_openlibs(L);
-  embedded_preload(L);
-  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
-  lua_pushcfunction(L, luaopen_nnlab_core);
-  lua_setfield(L, -2, "nnlab.core");
-  lua_pushcfunction(L, luaopen_nnlab_sandbox);
-  lua_setfield(L, -2, "nnlab.sandbox");
-  lua_pop(L, 1);
+  preload_library(L);
   lua_getglobal(L, "require");
   lua_pushliteral(L, "nnlab");
   lua_call(L, 1, 0);

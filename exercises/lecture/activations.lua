@@ -6,10 +6,6 @@ local matrix, nn = nnlab.matrix, nnlab.nn
 local check = require 'nnlab.check'
 
 local fmt = string.format
-local num, src, shapestr = check.num, check.src, check.shapestr
-local answer, call, method, index = check.answer, check.call, check.method, check.index
-local isobject, tally, aspects = check.isobject, check.tally, check.aspects
-local linear, forward, onehot = check.linear, check.forward, check.onehot
 
 ---------------------------------------------------------------------------
 -- 3. Choosing activations
@@ -44,7 +40,7 @@ end
 -- A choice part: the answer must be one of choices; graded on submission.
 local function choice_part(part, choices, what)
   return function(sub)
-    local got, err = answer(sub, 'activations', part)
+    local got, err = check.answer(sub, 'activations', part)
     if not got then return false, err end
     local ok, msg = check.is_choice(got, choices, {name = 'activations.' .. part})
     if not ok then return false, msg end

@@ -6,10 +6,6 @@ local matrix, nn = nnlab.matrix, nnlab.nn
 local check = require 'nnlab.check'
 
 local fmt = string.format
-local num, src, shapestr = check.num, check.src, check.shapestr
-local answer, call, method, index = check.answer, check.call, check.method, check.index
-local isobject, tally, aspects = check.isobject, check.tally, check.aspects
-local linear, forward, onehot = check.linear, check.forward, check.onehot
 
 ---------------------------------------------------------------------------
 -- 5. Backpropagation for L layers
@@ -26,14 +22,14 @@ local function bp_case(i, b)
     Ws[l] = matrix.randn(dims[l], dims[l + 1])
     W0s[l] = matrix.randn(dims[l + 1], 1, 0, 0.5)
   end
-  return Ws, W0s, matrix.randn(dims[1], b), onehot(dims[#dims], b)
+  return Ws, W0s, matrix.randn(dims[1], b), check.onehot(dims[#dims], b)
 end
 
 -- The C network: Linear, Tanh, ..., Linear, SoftMax.
 local function bp_modules(Ws, W0s)
   local mods = {}
   for l = 1, #Ws do
-    mods[#mods + 1] = linear(Ws[l], W0s[l])
+    mods[#mods + 1] = check.linear(Ws[l], W0s[l])
     mods[#mods + 1] = l < #Ws and nn.Tanh() or nn.SoftMax()
   end
   return mods
@@ -67,7 +63,7 @@ end
 local function bp_reference(Ws, W0s, X, Y)
   local mods = bp_modules(Ws, W0s)
   local loss = nn.NLLM()
-  local A = forward(mods, X)
+  local A = check.forward(mods, X)
   loss:forward(A, Y)
   local g = loss:backward()
   local r = {}
@@ -77,7 +73,7 @@ local function bp_reference(Ws, W0s, X, Y)
       local W0s2 = {}
       for k = 1, #W0s do W0s2[k] = W0s[k] end
       W0s2[l] = w0
-      return matrix{{nn.NLLM():forward(forward(bp_modules(Ws, W0s2), X), Y)}}
+      return matrix{{nn.NLLM():forward(check.forward(bp_modules(Ws, W0s2), X), Y)}}
     end, W0s[l])
     assert(fd:allclose(r.dW0[l], 1e-4, 1e-6), 'C backprop disagrees with finite differences')
   end
@@ -106,20 +102,20 @@ end
 -- Checks the list the submission's f returned for what (dZ, dW or dW0) on
 -- every case.
 local function check_bp(sub, what)
-  local f, err = answer(sub, 'backprop', what)
+  local f, err = check.answer(sub, 'backprop', what)
   if not f then return false, err end
-  local t = tally()
+  local t = check.tally()
   for i, dims in ipairs(BP_CASES) do
     local Ws, W0s, X, Y = bp_case(i, 1)
     local r = bp_reference(Ws, W0s, X, Y)
     local L = #Ws
     local case = fmt('network %s', table.concat(dims, '-'))
-    local ok, got = call(sub, f, 'backprop.' .. what, X, Y, Ws, W0s)
+    local ok, got = check.call(sub, f, 'backprop.' .. what, X, Y, Ws, W0s)
     if not ok then
       t:add(false, fmt('%s: %s', case, got))
-    elseif type(got) ~= 'table' or isobject(got) or #got ~= L then
+    elseif type(got) ~= 'table' or check.isobject(got) or #got ~= L then
       t:add(false, fmt('%s: backprop.%s must return a list of %d matrices (one per layer), got %s%s',
-        case, what, L, check.kind(got), (type(got) == 'table' and not isobject(got))
+        case, what, L, check.kind(got), (type(got) == 'table' and not check.isobject(got))
           and (' of ' .. #got .. ' entries') or ''))
     else
       for l = 1, L do
@@ -196,24 +192,24 @@ one column per point).  The batch loss is the SUM of the points' losses;
 return {dW = {...}, dW0 = {...}}, the gradients of the batch loss: dW^(l) is
 m^(l) x n^(l) and dW_0^(l) is n^(l) x 1, as for one point.]],
       check = function(sub)
-        local f, err = answer(sub, 'backprop', 'batch')
+        local f, err = check.answer(sub, 'backprop', 'batch')
         if not f then return false, err end
-        local t = tally()
+        local t = check.tally()
         for i, dims in ipairs(BP_CASES) do
           local b = 3 + i
           local Ws, W0s, X, Y = bp_case(i, b)
           local r = bp_reference(Ws, W0s, X, Y)
           local case = fmt('network %s, batch of %d', table.concat(dims, '-'), b)
-          local ok, got = call(sub, f, 'backprop.batch', X, Y, Ws, W0s)
+          local ok, got = check.call(sub, f, 'backprop.batch', X, Y, Ws, W0s)
           if not ok then
             t:add(false, fmt('%s: %s', case, got))
-          elseif type(got) ~= 'table' or isobject(got) then
+          elseif type(got) ~= 'table' or check.isobject(got) then
             t:add(false, fmt('%s: backprop.batch must return a table {dW = {...}, dW0 = {...}}, got %s',
               case, check.kind(got)))
           else
             for _, what in ipairs{'dW', 'dW0'} do
               local list = got[what]
-              if type(list) ~= 'table' or isobject(list) or #list ~= #Ws then
+              if type(list) ~= 'table' or check.isobject(list) or #list ~= #Ws then
                 t:add(false, fmt('%s: %s must be a list of %d matrices, got %s', case, what, #Ws,
                   check.kind(list)))
               else

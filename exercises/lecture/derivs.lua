@@ -6,10 +6,6 @@ local matrix, nn = nnlab.matrix, nnlab.nn
 local check = require 'nnlab.check'
 
 local fmt = string.format
-local num, src, shapestr = check.num, check.src, check.shapestr
-local answer, call, method, index = check.answer, check.call, check.method, check.index
-local isobject, tally, aspects = check.isobject, check.tally, check.aspects
-local linear, forward, onehot = check.linear, check.forward, check.onehot
 
 ---------------------------------------------------------------------------
 -- 4. Derivative conventions: the one-layer 4 x 3 example
@@ -23,7 +19,7 @@ local DER = {
 
 -- The example in C: A = W^T x + W0 (f = identity), loss = sum_k (A_k - y_k)^2.
 local function der_reference()
-  local layer = linear(DER.W, DER.W0)
+  local layer = check.linear(DER.W, DER.W0)
   local loss = nn.Squared()
   local r = {}
   r.A = layer:forward(DER.x)
@@ -33,10 +29,10 @@ local function der_reference()
   r.dloss_dW, r.dloss_dW0 = layer.dLdW:copy(), layer.dLdW0:copy()
   -- Jacobians by central differences of the C layer, in the lecture's layout
   r.dA_dW0 = nn.jacobian(function(w0)
-    local l = linear(DER.W, w0)
+    local l = check.linear(DER.W, w0)
     return l:forward(DER.x)
   end, DER.W0)
-  r.dA_dx = nn.jacobian(function(x) return linear(DER.W, DER.W0):forward(x) end, DER.x)
+  r.dA_dx = nn.jacobian(function(x) return check.linear(DER.W, DER.W0):forward(x) end, DER.x)
   return r
 end
 
@@ -53,7 +49,7 @@ local function der_part(id, points, statement, opts)
   return {
     id = id, points = points, statement = statement,
     check = function(sub)
-      local got, err = answer(sub, 'derivs', id)
+      local got, err = check.answer(sub, 'derivs', id)
       if not got then return false, err end
       local r = der_reference()
       local o = {name = 'derivs.' .. id}
@@ -75,16 +71,16 @@ outputs and the identity activation:
   A^(1) = W^(1)T x + W_0^(1),   loss = L(A^(1), y) = sum_k (A^(1)_k - y_k)^2,
 
 with (in this exercise, every answer is a matrix)
-  W^(1) = ]] .. src(DER.W) .. [[,
-  W_0^(1) = ]] .. src(DER.W0) .. [[,
-  x = ]] .. src(DER.x) .. ', y = ' .. src(DER.y) .. '.',
+  W^(1) = ]] .. check.src(DER.W) .. [[,
+  W_0^(1) = ]] .. check.src(DER.W0) .. [[,
+  x = ]] .. check.src(DER.x) .. ', y = ' .. check.src(DER.y) .. '.',
   starter = [[
 local derivs = {}
-local W = ]] .. src(DER.W) .. [[
+local W = ]] .. check.src(DER.W) .. [[
 
-local W0 = ]] .. src(DER.W0) .. [[
+local W0 = ]] .. check.src(DER.W0) .. [[
 
-local x, y = ]] .. src(DER.x) .. ', ' .. src(DER.y) .. [[
+local x, y = ]] .. check.src(DER.x) .. ', ' .. check.src(DER.y) .. [[
 
 derivs.dA_dW0 = nil
 derivs.dA_dx = nil
@@ -119,7 +115,7 @@ derivs.why = nil
         .. '  "c": ' .. WHY_CHOICES.c .. '\n'
         .. '  "d": ' .. WHY_CHOICES.d,
       check = function(sub)
-        local got, err = answer(sub, 'derivs', 'why')
+        local got, err = check.answer(sub, 'derivs', 'why')
         if not got then return false, err end
         local ok, msg = check.is_choice(got, WHY_CHOICES, {name = 'derivs.why'})
         if not ok then return false, msg end

@@ -5,11 +5,7 @@ local nnlab = require 'nnlab'
 local matrix, nn = nnlab.matrix, nnlab.nn
 local check = require 'nnlab.check'
 
-local fmt = string.format
-local num, src, shapestr = check.num, check.src, check.shapestr
-local answer, call, method, index = check.answer, check.call, check.method, check.index
-local isobject, tally, aspects = check.isobject, check.tally, check.aspects
-local linear, forward, onehot = check.linear, check.forward, check.onehot
+local fmt, num = string.format, check.num
 
 ---------------------------------------------------------------------------
 -- 1. Step functions as features
@@ -29,13 +25,13 @@ local function feature_layers(k)
   local W0 = matrix.zeros(k, 1)
   for i = 1, 2 do for j = 1, k do W:set(i, j, FEAT.W:get(i, j)) end end
   for j = 1, k do W0:set(j, 1, FEAT.W0:get(j, 1)) end
-  return {linear(W, W0), nn.Step()}
+  return {check.linear(W, W0), nn.Step()}
 end
 
 -- The classifier on k features: sign(theta^T phi(x) + theta0), theta all ones.
 local function feature_classifier(k, theta0)
   local mods = feature_layers(k)
-  mods[3] = linear(matrix.ones(k, 1), matrix{{theta0 or FEAT.theta0}})
+  mods[3] = check.linear(matrix.ones(k, 1), matrix{{theta0 or FEAT.theta0}})
   return mods
 end
 
@@ -60,7 +56,7 @@ local function feature_points()
     local u = matrix.rand(1, 3)
     local x2 = u:get(1, 3) < 0.5 and 2 * u:get(1, 2) or 0.2 * u:get(1, 2)
     local x = matrix.col{3 * u:get(1, 1), x2}
-    local A = forward(layers, x)
+    local A = check.forward(layers, x)
     local key = fmt('%d%d%d', A:get(1, 1), A:get(2, 1), A:get(3, 1))
     if (have[key] or 0) < (PATTERNS[key] or 0) then
       have[key] = (have[key] or 0) + 1
@@ -82,15 +78,15 @@ local STRICT = 'at a point on a feature\'s boundary (w^T x + w0 = 0) you gave 0:
 -- A classifier part: h (name) on k features, against the C modules.  The
 -- credit is balanced over the labels +1 and -1 (check.classes).
 local function check_classifier(sub, name, k)
-  local h, err = answer(sub, 'features', name)
+  local h, err = check.answer(sub, 'features', name)
   if not h then return false, err end
   local mods = feature_classifier(k)
   local c = check.classes()
   for i, x in ipairs(feature_points()) do
-    local z = forward(mods, x):get(1, 1)
+    local z = check.forward(mods, x):get(1, 1)
     local want = sign(z)
     local zstrict = mods[3]:forward(strict(mods[1]:forward(x))):get(1, 1)
-    local ok, got = call(sub, h, fmt('features.%s(x)', name), x:copy())
+    local ok, got = check.call(sub, h, fmt('features.%s(x)', name), x:copy())
     if not ok then return false, got end
     local what = fmt('features.%s(x) at test point %d', name, i)
     local wrong = {{want == -1 and 0 or nil, 'the classifier\'s labels are +1 and -1, not 1 and 0'},
@@ -104,9 +100,10 @@ end
 -- features.labels has the form of an answer: a list of 5 labels, +1 or -1.
 local function check_labels_form(got)
   local n = select(2, FEAT.planets:shape())
-  if type(got) ~= 'table' or isobject(got) or #got ~= n then
+  if type(got) ~= 'table' or check.isobject(got) or #got ~= n then
     return false, fmt('features.labels: expected a list of %d labels (+1 or -1), got %s%s', n,
-      check.kind(got), type(got) == 'table' and not isobject(got) and (' of ' .. #got .. ' entries') or '')
+      check.kind(got),
+      type(got) == 'table' and not check.isobject(got) and (' of ' .. #got .. ' entries') or '')
   end
   for j = 1, n do
     if got[j] ~= 1 and got[j] ~= -1 then
@@ -159,14 +156,14 @@ features.and_theta0 = nil       -- a number
       id = 'phi', points = 2,
       statement = 'Write features.phi(x): the 2x1 matrix (phi_1(x), phi_2(x)).',
       check = function(sub)
-        local phi, err = answer(sub, 'features', 'phi')
+        local phi, err = check.answer(sub, 'features', 'phi')
         if not phi then return false, err end
         local mods = feature_layers(2)
         local c = check.classes()
         for i, x in ipairs(feature_points()) do
           local Z = mods[1]:forward(x)
           local want = mods[2]:forward(Z)
-          local ok, got = call(sub, phi, 'features.phi(x)', x:copy())
+          local ok, got = check.call(sub, phi, 'features.phi(x)', x:copy())
           if not ok then return false, got end
           local wrong = {{matrix.col{want:get(2, 1), want:get(1, 1)},
             'your features are in the wrong order: phi_1 (too close) first, then phi_2'}}
@@ -174,7 +171,7 @@ features.and_theta0 = nil       -- a number
           local good, msg = check.matrix(got, want, {name = fmt('features.phi(x) at test point %d', i),
             wrong = wrong})
           -- each feature is credited on its own, balanced over its values 0 and 1
-          local sized = matrix.is(got) and shapestr(got) == '2x1'
+          local sized = matrix.is(got) and check.shapestr(got) == '2x1'
           for f = 1, 2 do
             local w = want:get(f, 1)
             c:add(f, w, good == true or (sized and got:get(f, 1) == w), msg)
@@ -199,7 +196,7 @@ features.and_theta0 = nil       -- a number
           .. table.concat(cols, ', ') .. '.  features.labels = {l1, ..., l5}, each +1 or -1.'
       end)(),
       check = function(sub)
-        local got, err = answer(sub, 'features', 'labels')
+        local got, err = check.answer(sub, 'features', 'labels')
         if not got then return false, err end
         local ok, msg = check_labels_form(got)
         if not ok then return false, msg end
@@ -225,7 +222,7 @@ With theta = (1, 1), which theta_0 makes z = theta^T phi(x) + theta_0 >= 0 only
 when both features are 1 (an AND instead of an OR)?  features.and_theta0 = a
 number that works.]],
       check = function(sub)
-        local got, err = answer(sub, 'features', 'and_theta0')
+        local got, err = check.answer(sub, 'features', 'and_theta0')
         if not got then return false, err end
         if type(got) ~= 'number' or got ~= got or math.abs(got) == math.huge then
           return false, 'features.and_theta0: expected a finite number, got ' .. check.kind(got)

@@ -6,10 +6,6 @@ local matrix, nn = nnlab.matrix, nnlab.nn
 local check = require 'nnlab.check'
 
 local fmt = string.format
-local num, src, shapestr = check.num, check.src, check.shapestr
-local answer, call, method, index = check.answer, check.call, check.method, check.index
-local isobject, tally, aspects = check.isobject, check.tally, check.aspects
-local linear, forward, onehot = check.linear, check.forward, check.onehot
 
 ---------------------------------------------------------------------------
 -- 7. The homework: the modules in Lua, against the C reference
@@ -23,15 +19,15 @@ end
 
 -- homework.name(...): the object, or nil and feedback.
 local function construct(sub, name, ...)
-  local f, err = answer(sub, 'homework', name)
+  local f, err = check.answer(sub, 'homework', name)
   if not f then return nil, err end
   local args = table.pack(...)
   local shown = {}
   for i = 1, args.n do shown[i] = tostring(args[i]) end
   local what = fmt('homework.%s(%s)', name, table.concat(shown, ', '))
-  local ok, obj = call(sub, f, what, ...)
+  local ok, obj = check.call(sub, f, what, ...)
   if not ok then return nil, obj end
-  if not isobject(obj) then
+  if not check.isobject(obj) then
     return nil, fmt('%s must return an object (a table with a metatable, as in the starter), got %s',
       what, check.kind(obj))
   end
@@ -45,7 +41,7 @@ local function expect(a, aspect, ok, got, want, opts)
 end
 
 local function check_linear(sub)
-  local a = aspects{'init', 'forward', 'backward', 'dLdW', 'dLdW0', 'sgd_step'}
+  local a = check.aspects{'init', 'forward', 'backward', 'dLdW', 'dLdW0', 'sgd_step'}
   for i, s in ipairs{{2, 3, 1}, {4, 3, 5}, {3, 3, 2}, {1, 4, 3}} do
     local m, n, b = s[1], s[2], s[3]
     local seed = 700 + i
@@ -56,13 +52,13 @@ local function check_linear(sub)
     sub:seed(seed)
     local obj, what = construct(sub, 'Linear', m, n)
     if not obj then return false, what end
-    local W, W0 = index(sub, obj, 'W'), index(sub, obj, 'W0')
+    local W, W0 = check.index(sub, obj, 'W'), check.index(sub, obj, 'W0')
     a.add('init', check.matrix(W, ref.W, {name = what .. '.W', wrong = {{std1,
       'W is drawn with standard deviation 1: the homework draws np.random.normal(0, m^-0.5, [m, n]), '
       .. 'matrix.randn(m, n, 0, m^-0.5)'}}}))
     a.add('init', check.matrix(W0, matrix.zeros(n, 1), {name = what .. '.W0'}))
-    if not (matrix.is(W) and shapestr(W) == shapestr(ref.W) and matrix.is(W0)
-        and shapestr(W0) == shapestr(ref.W0)) then
+    if not (matrix.is(W) and check.shapestr(W) == check.shapestr(ref.W) and matrix.is(W0)
+        and check.shapestr(W0) == check.shapestr(ref.W0)) then
       return false, a.fail.init .. '\n(the other checks need W m x n and W0 n x 1)'
     end
     -- The checks below run on the submission's own weights (a wrong draw
@@ -77,30 +73,32 @@ local function check_linear(sub)
     ref.W, ref.W0 = W, W0   -- from here on, the submission's own weights
     matrix.seed(seed + 1000)
     local A, dLdZ, A2, lr = matrix.randn(m, b), matrix.randn(n, b), matrix.randn(m, b + 1), 0.1
-    local on = fmt('%s with A %s, dLdZ %s', what, shapestr(A), shapestr(dLdZ))
-    local ok, got = method(sub, obj, 'forward', what .. ':forward(A)', A)
+    local on = fmt('%s with A %s, dLdZ %s', what, check.shapestr(A), check.shapestr(dLdZ))
+    local ok, got = check.method(sub, obj, 'forward', what .. ':forward(A)', A)
     expect(a, 'forward', ok, got, ref:forward(A), {name = on .. ': forward(A)'})
-    ok, got = method(sub, obj, 'backward', what .. ':backward(dLdZ)', dLdZ)
+    ok, got = check.method(sub, obj, 'backward', what .. ':backward(dLdZ)', dLdZ)
     expect(a, 'backward', ok, got, ref:backward(dLdZ), {name = on .. ': backward(dLdZ)'})
-    a.add('dLdW', check.matrix(index(sub, obj, 'dLdW'), ref.dLdW, {name = on .. ': dLdW', batch = b}))
-    a.add('dLdW0', check.matrix(index(sub, obj, 'dLdW0'), ref.dLdW0, {name = on .. ': dLdW0', batch = b}))
+    a.add('dLdW', check.matrix(check.index(sub, obj, 'dLdW'), ref.dLdW,
+      {name = on .. ': dLdW', batch = b}))
+    a.add('dLdW0', check.matrix(check.index(sub, obj, 'dLdW0'), ref.dLdW0,
+      {name = on .. ': dLdW0', batch = b}))
     local up, up0 = ref.W + ref.dLdW * lr, ref.W0 + ref.dLdW0 * lr
     ref:sgd_step(lr)
     local climb = 'you stepped up the gradient: W <- W - lr dLdW, W0 <- W0 - lr dLdW0'
-    ok, got = method(sub, obj, 'sgd_step', what .. ':sgd_step(lr)', lr)
+    ok, got = check.method(sub, obj, 'sgd_step', what .. ':sgd_step(lr)', lr)
     if ok then
-      a.add('sgd_step', check.matrix(index(sub, obj, 'W'), ref.W, {name = on .. ': W after sgd_step('
+      a.add('sgd_step', check.matrix(check.index(sub, obj, 'W'), ref.W, {name = on .. ': W after sgd_step('
         .. lr .. ')', wrong = {{up, climb}}}))
-      a.add('sgd_step', check.matrix(index(sub, obj, 'W0'), ref.W0, {name = on .. ': W0 after '
+      a.add('sgd_step', check.matrix(check.index(sub, obj, 'W0'), ref.W0, {name = on .. ': W0 after '
         .. 'sgd_step(' .. lr .. ')', wrong = {{up0, climb}}}))
     else
       a.add('sgd_step', false, got)
     end
     -- forward again, now that W0 is not zero (if sgd_step worked)
     if a.fail.sgd_step == nil then
-      ok, got = method(sub, obj, 'forward', what .. ':forward(A)', A2)
+      ok, got = check.method(sub, obj, 'forward', what .. ':forward(A)', A2)
       expect(a, 'forward', ok, got, ref:forward(A2), {name = fmt('%s after sgd_step: forward(A) with '
-        .. 'A %s', what, shapestr(A2)), without_bias = ref.W:T() * A2})
+        .. 'A %s', what, check.shapestr(A2)), without_bias = ref.W:T() * A2})
     end
   end
   return a.result()
@@ -116,7 +114,7 @@ local function check_activation(sub, name, opts)
   for _, sp in ipairs(opts.special or {}) do
     if not seen[sp.aspect] then names[#names + 1], seen[sp.aspect] = sp.aspect, true end
   end
-  local a = aspects(names)
+  local a = check.aspects(names)
   for i, s in ipairs{{3, 1}, {2, 4}, {5, 3}} do
     matrix.seed(720 + i)
     local Z = matrix.randn(s[1], s[2], 0, 2)
@@ -124,11 +122,11 @@ local function check_activation(sub, name, opts)
     local ref = nn[name]()
     local obj, what = construct(sub, name)
     if not obj then return false, what end
-    local on = fmt('%s with Z %s', what, shapestr(Z))
+    local on = fmt('%s with Z %s', what, check.shapestr(Z))
     local A = ref:forward(Z)
-    local ok, got = method(sub, obj, 'forward', what .. ':forward(Z)', Z)
+    local ok, got = check.method(sub, obj, 'forward', what .. ':forward(Z)', Z)
     expect(a, 'forward', ok, got, A, {name = on .. ': forward(Z)', wrong = opts.fwrong and opts.fwrong(Z, A)})
-    ok, got = method(sub, obj, 'backward', what .. ':backward(dLdA)', dLdA)
+    ok, got = check.method(sub, obj, 'backward', what .. ':backward(dLdA)', dLdA)
     expect(a, 'backward', ok, got, ref:backward(dLdA), {name = on .. ': backward(dLdA)',
       wrong = opts.bwrong and opts.bwrong(Z, A, dLdA)})
   end
@@ -136,10 +134,10 @@ local function check_activation(sub, name, opts)
     local obj, what = construct(sub, name)
     if not obj then return false, what end
     local ref = nn[name]()
-    local ok, got = method(sub, obj, 'forward', what .. ':forward(Z)', sp.Z)
+    local ok, got = check.method(sub, obj, 'forward', what .. ':forward(Z)', sp.Z)
     expect(a, sp.aspect, ok, got, ref:forward(sp.Z), {name = what .. ':forward(Z) ' .. sp.what})
     if sp.dLdA and ok then
-      ok, got = method(sub, obj, 'backward', what .. ':backward(dLdA)', sp.dLdA)
+      ok, got = check.method(sub, obj, 'backward', what .. ':backward(dLdA)', sp.dLdA)
       expect(a, sp.aspect, ok, got, ref:backward(sp.dLdA), {name = what .. ':backward(dLdA) '
         .. sp.what, wrong = sp.bwrong})
     end
@@ -156,25 +154,25 @@ local function kinky()
 end
 
 local function check_nllm(sub)
-  local a = aspects{'forward', 'backward'}
+  local a = check.aspects{'forward', 'backward'}
   for i, s in ipairs{{2, 1}, {3, 4}, {4, 6}} do
     local k, b = s[1], s[2]
     matrix.seed(740 + i)
     local P = nn.SoftMax():forward(matrix.randn(k, b))
-    local Y = onehot(k, b)
+    local Y = check.onehot(k, b)
     local ref = nn.NLLM()
     local obj, what = construct(sub, 'NLLM')
     if not obj then return false, what end
-    local on = fmt('%s with Ypred and Y %s', what, shapestr(Y))
+    local on = fmt('%s with Ypred and Y %s', what, check.shapestr(Y))
     local want = ref:forward(P, Y)
-    local ok, got = method(sub, obj, 'forward', what .. ':forward(Ypred, Y)', P, Y)
+    local ok, got = check.method(sub, obj, 'forward', what .. ':forward(Ypred, Y)', P, Y)
     if ok then
       a.add('forward', check.number(got, want, {name = on .. ': forward(Ypred, Y)',
         batch = b > 1 and b or nil}))
     else
       a.add('forward', false, got)
     end
-    ok, got = method(sub, obj, 'backward', what .. ':backward()')
+    ok, got = check.method(sub, obj, 'backward', what .. ':backward()')
     expect(a, 'backward', ok, got, ref:backward(), {name = on .. ': backward()', wrong = {{P - Y,
       'you returned Ypred - Y, as the homework\'s NLL.backward does (it is dL/dZ through the '
       .. 'SoftMax); here backward is dL/dYpred = -Y ./ Ypred, and SoftMax.backward does the rest'}}})
@@ -189,7 +187,7 @@ local function homework_net(sub, sizes, act, nocopy)
   for l = 1, #sizes - 1 do
     local lin, err = construct(sub, 'Linear', sizes[l], sizes[l + 1])
     if not lin then return nil, err end
-    local W, W0 = index(sub, lin, 'W'), index(sub, lin, 'W0')
+    local W, W0 = check.index(sub, lin, 'W'), check.index(sub, lin, 'W0')
     if not (matrix.is(W) and matrix.is(W0)) then
       return nil, 'homework.Linear objects need the fields W and W0 (see homework.Linear)'
     end
@@ -197,17 +195,17 @@ local function homework_net(sub, sizes, act, nocopy)
     if not f then return nil, ferr end
     mods[#mods + 1], mods[#mods + 2] = lin, f
     if not nocopy then
-      cmods[#cmods + 1] = linear(W, W0)
+      cmods[#cmods + 1] = check.linear(W, W0)
       cmods[#cmods + 1] = nn[l < #sizes - 1 and act or 'SoftMax']()
     end
   end
   local loss, lerr = construct(sub, 'NLLM')
   if not loss then return nil, lerr end
-  local sf, serr = answer(sub, 'homework', 'Sequential')
+  local sf, serr = check.answer(sub, 'homework', 'Sequential')
   if not sf then return nil, serr end
-  local ok, net = call(sub, sf, 'homework.Sequential(modules, loss)', mods, loss)
+  local ok, net = check.call(sub, sf, 'homework.Sequential(modules, loss)', mods, loss)
   if not ok then return nil, net end
-  if not isobject(net) then
+  if not check.isobject(net) then
     return nil, fmt('homework.Sequential(modules, loss) must return an object (a table with a '
       .. 'metatable), got %s', check.kind(net))
   end
@@ -221,7 +219,7 @@ local function same_weights(sub, a, aspect, h, what, opts)
     for _, p in ipairs{'W', 'W0'} do
       local o = {name = fmt('%s: %s of layer %d', what, p, l)}
       for k, v in pairs(opts or {}) do o[k] = v end
-      if not a.add(aspect, check.matrix(index(sub, h.mods[i], p), h.cnet.modules[i][p], o)) then
+      if not a.add(aspect, check.matrix(check.index(sub, h.mods[i], p), h.cnet.modules[i][p], o)) then
         return false
       end
     end
@@ -242,7 +240,7 @@ local function sgd_run(sub, a, set, sizes, act, seed, iters, lr)
   local want = h.cnet:sgd(X, Y, iters, lr)
   sub:seed(seed + 1)
   local what = fmt('net:sgd(X, Y, %d, %g) on %s', iters, lr, set)
-  local ok, got = method(sub, h.net, 'sgd', what, X, Y, iters, lr)
+  local ok, got = check.method(sub, h.net, 'sgd', what, X, Y, iters, lr)
   if not ok then return a.add('sgd', false, got) end
   if not same_weights(sub, a, 'sgd', h, what, {rtol = 1e-6, atol = 1e-9}) then return false end
   return a.add('sgd', check.number(got, want, {name = what .. ': the value returned',
@@ -251,23 +249,23 @@ local function sgd_run(sub, a, set, sizes, act, seed, iters, lr)
 end
 
 local function check_sequential(sub)
-  local a = aspects({'forward', 'backward', 'sgd_step', 'sgd'}, SEQ_NOTE)
+  local a = check.aspects({'forward', 'backward', 'sgd_step', 'sgd'}, SEQ_NOTE)
   local X = dataset('super_simple_separable')
   sub:seed(750)
   local h, err = homework_net(sub, {2, 3, 2}, 'Tanh')
   if not h then return false, err end
-  local ok, got = method(sub, h.net, 'forward', 'net:forward(X)', X)
+  local ok, got = check.method(sub, h.net, 'forward', 'net:forward(X)', X)
   expect(a, 'forward', ok, got, h.cnet:forward(X), {name = 'net:forward(X), X 2x4'})
   matrix.seed(751)
   local delta = matrix.randn(2, 4)
-  ok, got = method(sub, h.net, 'backward', 'net:backward(delta)', delta)
+  ok, got = check.method(sub, h.net, 'backward', 'net:backward(delta)', delta)
   expect(a, 'backward', ok, got, h.cnet:backward(delta), {name = 'net:backward(delta), delta 2x4 '
     .. '(the return value, dL/dX)'})
   if not a.fail.backward then
-    a.add('backward', check.matrix(index(sub, h.mods[1], 'dLdW'), h.cnet.modules[1].dLdW,
+    a.add('backward', check.matrix(check.index(sub, h.mods[1], 'dLdW'), h.cnet.modules[1].dLdW,
       {name = 'net:backward(delta): dLdW of layer 1'}))
   end
-  ok, got = method(sub, h.net, 'sgd_step', 'net:sgd_step(0.1)', 0.1)
+  ok, got = check.method(sub, h.net, 'sgd_step', 'net:sgd_step(0.1)', 0.1)
   h.cnet:sgd_step(0.1)
   if ok then same_weights(sub, a, 'sgd_step', h, 'net:sgd_step(0.1)') else a.add('sgd_step', false, got) end
   for i, set in ipairs{'super_simple_separable', 'xor', 'xor_more'} do
@@ -335,7 +333,7 @@ local function check_hard(sub)
   sub:seed(HARD.seed)
   local h, err = homework_net(sub, HARD.sizes, HARD.act, true)
   if not h then return false, err end
-  local a = aspects({'training'}, SEQ_NOTE)
+  local a = check.aspects({'training'}, SEQ_NOTE)
   h.cnet = snaps[0]
   if not same_weights(sub, a, 'training', h, fmt('the initial weights after the seed %d', HARD.seed),
       TOL) then
@@ -344,7 +342,7 @@ local function check_hard(sub)
   for i, st in ipairs(HARD.schedule) do
     local steps, lr = HARD.checked[i], st[2]
     local what = fmt('net:sgd(X, Y, %d, %g) on hard', steps, lr)
-    local ok, got = method(sub, h.net, 'sgd', what, X, Y, steps, lr)
+    local ok, got = check.method(sub, h.net, 'sgd', what, X, Y, steps, lr)
     if not ok then return false, got .. '\n' .. SEQ_NOTE end
     h.cnet = snaps[i]
     if not same_weights(sub, a, 'training', h, what, TOL) then return a.result() end
@@ -353,7 +351,7 @@ local function check_hard(sub)
       return a.result()
     end
   end
-  local ok, got = method(sub, h.net, 'forward', 'net:forward(X) on hard', X)
+  local ok, got = check.method(sub, h.net, 'forward', 'net:forward(X) on hard', X)
   if not ok then return false, got end
   a.add('training', check.matrix(got, A, {name = 'net:forward(X) on hard after training',
     rtol = TOL.rtol, atol = TOL.atol}))

@@ -6,10 +6,6 @@ local matrix, nn = nnlab.matrix, nnlab.nn
 local check = require 'nnlab.check'
 
 local fmt = string.format
-local num, src, shapestr = check.num, check.src, check.shapestr
-local answer, call, method, index = check.answer, check.call, check.method, check.index
-local isobject, tally, aspects = check.isobject, check.tally, check.aspects
-local linear, forward, onehot = check.linear, check.forward, check.onehot
 
 ---------------------------------------------------------------------------
 -- 2. Notation: shapes, and a forward pass by hand
@@ -30,11 +26,11 @@ local NOT = {
 -- The answer to a shape question as a table of shapes, one per key: true,
 -- or false and feedback (say nothing of which shapes are right).
 local function shapes_form(got, part, keys)
-  if type(got) ~= 'table' or isobject(got) then
+  if type(got) ~= 'table' or check.isobject(got) then
     return false, fmt('notation.%s: expected a table of shapes {%s = {rows, columns}, ...}, got %s',
       part, keys[1], check.kind(got))
   end
-  local t = tally(true)
+  local t = check.tally(true)
   for _, k in ipairs(keys) do
     if got[k] == nil then
       t:add(false, fmt('notation.%s.%s is missing', part, k))
@@ -48,7 +44,7 @@ local function shapes_form(got, part, keys)
 end
 
 local function check_shapes(sub, part, keys)
-  local got, err = answer(sub, 'notation', part)
+  local got, err = check.answer(sub, 'notation', part)
   if not got then return false, err end
   local ok, msg = shapes_form(got, part, keys)
   if not ok then return false, msg end
@@ -57,8 +53,8 @@ end
 
 -- The forward pass by hand, in C: Z1, A1, Z2, A2, and the same without the W0s.
 local function by_hand(with_bias)
-  local l1 = linear(NOT.W1, with_bias and NOT.W01 or nil)
-  local l2 = linear(NOT.W2, with_bias and NOT.W02 or nil)
+  local l1 = check.linear(NOT.W1, with_bias and NOT.W01 or nil)
+  local l2 = check.linear(NOT.W2, with_bias and NOT.W02 or nil)
   local r = {}
   r.Z1 = l1:forward(NOT.x)
   r.A1 = nn.ReLU():forward(r.Z1)
@@ -68,7 +64,7 @@ local function by_hand(with_bias)
 end
 
 local function check_by_hand(sub, part)
-  local got, err = answer(sub, 'notation', part)
+  local got, err = check.answer(sub, 'notation', part)
   if not got then return false, err end
   local want, nob = by_hand(true), by_hand(false)
   local wrong = {}
@@ -76,7 +72,7 @@ local function check_by_hand(sub, part)
     wrong[1] = {want.Z1, 'you gave Z^(1): A^(1) = f^(1)(Z^(1)) with f^(1) = ReLU'}
   elseif part == 'A2' then
     wrong[1] = {want.Z2, 'you gave Z^(2): A^(2) = f^(2)(Z^(2)) with f^(2) = sigmoid'}
-    wrong[2] = {nn.Sigmoid():forward(linear(NOT.W2, NOT.W02):forward(want.Z1)),
+    wrong[2] = {nn.Sigmoid():forward(check.linear(NOT.W2, NOT.W02):forward(want.Z1)),
       'you fed Z^(1) into the second layer: its input is A^(1) = ReLU(Z^(1))'}
   end
   return check.matrix(got, want[part], {name = 'notation.' .. part, without_bias = nob[part],
@@ -137,9 +133,9 @@ W1 = ..., W01 = ..., Z1 = ..., A2 = ...}.]], NOT.b),
     {
       id = 'Z1', points = 1,
       statement = 'A forward pass by hand, f^(1) = ReLU and f^(2) = sigmoid, with\n'
-        .. '  W^(1) = ' .. src(NOT.W1) .. ',  W_0^(1) = ' .. src(NOT.W01) .. ',\n'
-        .. '  W^(2) = ' .. src(NOT.W2) .. ',  W_0^(2) = ' .. src(NOT.W02) .. ',\n'
-        .. '  x = ' .. src(NOT.x) .. '.\n'
+        .. '  W^(1) = ' .. check.src(NOT.W1) .. ',  W_0^(1) = ' .. check.src(NOT.W01) .. ',\n'
+        .. '  W^(2) = ' .. check.src(NOT.W2) .. ',  W_0^(2) = ' .. check.src(NOT.W02) .. ',\n'
+        .. '  x = ' .. check.src(NOT.x) .. '.\n'
         .. 'notation.Z1 = Z^(1), a 3x1 matrix.',
       check = function(sub) return check_by_hand(sub, 'Z1') end,
     },
@@ -160,18 +156,19 @@ Write notation.forward(X, W1, W01, W2, W02): the output A^(2) of the same kind
 of network (f^(1) = ReLU, f^(2) = sigmoid) for a batch X (m^(1) x b), any
 sizes.]],
       check = function(sub)
-        local f, err = answer(sub, 'notation', 'forward')
+        local f, err = check.answer(sub, 'notation', 'forward')
         if not f then return false, err end
-        local t = tally()
+        local t = check.tally()
         for i, s in ipairs{{2, 3, 1, 1}, {3, 3, 3, 4}, {4, 2, 3, 5}, {1, 5, 2, 3}} do
           matrix.seed(210 + i)
           local m, n1, n2, b = s[1], s[2], s[3], s[4]
           local W1, W01 = matrix.randn(m, n1), matrix.randn(n1, 1)
           local W2, W02 = matrix.randn(n1, n2), matrix.randn(n2, 1)
           local X = matrix.randn(m, b)
-          local want = forward({linear(W1, W01), nn.ReLU(), linear(W2, W02), nn.Sigmoid()}, X)
-          local nob = forward({linear(W1), nn.ReLU(), linear(W2), nn.Sigmoid()}, X)
-          local ok, got = call(sub, f, 'notation.forward', X, W1, W01, W2, W02)
+          local want = check.forward(
+            {check.linear(W1, W01), nn.ReLU(), check.linear(W2, W02), nn.Sigmoid()}, X)
+          local nob = check.forward({check.linear(W1), nn.ReLU(), check.linear(W2), nn.Sigmoid()}, X)
+          local ok, got = check.call(sub, f, 'notation.forward', X, W1, W01, W2, W02)
           if not ok then
             t:add(false, got)
           else

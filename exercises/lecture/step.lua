@@ -6,10 +6,6 @@ local matrix, nn = nnlab.matrix, nnlab.nn
 local check = require 'nnlab.check'
 
 local fmt = string.format
-local num, src, shapestr = check.num, check.src, check.shapestr
-local answer, call, method, index = check.answer, check.call, check.method, check.index
-local isobject, tally, aspects = check.isobject, check.tally, check.aspects
-local linear, forward, onehot = check.linear, check.forward, check.onehot
 
 ---------------------------------------------------------------------------
 -- 6. The lecture's exercise: a step above layer l
@@ -21,16 +17,16 @@ local STEP_KINDS = {Linear = true, Step = true, Sigmoid = true, Tanh = true, ReL
 -- The submission's network: a list of {kind =, ref =, layer =} (layer: the
 -- number of the Linear the module is in), or nil and feedback.
 local function inspect(sub, net, what)
-  if not isobject(net) then
+  if not check.isobject(net) then
     return nil, fmt('%s must return an nn.Sequential, got %s', what, check.kind(net))
   end
-  local mods = index(sub, net, 'modules')
-  if type(mods) ~= 'table' or isobject(mods) or #mods == 0 then
+  local mods = check.index(sub, net, 'modules')
+  if type(mods) ~= 'table' or check.isobject(mods) or #mods == 0 then
     return nil, fmt('%s must return an nn.Sequential of nn\'s modules (its .modules is a list)', what)
   end
   local list, layer = {}, 0
   for i, ref in ipairs(mods) do
-    local kind = isobject(ref) and index(sub, ref, 'kind')
+    local kind = check.isobject(ref) and check.index(sub, ref, 'kind')
     if type(kind) ~= 'string' or not STEP_KINDS[kind] then
       return nil, fmt('%s: module %d is not one of nn.Linear, nn.Step, nn.Sigmoid, nn.Tanh, nn.ReLU, '
         .. 'nn.LeakyReLU, nn.Identity', what, i)
@@ -41,8 +37,8 @@ local function inspect(sub, net, what)
     end
     list[i] = {kind = kind, ref = ref, layer = layer}
   end
-  local loss = index(sub, net, 'loss')
-  if not isobject(loss) or index(sub, loss, 'kind') ~= 'NLL' then
+  local loss = check.index(sub, net, 'loss')
+  if not check.isobject(loss) or check.index(sub, loss, 'kind') ~= 'NLL' then
     return nil, fmt('%s: the loss must be nn.NLL()', what)
   end
   return list
@@ -54,11 +50,11 @@ local function rebuild(sub, list)
   local mods = {}
   for i, mod in ipairs(list) do
     if mod.kind == 'Linear' then
-      local W, W0 = index(sub, mod.ref, 'W'), index(sub, mod.ref, 'W0')
+      local W, W0 = check.index(sub, mod.ref, 'W'), check.index(sub, mod.ref, 'W0')
       assert(matrix.is(W) and matrix.is(W0), 'a Linear without W and W0')
-      mods[i] = linear(W, W0)
+      mods[i] = check.linear(W, W0)
     elseif mod.kind == 'LeakyReLU' then
-      mods[i] = nn.LeakyReLU(index(sub, mod.ref, 'alpha'))
+      mods[i] = nn.LeakyReLU(check.index(sub, mod.ref, 'alpha'))
     else
       mods[i] = nn[mod.kind]()
     end
@@ -91,7 +87,7 @@ end
 -- backprop on the checker's data next to the C network's; or nil, feedback.
 local function step_run(sub, f, kind)
   local what = fmt('step.net("%s")', kind)
-  local ok, net, l = call(sub, f, what, kind)
+  local ok, net, l = check.call(sub, f, what, kind)
   if not ok then return nil, net end
   if math.type(l) ~= 'integer' and not (type(l) == 'number' and l == math.floor(l)) then
     return nil, fmt('%s must return the network and the layer l (an integer), got %s for l',
@@ -104,17 +100,17 @@ local function step_run(sub, f, kind)
   if l < 1 or l > L then
     return nil, fmt('%s: l must be a layer of the network, 1 to %d', what, L)
   end
-  if index(sub, first.ref, 'm') ~= 2 then
+  if check.index(sub, first.ref, 'm') ~= 2 then
     return nil, fmt('%s: the network must take 2 inputs (its first nn.Linear has m = 2)', what)
   end
-  if index(sub, layer_of(list, L).ref, 'n') ~= 1 then
+  if check.index(sub, layer_of(list, L).ref, 'n') ~= 1 then
     return nil, fmt('%s: the network must have 1 output (its last nn.Linear has n = 1)', what)
   end
   local X, Y = step_data()
-  local okb, msg = method(sub, net, 'backprop', what .. ':backprop(X, Y)', X, Y)
+  local okb, msg = check.method(sub, net, 'backprop', what .. ':backprop(X, Y)', X, Y)
   if not okb then return nil, msg end
   local mod = layer_of(list, l)
-  local got = index(sub, mod.ref, 'dLdW')
+  local got = check.index(sub, mod.ref, 'dLdW')
   local cnet = rebuild(sub, list)
   cnet:backprop(X, Y)
   local want
@@ -168,7 +164,7 @@ k >= l has the activation nn[kind]() (kind is "Step" or "Sigmoid"), the rest
 is the same for both kinds.  The checker runs backprop on data of its own and
 checks that dloss/dW^(l) is exactly 0 with "Step" and not 0 with "Sigmoid".]],
       check = function(sub)
-        local f, err = answer(sub, 'step', 'net')
+        local f, err = check.answer(sub, 'step', 'net')
         if not f then return false, err end
         local s, serr = step_run(sub, f, 'Step')
         if not s then return false, serr end
@@ -176,7 +172,7 @@ checks that dloss/dW^(l) is exactly 0 with "Step" and not 0 with "Sigmoid".]],
         if not k then
           return false, s.what .. ': the network has no nn.Step()'
         end
-        local t = tally()
+        local t = check.tally()
         if k < s.l then
           t:add(false, fmt('%s: your Step is in layer %d, below layer l = %d: a step below l only '
             .. 'changes A^(l-1), which dloss/dW^(l) = A^(l-1) (dloss/dZ^(l))^T still multiplies by '
@@ -220,7 +216,7 @@ checks that dloss/dW^(l) is exactly 0 with "Step" and not 0 with "Sigmoid".]],
         .. '  "c": ' .. STEP_WHY.c .. '\n'
         .. '  "d": ' .. STEP_WHY.d,
       check = function(sub)
-        local got, err = answer(sub, 'step', 'why')
+        local got, err = check.answer(sub, 'step', 'why')
         if not got then return false, err end
         local ok, msg = check.is_choice(got, STEP_WHY, {name = 'step.why'})
         if not ok then return false, msg end

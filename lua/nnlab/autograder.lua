@@ -294,29 +294,6 @@ end
 ---------------------------------------------------------------------------
 -- Writing the zip
 
--- Writes a regular file only: an existing symlink, device, FIFO or
--- directory at path is refused, not replaced or written through.
-local function write_regular(path, data)
-  if sh_ok('test -L ' .. quote(path)) or
-      (sh_ok('test -e ' .. quote(path)) and not sh_ok('test -f ' .. quote(path))) then
-    error(fmt('cannot write %s: it exists and is not a regular file', path), 0)
-  end
-  local tmp = fmt('%s.tmp%d', path, math.random(1e9))
-  local f, err = io.open(tmp, 'wb')
-  if not f then error(fmt('cannot write %s', err), 0) end
-  local ok, werr = f:write(data)
-  local cok, cerr = f:close()
-  if not ok or not cok then
-    os.remove(tmp)
-    error(fmt('cannot write %s: %s', path, werr or cerr), 0)
-  end
-  local rok, rerr = os.rename(tmp, path)
-  if not rok then
-    os.remove(tmp)
-    error(fmt('cannot write %s: %s', path, rerr), 0)
-  end
-end
-
 -- The .lua files under dir (its exercise modules), as paths relative to it.
 local function module_files(dir)
   local p = assert(io.popen(fmt("find %s -mindepth 1 -name '.*' -prune -o -type f -name '*.lua' -print0 2>/dev/null",
@@ -372,7 +349,7 @@ function autograder.build(o)
   for _, f in ipairs(files) do
     add(SOURCE_DIR .. '/' .. f.path, src .. '/' .. f.path, f.mode)
   end
-  write_regular(o.output, autograder.zip(entries))
+  require('nnlab.grader').write_atomic(o.output, autograder.zip(entries))
   local names = {}
   for i, e in ipairs(entries) do names[i] = e.name end
   return names, src

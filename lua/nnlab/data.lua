@@ -352,6 +352,24 @@ local function classified(X, ys, k)
   return X, (M.one_hot(labels, classes)), labels
 end
 
+-- Two classes of n points in the plane, Gaussian noise (std noise) around
+-- polar positions: at(c, j) gives the radius and angle of point j, of
+-- class c (label c - 1).
+local function polar(n, noise, at)
+  local X = matrix.randn(2, n, 0, noise)
+  local ys, j = {}, 0
+  for c, size in ipairs(classsizes(n, 2)) do
+    for _ = 1, size do
+      j = j + 1
+      local r, a = at(c, j)
+      X:set(1, j, X:get(1, j) + r * math.cos(a))
+      X:set(2, j, X:get(2, j) + r * math.sin(a))
+      ys[j] = c - 1
+    end
+  end
+  return classified(X, ys, 2)
+end
+
 -- blobs(n [, opts]): k Gaussian clusters, labels 0..k-1
 function M.blobs(n, opts)
   n, opts = genargs('blobs', n, opts)
@@ -395,19 +413,9 @@ function M.circles(n, opts)
   local noise = optnum(opts, 'noise', 0.05, 'circles')
   local factor = optnum(opts, 'factor', 0.5, 'circles', true)
   local t = matrix.rand(1, n)
-  local X = matrix.randn(2, n, 0, noise)
-  local ys, j = {}, 0
-  for c, size in ipairs(classsizes(n, 2)) do
-    local r = c == 1 and 1 or factor
-    for _ = 1, size do
-      j = j + 1
-      local a = 2 * math.pi * t:get(j)
-      X:set(1, j, X:get(1, j) + r * math.cos(a))
-      X:set(2, j, X:get(2, j) + r * math.sin(a))
-      ys[j] = c - 1
-    end
-  end
-  return classified(X, ys, 2)
+  return polar(n, noise, function(c, j)
+    return c == 1 and 1 or factor, 2 * math.pi * t:get(j)
+  end)
 end
 
 -- spirals(n [, opts]): two interleaved spirals of radius 1; labels 0, 1
@@ -416,19 +424,10 @@ function M.spirals(n, opts)
   local noise = optnum(opts, 'noise', 0.05, 'spirals')
   local turns = optnum(opts, 'turns', 1.5, 'spirals', true)
   local u = matrix.rand(1, n)
-  local X = matrix.randn(2, n, 0, noise)
-  local ys, j = {}, 0
-  for c, size in ipairs(classsizes(n, 2)) do
-    for _ = 1, size do
-      j = j + 1
-      local r = math.sqrt(u:get(j))  -- sqrt: points evenly spread along the arm
-      local a = r * turns * 2 * math.pi + (c - 1) * math.pi
-      X:set(1, j, X:get(1, j) + r * math.cos(a))
-      X:set(2, j, X:get(2, j) + r * math.sin(a))
-      ys[j] = c - 1
-    end
-  end
-  return classified(X, ys, 2)
+  return polar(n, noise, function(c, j)
+    local r = math.sqrt(u:get(j))  -- sqrt: points evenly spread along the arm
+    return r, r * turns * 2 * math.pi + (c - 1) * math.pi
+  end)
 end
 
 -- noisy_xor(n [, opts]): clusters at the corners (+-1, +-1); label 1 where

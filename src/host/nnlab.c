@@ -15,10 +15,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
-#include "embedded.h"
-#include "lcore.h"
-#include "proc.h"
-#include "sandbox.h"
+#include "preload.h"
 #include "repl.h"
 
 static const char *progname = "nnlab";
@@ -238,35 +235,13 @@ static int handle_luainit(lua_State *L) {
   return dostring(L, init, name);
 }
 
-/* require "nnlab.embedded": module name -> source of every embedded file
-   (the grader reads the built-in exercise sets from it). */
-static int open_embedded(lua_State *L) {
-  const EmbeddedModule *m;
-  lua_newtable(L);
-  for (m = embedded_modules; m->name != NULL; m++) {
-    lua_pushlstring(L, m->src, m->len);
-    lua_setfield(L, -2, m->name);
-  }
-  return 1;
-}
-
 /*
  * Make the library loadable from the binary alone (package.preload), then
  * require "nnlab" and make each of its parts but the version a global.
  */
 static int open_nnlab(lua_State *L) {
   int status;
-  embedded_preload(L);
-  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
-  lua_pushcfunction(L, luaopen_nnlab_core);
-  lua_setfield(L, -2, "nnlab.core");
-  lua_pushcfunction(L, luaopen_nnlab_sandbox);
-  lua_setfield(L, -2, "nnlab.sandbox");
-  lua_pushcfunction(L, luaopen_nnlab_proc);
-  lua_setfield(L, -2, "nnlab.proc");
-  lua_pushcfunction(L, open_embedded);
-  lua_setfield(L, -2, "nnlab.embedded");
-  lua_pop(L, 1);
+  preload_library(L);
   lua_getglobal(L, "require");
   lua_pushliteral(L, "nnlab");
   status = repl_docall(L, 1, 1);

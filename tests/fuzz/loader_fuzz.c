@@ -27,8 +27,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
-#include "embedded.h"
-#include "lcore.h"
+#include "preload.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -125,11 +124,7 @@ static void setup(void) {
   if (L == NULL)
     abort();
   luaL_openlibs(L);
-  embedded_preload(L);
-  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
-  lua_pushcfunction(L, luaopen_nnlab_core);
-  lua_setfield(L, -2, "nnlab.core");
-  lua_pop(L, 1);
+  preload_library(L);
   if (luaL_loadbuffer(L, driver, sizeof driver - 1, "=driver") != LUA_OK) {
     fprintf(stderr, "%s\n", lua_tostring(L, -1));
     abort();

@@ -22,8 +22,7 @@
 #include "../../src/host/repl.c"
 #include "../../src/host/repl_complete.c"
 #include "../../src/host/repl_sigint.c"
-#include "embedded.h"
-#include "lcore.h"
+#include "preload.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -34,11 +33,7 @@ static void setup(void) {
   if (FL == NULL)
     abort();
   luaL_openlibs(FL);
-  embedded_preload(FL);
-  luaL_getsubtable(FL, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
-  lua_pushcfunction(FL, luaopen_nnlab_core);
-  lua_setfield(FL, -2, "nnlab.core");
-  lua_pop(FL, 1);
+  preload_library(FL);
   if (luaL_dostring(FL, "for k, v in pairs(require 'nnlab') do _G[k] = v end\n"
                         "A = matrix.eye(2); net = nn.Sequential({nn.Linear(2, 2)}, nn.Squared())\n"
                         "t = setmetatable({x = 1}, {__index = function() error('no') end})") != LUA_OK) {
