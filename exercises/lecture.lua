@@ -1,6 +1,7 @@
 -- nnlab exercise set: the lecture (the student copy)
 -- The lecture's exercise set: neural networks, from step functions as
--- features to backpropagation and the homework's modules.  One exercise per
+-- features to backpropagation and the homework's modules, then the problem
+-- setup's other steps: the loss, SGD, and predicting on new data.  One exercise per
 -- file, exercises/lecture/<id>.lua (the module nnlab.sets.lecture.<id>); see
 -- exercises/README.md for the format.  Every checker computes its reference
 -- with the C core (nnlab.nn) when it runs; numbers given in a statement are
@@ -21,6 +22,7 @@ return {
   title = 'Neural networks (the lecture)',
   exercises = {
     exercise 'features', exercise 'notation', exercise 'activations', exercise 'derivs',
-    exercise 'backprop', exercise 'step', exercise 'homework',
+    exercise 'backprop', exercise 'step', exercise 'homework', exercise 'losses', exercise 'sgd',
+    exercise 'predict',
   },
 }

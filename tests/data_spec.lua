@@ -34,13 +34,13 @@ describe('built-in data sets', function()
     for name in p:lines() do files[#files + 1] = name:match('^(.+)%.txt$') end
     p:close()
     table.sort(files)
-    assert.are.same({ 'hard', 'super_simple_separable', 'super_simple_separable_through_origin',
-      'xor', 'xor_more' }, files)
+    assert.are.same({ 'exoplanets', 'hard', 'super_simple_separable',
+      'super_simple_separable_through_origin', 'xor', 'xor_more' }, files)
     assert.are.same(files, data.names)
   end)
 
-  for _, name in ipairs{ 'hard', 'super_simple_separable', 'super_simple_separable_through_origin',
-    'xor', 'xor_more' } do
+  for _, name in ipairs{ 'exoplanets', 'hard', 'super_simple_separable',
+    'super_simple_separable_through_origin', 'xor', 'xor_more' } do
     it(name .. ': embedded values equal the file, as X, Y = {1-y; y} and labels', function()
       local path = H.root .. '/data/' .. name .. '.txt'
       local rows = readrows(path)
@@ -82,6 +82,30 @@ describe('built-in data sets', function()
     _G.print = printed
     assert.is_truthy(list:find('hard%s+20 points'), list)
     assert.is_truthy(list:find('xor_more%s+8 points'), list)
+  end)
+
+  it('exoplanets: what tools/gen_exoplanets.lua writes, labelled by the lecture\'s step features',
+    function()
+    local dir = tmpdir()
+    local out, e, code = H.sh(string.format('cd %s && %s tools/gen_exoplanets.lua %s/exo.txt',
+      H.quote(H.root), H.quote(H.bin), H.quote(dir)))
+    assert.are.equal(0, code, out .. e)
+    assert.are.equal(H.slurp(H.root .. '/data/exoplanets.txt'), H.slurp(dir .. '/exo.txt'))
+    os.execute('rm -rf ' .. H.quote(dir))
+    -- the label is the classifier theta = (1, 1), theta0 = -0.5 on the two
+    -- step features, built from nn modules with fixed weights; both labels
+    -- and both features are represented, and no point has both features
+    local X, _, labels = data.exoplanets()
+    local phi = nnlab.nn.Linear(2, 2)
+    phi.W, phi.W0 = matrix { { -1, 1 }, { 0.5, -0.5 } }, matrix.col { 0.5, -1 }
+    local Phi = nnlab.nn.Step():forward(phi:forward(X))
+    local Z = matrix { { 1, 1 } } * Phi - 0.5
+    assert.are.equal(nnlab.nn.Step():forward(Z), labels)
+    assert.are.same({ 2, 40 }, shape(X))
+    assert.are.equal(24, labels:sum())
+    assert.are.equal(12, Phi:sum(2):get(1, 1))
+    assert.are.equal(12, Phi:sum(2):get(2, 1))
+    assert.are.equal(0, Phi:row(1):mul(Phi:row(2)):sum())
   end)
 
   it('the committed datasets.lua is what the tool writes from data/', function()
@@ -137,7 +161,7 @@ describe('data.load and data.save of text files', function()
     assert.are.equal('data.load: ' .. path .. ' has 1 column; expected features and a label column (or pass {label = false})',
       err(function() data.load(path) end))
     assert.are.equal("data.load: cannot open 'nosuch': No such file or directory " ..
-      '(built-in data sets: hard, super_simple_separable, super_simple_separable_through_origin, xor, xor_more)',
+      '(built-in data sets: exoplanets, hard, super_simple_separable, super_simple_separable_through_origin, xor, xor_more)',
       err(function() data.load('nosuch') end))
     writefile(path, '1 2\n')
     assert.are.equal('data.load: label column 5 is out of range for ' .. path .. ' with 2 columns',

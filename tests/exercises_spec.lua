@@ -11,7 +11,7 @@ local set = dofile(SET)
 -- The parts the student copy checks the form of only.
 local PENDING = {'features.labels', 'features.and_theta0', 'notation.shapes', 'notation.batch',
   'activations.regression', 'activations.nll', 'activations.step', 'activations.hidden',
-  'derivs.why', 'step.why'}
+  'derivs.why', 'step.why', 'losses.scale', 'losses.pick'}
 
 local tmpdir, write = H.tmpdir, H.write
 
@@ -49,9 +49,9 @@ describe('nnlab check --selftest exercises/private/lecture.lua', function()
     end
     assert.equal(1 + #set.wrong + 1, lines, out)
     assert.equal(lines, oks, out)
-    assert.matches('ok    reference solution: 63/63', out, 1, true)
+    assert.matches('ok    reference solution: 86/86', out, 1, true)
     local mutants = tonumber(out:match('ok    mutants: (%d+), each at most a quarter of its part'))
-    assert.is_true(mutants ~= nil and mutants >= 7 * 35 - 5, out)
+    assert.is_true(mutants ~= nil and mutants >= 7 * 49 - 5, out)
   end)
 
   it('needs the reference solution: the student copy cannot self-test', function()
@@ -85,6 +85,19 @@ describe('feedback on the usual mistakes, as nnlab check shows it', function()
       'you returned Ypred - Y, as the homework\'s NLL.backward does'},
     {'sgd samples a fixed column', 'homework.hard', 'FAIL',
       'net:sgd(X, Y, 300, 0.05) on hard: W of layer 1: the shape (2x10) is right, but'},
+    {'strict 0-1 threshold', 'losses.zero_one', 'FAIL', 'a guess g of exactly 0.5 is a 1'},
+    {'asymmetric costs swapped', 'losses.asym', 'FAIL', 'you swapped the costs'},
+    {'NLL in log base 10', 'losses.nll', 'FAIL', 'you used log base 10'},
+    {'J as the sum', 'losses.J', 'FAIL', 'you gave the sum of the losses (the homework\'s batch loss)'},
+    {'NLL and squared swapped', 'losses.pick', 'FAIL',
+      'losses.pick.dislike: "nll" is not the right choice'},
+    {'SGD: W0 climbs', 'sgd.W0', 'FAIL', 'you moved W_0 up the gradient'},
+    {'SGD: W after the new W0', 'sgd.W', 'FAIL', 'you took dloss/dW with W_0 already updated'},
+    {'eta 1/sqrt(t)', 'sgd.eta', 'FAIL', 'falls too slowly at large t'},
+    {'run visits the points in order', 'sgd.run', 'FAIL', 'SGD picks i = matrix.randint(n_data)'},
+    {'classes 0-based', 'predict.classify', 'FAIL', 'your class indices are one too small'},
+    {'probability without the sigmoid', 'predict.prob', 'FAIL', 'you returned Z^(L)'},
+    {'regression through a sigmoid', 'predict.dislike', 'FAIL', 'a regression output is any real number'},
   }
   for _, c in ipairs(cases) do
     it(c[1] .. ': ' .. c[2], function()
@@ -140,8 +153,8 @@ describe('the student copy (the built-in lecture, exercises/lecture.lua)', funct
         assert.equal(t.max_score, t.score, t.name .. ': ' .. (t.output or ''))
       end
     end
-    assert.equal(34, n)
-    assert.equal(61, max)
+    assert.equal(48, n)
+    assert.equal(84, max)
     assert.is_nil(next(pending))
   end)
 
@@ -161,6 +174,34 @@ describe('the student copy (the built-in lecture, exercises/lecture.lua)', funct
     assert.matches('notation.shapes.W1 is missing', out, 1, true)
   end)
 
+  it('losses and sgd: the form of a pick, and an SGD step done in place one entry at a time',
+    function()
+    local out, err, code = H.nnlab({'-e', [[
+      ex.check('losses.scale', 'e')
+      ex.check('losses.pick', {screening = 'nll', probability = 'nll', dislike = 'nll'})
+      ex.check('losses.pick', {screening = 'hinge', probability = 'nll', dislike = 'nll', report = 'nll'})
+      ex.check('losses.pick', {screening = '0-1', probability = 'nll', dislike = 'nll', report = 'nll'})
+      local W = matrix{{1, -2, 0.5}, {0, 1, 1}, {-1, 0.5, 2}, {2, 0, -1}}
+      local W0 = matrix.col{0.5, -1, 0}
+      local x, y = matrix.col{1, 2, -1, 0.5}, matrix.col{1, 0, 2}
+      for j = 1, 4 do
+        for k = 1, 3 do
+          local g = x * ((W:T() * x + W0 - y) * 2):T()
+          W:set(j, k, W:get(j, k) - 0.1 * g:get(j, k))
+        end
+      end
+      ex.check('sgd.W', W)]]})
+    assert.equal(0, code, err)
+    assert.matches('losses.scale: your answer is not one of the choices "a", "b", "c", "d"', out, 1, true)
+    assert.matches('losses.pick.report is missing', out, 1, true)
+    assert.matches('losses.pick.screening: your answer is not one of the choices', out, 1, true)
+    assert.matches('a loss for each situation; graded on submission', out, 1, true)
+    assert.is_nil(out:find('not the right choice', 1, true), out)
+    assert.matches('[FAIL] sgd.W (0/2)', out, 1, true)
+    assert.matches('you updated W in place one entry at a time', out, 1, true)
+    assert.is_nil(decimals(out), out)
+  end)
+
   it('nnlab strip: of the student copy, the same text; of the instructor\'s, the lines that load '
     .. 'the student copy', function()
     local copy = dir .. '/lecture_student.lua'
@@ -177,7 +218,7 @@ describe('the student copy (the built-in lecture, exercises/lecture.lua)', funct
     local sol = write(dir .. '/solution2.lua', set.solution)
     local out, err2, code2 = H.nnlab({'check', stripped, sol})
     assert.equal(0, code2, out .. err2)
-    assert.matches('/61 points', out, 1, true)
+    assert.matches('/84 points', out, 1, true)
     assert.matches('graded on submission', out, 1, true)
     assert.is_nil(out:find('homework.extra', 1, true))
   end)
@@ -189,7 +230,8 @@ describe('the REPL route: ex.check in the program\'s own state', function()
     local script = ([[
       ex.use(%q)
       local answers = dofile(%q)
-      for _, id in ipairs{'features', 'notation', 'activations', 'derivs', 'backprop', 'step', 'homework'} do
+      for _, id in ipairs{'features', 'notation', 'activations', 'derivs', 'backprop', 'step', 'homework',
+          'losses', 'sgd', 'predict'} do
         ex.check(id, answers[id])
       end
     ]]):format(SET, sol)
@@ -198,6 +240,9 @@ describe('the REPL route: ex.check in the program\'s own state', function()
     assert.is_nil(out:find('[FAIL]', 1, true), out)
     assert.matches('[PASS] homework.hard (3/3)', out, 1, true)
     assert.matches('[PASS] backprop.batch (2/2)', out, 1, true)
+    assert.matches('[PASS] sgd.run (3/3)', out, 1, true)
+    assert.matches('[PASS] losses.pick (2/2)', out, 1, true)
+    assert.matches('[PASS] predict.classify (2/2)', out, 1, true)
   end)
 
   it('diagnoses a transposed Jacobian given in the REPL', function()
@@ -226,7 +271,8 @@ describe('submissions that are no answers', function()
       files[i] = write(dir .. '/junk' .. i .. '.lua', 'local V = ' .. v .. '\n'
         .. 'local function ex() return setmetatable({}, {__index = function() return V end}) end\n'
         .. 'return {features = ex(), notation = ex(), activations = ex(), derivs = ex(), '
-        .. 'backprop = ex(), step = ex(), homework = ex()}\n')
+        .. 'backprop = ex(), step = ex(), homework = ex(), losses = ex(), sgd = ex(), '
+        .. 'predict = ex()}\n')
     end
     local _, err, code = H.nnlab({'grade', '--jobs', '2', '--format', 'json', '--out', dir .. '/junk',
       SET, table.unpack(files)})

@@ -78,7 +78,8 @@ describe('the answers of the lecture set', function()
     assert.is_true((counts.line or 0) >= 90, 'lines: ' .. tostring(counts.line))
     local private = H.slurp(SET)
     for _, n in ipairs(list) do assert.is_truthy(private:find(n.text, 1, true), n.text) end
-    for _, s in ipairs{"why = 'b'", "step = 'c'", "why = 'd'", 'and_theta0 = -1.5'} do
+    for _, s in ipairs{"why = 'b'", "step = 'c'", "why = 'd'", 'and_theta0 = -1.5', "scale = 'b'",
+        "screening = 'asymmetric'", "dislike = 'squared'"} do
       assert.is_truthy(private:find(s, 1, true), s)
     end
   end)
@@ -111,8 +112,8 @@ describe('the student copy', function()
       total = total + e.part.points
     end
     for _, e in ipairs(require('nnlab.grader').parts(set)) do itotal = itotal + e.part.points end
-    assert.equal(61, total)
-    assert.equal(63, itotal)
+    assert.equal(84, total)
+    assert.equal(86, itotal)
     assert.is_nil(student.solution)
     assert.is_nil(student.wrong)
   end)
@@ -128,7 +129,8 @@ describe('the student copy', function()
     assert.equal(0, code, err)
     assert.equal('nnlab.sets.lecture nnlab.sets.lecture.activations nnlab.sets.lecture.backprop '
       .. 'nnlab.sets.lecture.derivs nnlab.sets.lecture.features nnlab.sets.lecture.homework '
-      .. 'nnlab.sets.lecture.notation nnlab.sets.lecture.step\n', out)
+      .. 'nnlab.sets.lecture.losses nnlab.sets.lecture.notation nnlab.sets.lecture.predict '
+      .. 'nnlab.sets.lecture.sgd nnlab.sets.lecture.step\n', out)
   end)
 
   it('cannot be built with the private file: tools/embed.sh refuses it', function()

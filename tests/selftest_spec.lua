@@ -15,6 +15,11 @@ local FEATURE_W = 'local Wf = matrix{{-1, 1, 0}, {0.5, -0.5, -1}}'
 local FEATURE_W0 = 'local W0f = matrix.col{0.5, -1, 0.1}'
 local CLASSIFY = 'local z = phi(x, k):sum() - 0.5'
 local FORWARD = 'return sigmoid(W2:T() * relu(W1:T() * X + W01) + W02)'
+local ASYM = 'return guess(g) * (1 - y) * cfp + (1 - guess(g)) * y * cfn'
+local NLL = 'return -(y * math.log(g) + (1 - y) * math.log(1 - g))'
+local SGD_G = 'local g = (W:T() * x + W0 - y) * 2'
+local SGD_D = 'local d = (W:T() * x + W0 - y) * 2'
+local SGD_UPDATE = 'W, W0 = W - x * d:T() * etas[t], W0 - d * etas[t]'
 local cases = {
   -- each weight of each feature, left out (0) and with its sign turned
   {'w_11 left out', {'features.phi', 'features.h', 'features.h3'},
@@ -114,6 +119,49 @@ local cases = {
     {'return a * (dLdA:get(i, j) - dot:get(1, j))', 'return a * (dLdA:get(i, j) + dot:get(1, j))'}},
   {'NLLM: mis-signed', {'homework.NLLM', 'homework.Sequential', 'homework.hard'},
     {'  return -Y:map(function(y, i, j)', '  return Y:map(function(y, i, j)'}},
+  -- the losses: each term of the asymmetric loss and of the NLL
+  {'asymmetric: the false positives left out', {'losses.asym'}, {ASYM, 'return (1 - guess(g)) * y * cfn'}},
+  {'asymmetric: the false positives mis-signed', {'losses.asym'},
+    {ASYM, 'return -guess(g) * (1 - y) * cfp + (1 - guess(g)) * y * cfn'}},
+  {'asymmetric: the false negatives left out', {'losses.asym'}, {ASYM, 'return guess(g) * (1 - y) * cfp'}},
+  {'asymmetric: the false negatives mis-signed', {'losses.asym'},
+    {ASYM, 'return guess(g) * (1 - y) * cfp - (1 - guess(g)) * y * cfn'}},
+  {'NLL: y log g left out', {'losses.nll', 'losses.J'}, {NLL, 'return -((1 - y) * math.log(1 - g))'}},
+  {'NLL: y log g mis-signed', {'losses.nll', 'losses.J'},
+    {NLL, 'return -(-y * math.log(g) + (1 - y) * math.log(1 - g))'}},
+  {'NLL: (1 - y) log(1 - g) left out', {'losses.nll', 'losses.J'}, {NLL, 'return -(y * math.log(g))'}},
+  {'NLL: (1 - y) log(1 - g) mis-signed', {'losses.nll', 'losses.J'},
+    {NLL, 'return -(y * math.log(g) - (1 - y) * math.log(1 - g))'}},
+  -- the SGD step: each term of dloss/dA = 2 (W^T x + W0 - y) and of the updates
+  {'SGD step: W0 left out of A', {'sgd.W0', 'sgd.W'}, {SGD_G, 'local g = (W:T() * x - y) * 2'}},
+  {'SGD step: W0 mis-signed in A', {'sgd.W0', 'sgd.W'}, {SGD_G, 'local g = (W:T() * x - W0 - y) * 2'}},
+  {'SGD step: y left out', {'sgd.W0', 'sgd.W'}, {SGD_G, 'local g = (W:T() * x + W0) * 2'}},
+  {'SGD step: y mis-signed', {'sgd.W0', 'sgd.W'}, {SGD_G, 'local g = (W:T() * x + W0 + y) * 2'}},
+  {'SGD step: W0 term left out', {'sgd.W0'}, {'sgd.W0 = W0 - g * eta', 'sgd.W0 = - g * eta'}},
+  {'SGD step: W term left out', {'sgd.W'}, {'sgd.W = W - x * g:T() * eta', 'sgd.W = - x * g:T() * eta'}},
+  {'SGD step: W update mis-signed', {'sgd.W'}, {'sgd.W = W - x * g:T() * eta', 'sgd.W = W + x * g:T() * eta'}},
+  {'SGD run: W0 left out of A', {'sgd.run'}, {SGD_D, 'local d = (W:T() * x - y) * 2'}},
+  {'SGD run: y left out', {'sgd.run'}, {SGD_D, 'local d = (W:T() * x + W0) * 2'}},
+  {'SGD run: y mis-signed', {'sgd.run'}, {SGD_D, 'local d = (W:T() * x + W0 + y) * 2'}},
+  {'SGD run: W0 update mis-signed', {'sgd.run'},
+    {SGD_UPDATE, 'W, W0 = W - x * d:T() * etas[t], W0 + d * etas[t]'}},
+  {'SGD run: W update mis-signed', {'sgd.run'},
+    {SGD_UPDATE, 'W, W0 = W + x * d:T() * etas[t], W0 - d * etas[t]'}},
+  -- predicting: each W0 of the forward pass, and y in J
+  {'predict: hidden W0 left out', {'predict.classify', 'predict.prob', 'predict.dislike', 'predict.J'},
+    {'for l = 1, #Ws - 1 do A = tanh(Ws[l]:T() * A + W0s[l]) end',
+     'for l = 1, #Ws - 1 do A = tanh(Ws[l]:T() * A) end'}},
+  {'predict: hidden W0 mis-signed', {'predict.classify', 'predict.prob', 'predict.dislike', 'predict.J'},
+    {'for l = 1, #Ws - 1 do A = tanh(Ws[l]:T() * A + W0s[l]) end',
+     'for l = 1, #Ws - 1 do A = tanh(Ws[l]:T() * A - W0s[l]) end'}},
+  {'predict: output W0 left out', {'predict.classify', 'predict.prob', 'predict.dislike', 'predict.J'},
+    {'return Ws[#Ws]:T() * A + W0s[#Ws]', 'return Ws[#Ws]:T() * A'}},
+  {'predict: output W0 mis-signed', {'predict.classify', 'predict.prob', 'predict.dislike', 'predict.J'},
+    {'return Ws[#Ws]:T() * A + W0s[#Ws]', 'return Ws[#Ws]:T() * A - W0s[#Ws]'}},
+  {'predict J: y left out', {'predict.J'},
+    {'local E = predict.dislike(Ws, W0s, X) - Y', 'local E = predict.dislike(Ws, W0s, X)'}},
+  {'predict J: y mis-signed', {'predict.J'},
+    {'local E = predict.dislike(Ws, W0s, X) - Y', 'local E = predict.dislike(Ws, W0s, X) + Y'}},
 }
 
 local function patched(c)

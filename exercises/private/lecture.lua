@@ -347,6 +347,71 @@ do
   end
 end
 
+-- losses.scale and losses.pick
+do
+  local L = exercise('losses').lib
+  local SCALE_CHOICES, SITUATIONS, loss_choices = L.SCALE_CHOICES, L.SITUATIONS, L.loss_choices
+
+  part('losses.scale').check = function(sub)
+    local got, err = answer(sub, 'losses', 'scale')
+    if not got then return false, err end
+    -- The facts, from the C core: the gradient of the batch loss (a sum) is
+    -- n_data times the average of the points' gradients, dJ/dW.
+    matrix.seed(821)
+    local n = 5
+    local X, Y = matrix.randn(2, n), matrix.rand(1, n):map(function(u) return u < 0.5 and 0 or 1 end)
+    local net = nn.Sequential({linear(matrix.randn(2, 1), matrix{{0.1}}), nn.Sigmoid()}, nn.NLL())
+    net:backprop(X, Y)
+    local sum = net.modules[1].dLdW:copy()
+    local mean = matrix.zeros(2, 1)
+    for j = 1, n do
+      net:backprop(X:col(j), Y:col(j))
+      mean = mean + net.modules[1].dLdW / n
+    end
+    assert(sum:allclose(mean * n, 1e-9, 1e-12) and not sum:allclose(mean, 1e-3, 1e-6),
+      'the batch gradient is not n_data times dJ/dW')
+    return check.choice(got, 'b', {
+      a = {why = 'the gradient of the sum is n_data times dJ/dW, not the same'},
+      b = SCALE_CHOICES.b,
+      c = {why = 'the sum of n_data gradients is larger than their average, not smaller'},
+      d = {why = 'scaling the objective scales its gradient, and so the step: eta must change '
+        .. 'with it'},
+    }, {name = 'losses.scale'})
+  end
+
+  -- The loss for each situation, and why each other one does not fit.
+  local PICK = {screening = 'asymmetric', probability = 'nll', dislike = 'squared',
+    report = 'zero_one'}
+  local WHY = {
+    zero_one = 'the 0-1 loss weighs every mistake alike, and its derivative is 0 wherever it '
+      .. 'exists (SGD cannot train with it)',
+    asymmetric = 'the asymmetric loss weighs two kinds of classification mistakes; its '
+      .. 'derivative is 0 wherever it exists',
+    nll = 'the NLL loss needs an output g in (0, 1) and labels 0 or 1',
+    squared = 'the squared loss is for an output that is any real number',
+  }
+
+  part('losses.pick').check = function(sub)
+    local got, err = answer(sub, 'losses', 'pick')
+    if not got then return false, err end
+    local ok, msg = L.pick_form(got)
+    if not ok then return false, msg end
+    -- The facts the choices rest on, from the C core: a step's derivative
+    -- (the 0-1 and asymmetric losses of a thresholded g) is zero, the NLL's
+    -- is not.
+    local z = matrix{{0.3}}
+    assert(nn.Step():jacobian(z) == matrix{{0}}, 'a step with a derivative')
+    local nll = nn.NLL()
+    nll:forward(nn.Sigmoid():forward(z), matrix{{1}})
+    assert(nll:backward() ~= matrix{{0}}, 'the NLL is flat')
+    local t = tally(true)
+    for _, s in ipairs(SITUATIONS) do
+      t:add(check.choice(got[s.key], PICK[s.key], loss_choices(WHY), {name = 'losses.pick.' .. s.key}))
+    end
+    return t:result()
+  end
+end
+
 ---------------------------------------------------------------------------
 -- The reference solution, known-wrong submissions and the private part
 
@@ -610,8 +675,75 @@ function Sequential:sgd(X, Y, iters, lr)
   return sum / iters
 end
 
+-- The loss and the objective J
+local losses = {}
+local function guess(g) return g >= 0.5 and 1 or 0 end
+function losses.zero_one(G, Y)
+  return G:map(function(g, i, j) return guess(g) == Y:get(i, j) and 0 or 1 end)
+end
+function losses.asym(G, Y, cfp, cfn)
+  return G:map(function(g, i, j)
+    local y = Y:get(i, j)
+    return guess(g) * (1 - y) * cfp + (1 - guess(g)) * y * cfn
+  end)
+end
+function losses.nll(G, Y)
+  return G:map(function(g, i, j)
+    local y = Y:get(i, j)
+    return -(y * math.log(g) + (1 - y) * math.log(1 - g))
+  end)
+end
+function losses.J(G, Y)
+  local _, n = G:shape()
+  return losses.nll(G, Y):sum() / n
+end
+losses.scale = 'b'
+losses.pick = {screening = 'asymmetric', probability = 'nll', dislike = 'squared', report = 'zero_one'}
+
+-- One SGD step by hand, eta(t), and SGD as net:sgd runs it
+local sgd = {}
+do
+  local W = matrix{{1, -2, 0.5}, {0, 1, 1}, {-1, 0.5, 2}, {2, 0, -1}}
+  local W0 = matrix.col{0.5, -1, 0}
+  local x, y = matrix.col{1, 2, -1, 0.5}, matrix.col{1, 0, 2}
+  local eta = 0.1
+  local g = (W:T() * x + W0 - y) * 2          -- dloss/dA at step t-1
+  sgd.W0 = W0 - g * eta
+  sgd.W = W - x * g:T() * eta
+end
+function sgd.eta(t) return 0.5 / t end
+function sgd.run(W, W0, X, Y, etas)
+  local _, n = X:shape()
+  for t = 1, #etas do
+    local i = matrix.randint(n)
+    local x, y = X:col(i), Y:col(i)
+    local d = (W:T() * x + W0 - y) * 2
+    W, W0 = W - x * d:T() * etas[t], W0 - d * etas[t]
+  end
+  return W, W0
+end
+
+-- Predicting on new data
+local predict = {}
+local function logits(Ws, W0s, X)
+  local A = X
+  for l = 1, #Ws - 1 do A = tanh(Ws[l]:T() * A + W0s[l]) end
+  return Ws[#Ws]:T() * A + W0s[#Ws]
+end
+function predict.classify(Ws, W0s, X) return logits(Ws, W0s, X):argmax(1) end
+function predict.prob(Ws, W0s, X)
+  return logits(Ws, W0s, X):map(function(z) return 1 / (1 + math.exp(-z)) end)
+end
+function predict.dislike(Ws, W0s, X) return logits(Ws, W0s, X) end
+function predict.J(Ws, W0s, X, Y)
+  local _, b = X:shape()
+  local E = predict.dislike(Ws, W0s, X) - Y
+  return E:mul(E):sum() / b
+end
+
 return {features = features, notation = notation, activations = activations, derivs = derivs,
-  backprop = backprop, step = stepex, homework = homework}
+  backprop = backprop, step = stepex, homework = homework, losses = losses, sgd = sgd,
+  predict = predict}
 ]==]
 
 -- A known-wrong submission: the solution with each {old, new} replaced
@@ -704,6 +836,42 @@ set.wrong = {
     {'  return sum / iters', '  return sum'}),
   patch('sgd samples a fixed column', {'homework.hard', 'homework.extra', ['homework.Sequential'] = 0.75},
     {'local i = matrix.randint(N)', 'local i = 1'}),
+  patch('strict 0-1 threshold', {'losses.zero_one', 'losses.asym'},
+    {'local function guess(g) return g >= 0.5 and 1 or 0 end',
+     'local function guess(g) return g > 0.5 and 1 or 0 end'}),
+  patch('asymmetric costs swapped', {'losses.asym'},
+    {'return guess(g) * (1 - y) * cfp + (1 - guess(g)) * y * cfn',
+     'return guess(g) * (1 - y) * cfn + (1 - guess(g)) * y * cfp'}),
+  patch('NLL in log base 10', {'losses.nll', 'losses.J'},
+    {'return -(y * math.log(g) + (1 - y) * math.log(1 - g))',
+     'return -(y * math.log(g, 10) + (1 - y) * math.log(1 - g, 10))'}),
+  patch('J as the sum', {'losses.J'},
+    {'return losses.nll(G, Y):sum() / n', 'return losses.nll(G, Y):sum()'}),
+  patch('scale: the same gradient', {'losses.scale'}, {"losses.scale = 'b'", "losses.scale = 'a'"}),
+  patch('NLL and squared swapped', {['losses.pick'] = 1},
+    {"probability = 'nll', dislike = 'squared'", "probability = 'squared', dislike = 'nll'"}),
+  patch('SGD: W0 climbs', {'sgd.W0'}, {'sgd.W0 = W0 - g * eta', 'sgd.W0 = W0 + g * eta'}),
+  patch('SGD: W after the new W0', {'sgd.W'},
+    {'sgd.W = W - x * g:T() * eta', 'sgd.W = W - x * ((W:T() * x + sgd.W0 - y) * 2):T() * eta'}),
+  patch('eta constant', {'sgd.eta'}, {'function sgd.eta(t) return 0.5 / t end',
+    'function sgd.eta(t) return 0.5 end'}),
+  patch('eta 1/sqrt(t)', {'sgd.eta'}, {'function sgd.eta(t) return 0.5 / t end',
+    'function sgd.eta(t) return 0.5 / math.sqrt(t) end'}),
+  patch('run: W0 updated first', {['sgd.run'] = 1.5},
+    {'W, W0 = W - x * d:T() * etas[t], W0 - d * etas[t]',
+     'W0 = W0 - d * etas[t]\n    d = (W:T() * x + W0 - y) * 2\n    W = W - x * d:T() * etas[t]'}),
+  patch('run visits the points in order', {'sgd.run'},
+    {'local i = matrix.randint(n)', 'local i = (t - 1) % n + 1'}),
+  patch('classes 0-based', {'predict.classify'},
+    {'return logits(Ws, W0s, X):argmax(1) end', 'return logits(Ws, W0s, X):argmax(1) - 1 end'}),
+  patch('probability without the sigmoid', {'predict.prob'},
+    {'return logits(Ws, W0s, X):map(function(z) return 1 / (1 + math.exp(-z)) end)',
+     'return logits(Ws, W0s, X)'}),
+  patch('regression through a sigmoid', {'predict.dislike', 'predict.J'},
+    {'function predict.dislike(Ws, W0s, X) return logits(Ws, W0s, X) end',
+     'function predict.dislike(Ws, W0s, X) return predict.prob(Ws, W0s, X) end'}),
+  patch('regression J as the sum', {'predict.J'},
+    {'return E:mul(E):sum() / b', 'return E:mul(E):sum()'}),
   {name = 'empty', loses = {'features.phi', 'features.h', 'features.labels', 'features.h3',
     'features.and_theta0', 'notation.shapes', 'notation.batch', 'notation.Z1', 'notation.A1',
     'notation.A2', 'notation.forward', 'activations.regression', 'activations.nll',
@@ -711,7 +879,9 @@ set.wrong = {
     'derivs.dloss_dW', 'derivs.dloss_dW0', 'derivs.why', 'backprop.dZ', 'backprop.dW',
     'backprop.dW0', 'backprop.batch', 'step.net', 'step.why', 'homework.Linear', 'homework.Tanh',
     'homework.ReLU', 'homework.SoftMax', 'homework.NLLM', 'homework.Sequential', 'homework.hard',
-    'homework.extra'}, source = 'return {}'},
+    'homework.extra', 'losses.zero_one', 'losses.asym', 'losses.nll', 'losses.J', 'losses.scale',
+    'losses.pick', 'sgd.W0', 'sgd.W', 'sgd.eta', 'sgd.run', 'predict.classify', 'predict.prob',
+    'predict.dislike', 'predict.J'}, source = 'return {}'},
 }
 
 -- A private part: the homework's Sequential with ReLU on the other data sets.

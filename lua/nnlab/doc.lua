@@ -886,6 +886,14 @@ print(Y)
 X, Y, labels = data.hard()
 print(X:shape())           -- 2  20
 ]] },
+  { name = 'data.exoplanets', group = 'data.sets', call = 'data.exoplanets()',
+    shapes = '-> X 2 x 40, Y 2 x 40, labels 1 x 40',
+    desc = "The lecture's exoplanet example, as data.load('exoplanets'): x1 a planet's distance from its star (AU), x2 the star's luminosity (suns); label 1 outside the habitable zone, as the step features phi_1 = 1{-x1 + 0.5 x2 + 0.5 >= 0} (too close), phi_2 = 1{x1 - 0.5 x2 - 1 >= 0} (too far) with theta = (1, 1), theta0 = -0.5 say, 0 inside. Written by tools/gen_exoplanets.lua from a fixed seed.",
+    example = [[
+X, Y, labels = data.exoplanets()
+print(X:shape())           -- 2  40
+print(labels:sum())        -- 24.0 (planets outside the zone)
+]] },
   { name = 'data.names', group = 'data.sets', call = 'data.names', shapes = '',
     desc = 'The list of the built-in data set names, sorted.',
     example = [[

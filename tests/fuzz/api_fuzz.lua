@@ -2007,7 +2007,7 @@ end
 if ITERS >= 5000 then
   want(matrix, 'matrix')
   want(nn, 'nn')
-  want(data, 'data', {standardise = true, hard = true, xor = true, xor_more = true,
+  want(data, 'data', {standardise = true, hard = true, xor = true, xor_more = true, exoplanets = true,
     super_simple_separable = true, super_simple_separable_through_origin = true})
   want(plot, 'plot', {defaults = true, render = true, render_svg = true, ticks = true})
   for cls, ms in pairs(METHODS) do
