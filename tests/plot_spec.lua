@@ -550,7 +550,7 @@ describe('errors', function()
       err(function() plot.line({ 1, 2 }, { 1, 2 }, with(ASCII, { width = 40, height = 3 })) end))
     assert.are.equal('plot.line: xlim must be {lo, hi} with finite numbers lo < hi',
       err(function() plot.line({ 1, 2 }, { 1, 2 }, { xlim = { 2, 1 } }) end))
-    assert.are.equal("plot.svg: kind must be 'line', 'curve', 'scatter' or 'boundary', got pie",
+    assert.are.equal("plot.svg: kind must be 'line', 'curve', 'scatter', 'boundary' or 'graph', got pie",
       err(function() plot.svg('pie') end))
   end)
 end)

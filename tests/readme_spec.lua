@@ -5,9 +5,18 @@ local function tour()
   local section = readme:match('\n## A five%-minute tour\n(.-)\n## ')
   assert(section, 'README.md has no tour section')
   local input, expected = {}, {}
-  for line in section:gmatch('[^\n]*') do
+  local blanks, inblock = 0, false  -- blank lines inside a block are output lines
+  for line in section:gmatch('([^\n]*)\n') do
     local code = line:match('^    (.*)$')
+    if line == '' then
+      if inblock then blanks = blanks + 1 end
+    elseif not code then
+      inblock, blanks = false, 0
+    end
     if code then
+      inblock = true
+      for _ = 1, blanks do expected[#expected + 1] = '' end
+      blanks = 0
       local typed = code:match('^>> (.*)$') or code:match('^> (.*)$')
       if typed then
         input[#input + 1] = typed

@@ -681,6 +681,19 @@ net = nn.Sequential({nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1)}, nn.Squared())
 for _, p in ipairs(net:parameters()) do print(p.module, p.name, p.value:shape()) end
 ]] },
 
+  { name = 'Sequential:explain', group = 'nn.sequential', call = 'net:explain(x, y [, l = 1])',
+    shapes = 'x d x 1, y k x 1 -> {factors, names, dZ n^l x 1, dW m^l x n^l, dW0 n^l x 1, loss, agrees, zero_at}',
+    desc = "For one data point (a batch is an error), the lecture's chain dloss/dZ^(l) = dA^(l)/dZ^(l) dZ^(l+1)/dA^(l) ... dA^(L)/dZ^(L) dloss/dA^(L), each factor with its shape (n^k x n^k, n^k x n^(k+1) = W^(k+1), ..., n^L x 1) and value, their product, dloss/dW^(l) = A^(l-1) (dloss/dZ^(l))^T and dloss/dW0^(l) = dloss/dZ^(l), each checked against backprop's dLdW, dLdW0 (it runs net:backprop(x, y)). All-zero factors are marked, with the conclusion: every gradient at or below that layer is zero. With SoftMax + NLLM (Sigmoid + NLL) the factors are the lecture's (the activation's Jacobian, then -y/a ...), and it says that backprop forms their product A - y from the logits. Prints nothing itself: the result's tostring is the explanation, so the REPL shows it and print(e) prints it; e.factors multiply to e.dZ.",
+    example = [[
+matrix.seed(0)
+net = nn.Sequential({nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 2), nn.SoftMax()}, nn.NLLM())
+e = net:explain(matrix.col{1, 2}, matrix.col{0, 1}, 1)
+print(e)
+P = e.factors[1]
+for i = 2, #e.factors do P = P * e.factors[i] end
+print(P:allclose(e.dZ, 1e-12), e.agrees)   -- true  true
+]] },
+
   { name = 'nn.jacobian', group = 'nn.derivatives', call = 'nn.jacobian(f, u [, h = 1e-6])',
     shapes = 'f: b x 1 -> c x 1; u b x 1 -> b x c',
     desc = "Central differences (f(u + h e_j) - f(u - h e_j)) / 2h in the lecture's layout: entry (j, k) = df_k/du_j.",
@@ -1015,9 +1028,17 @@ net = nn.Sequential({nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 2), nn.SoftMax()},
 net:sgd(X, Y, 2000, 0.1)
 print(plot.boundary(net, X, Y, {width = 40, height = 15}))
 ]] },
+  { name = 'plot.graph', group = 'plot.plots', call = { 'plot.graph(net [, X] [, opts])' },
+    shapes = 'x m^(1) x 1; W^(l) m^(l) x n^(l), W0^(l) n^(l) x 1; Z^(l), A^(l) n^(l) x 1; with X d x b: n^(l) x b',
+    desc = "The net as the lecture's function graph: one column per layer (a Linear and the modules after it, f^(l)), its W^(l) and W0^(l) feeding the circle Z^(l) = W^(l)T A^(l-1) + W0^(l), then the circle f^(l) (the activation's name), then the box A^(l) with its units (more than 5 elided as ... ), from x = A^(0) to the loss; shapes on every node, and with X each value's shape for that batch (X runs through the modules' forward). Lua modules appear by their name field, shapes as far as known (?). Columns that do not fit the width continue below. Options: title, width, style, color, file (also SVG), svg_width; any other is an error.",
+    example = [[
+net = nn.Sequential({nn.Linear(2, 3), nn.Step(), nn.Linear(3, 2), nn.SoftMax()}, nn.NLLM())
+print(plot.graph(net, {style = 'ascii', width = 72}))
+print(plot.graph(net, matrix.zeros(2, 4), {file = 'net.svg'}))   -- shapes for a batch of 4
+]] },
   { name = 'plot.svg', group = 'plot.plots', call = 'plot.svg(kind, ...)',
     shapes = '',
-    desc = "The SVG text of plot.kind(...) ('line', 'curve', 'scatter', 'boundary'); with opts.file, written to that file instead.",
+    desc = "The SVG text of plot.kind(...) ('line', 'curve', 'scatter', 'boundary', 'graph'); with opts.file, written to that file instead.",
     example = [[
 svg = plot.svg('line', {1, 4, 9, 16})
 print(#svg > 0)

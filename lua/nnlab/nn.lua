@@ -279,6 +279,10 @@ Sequential.fit = train.fit
 Sequential.train = train.train
 Sequential.eval = train.eval
 
+-- net:explain(x, y [, l]): the backward chain of layer l at one point, as
+-- the lecture writes it (lua/nnlab/explain.lua).
+Sequential.explain = require('nnlab.explain').explain
+
 -- nn.save(net, path [, optimizer]) and nn.load(path) -> net, optimizer:
 -- the text format of the README's "Save and load".
 local netfile = require 'nnlab.netfile'

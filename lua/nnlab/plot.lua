@@ -17,6 +17,7 @@ local util = require 'nnlab.util'
 local style = require 'nnlab.plot_style'
 local text = require 'nnlab.plot_text'
 local svg = require 'nnlab.plot_svg'
+local graph = require 'nnlab.plot_graph'
 
 local matrix, cio = core.matrix, core.io
 local isfinite = style.isfinite
@@ -27,7 +28,7 @@ local M = {}
 -- outside plot's files (this one and its drawing).
 local fail = util.failer('plot', debug.getinfo(1, 'S').source,
   debug.getinfo(style.ticks, 'S').source, debug.getinfo(text.render, 'S').source,
-  debug.getinfo(svg.render, 'S').source)
+  debug.getinfo(svg.render, 'S').source, debug.getinfo(graph.figure, 'S').source)
 
 -- --- input helpers ----------------------------------------------------------
 
@@ -233,6 +234,7 @@ local function classgrid(region, gw, gh, xlo, xhi, ylo, yhi)
 end
 
 text.bind(fail, classgrid)
+graph.bind(fail)
 svg.bind(classgrid)
 
 -- --- drawing ----------------------------------------------------------------
@@ -244,14 +246,17 @@ M.ticks = style.ticks
 -- color = bool}.
 function M.render(fig, width, height, st)
   width, height = checksize(width, 'width', MAX_CELLS, 'render'), checksize(height, 'height', MAX_CELLS, 'render')
+  if fig.graph then return graph.text(fig, width, st) end
   return text.render(fig, width, height, st)
 end
 
 -- Render a figure as a standalone SVG document (width x height pixels;
 -- nnlab.plot_svg).
 function M.render_svg(fig, width, height)
+  if fig.graph and width == nil then return graph.svg(fig) end  -- its natural size
   width = checksize(width or 640, 'svg width', MAX_PIXELS, 'svg')
   if height ~= nil then height = checksize(height, 'svg height', MAX_PIXELS, 'svg') end
+  if fig.graph then return graph.svg(fig, width) end
   return svg.render(fig, width, height)
 end
 
@@ -422,6 +427,25 @@ function build.boundary(net, X, Y, opts, more)
   return { panels = { p } }, opts
 end
 
+-- graph(net [, X] [, opts]): the net as the lecture's function graph
+-- (nnlab.plot_graph).  Options: title, width, style, color, file, svg_width.
+local GRAPH_OPTS = { title = true, width = true, style = true, color = true, file = true, svg_width = true }
+function build.graph(net, X, opts, ...)
+  if opts == nil and type(X) == 'table' and not matrix.is(X) then X, opts = nil, X end
+  if select('#', ...) > 0 then fail('graph', 'too many arguments: graph(net [, X] [, opts])') end
+  if opts ~= nil and type(opts) ~= 'table' then fail('graph', 'opts must be a table, got %s', type(opts)) end
+  opts = opts or {}
+  for k in pairs(opts) do
+    if not GRAPH_OPTS[k] then
+      fail('graph', "unknown option '%s' (options: color, file, style, svg_width, title, width)", tostring(k))
+    end
+  end
+  if opts.title ~= nil and type(opts.title) ~= 'string' and type(opts.title) ~= 'number' then
+    fail('graph', 'title must be a string, got %s', type(opts.title))
+  end
+  return graph.figure(net, X, opts), opts
+end
+
 -- --- output -----------------------------------------------------------------
 
 -- The style and size from opts, the terminal and the environment.
@@ -481,7 +505,7 @@ local function show(fname, fig, opts)
   return setmetatable({ text = text, figure = fig }, Plot)
 end
 
-for _, name in ipairs{ 'line', 'curve', 'scatter', 'boundary' } do
+for _, name in ipairs{ 'line', 'curve', 'scatter', 'boundary', 'graph' } do
   M[name] = function(...)
     local fig, opts = build[name](...)
     return show(name, fig, opts)
@@ -492,7 +516,7 @@ end
 -- nothing: the SVG is written to that file.
 function M.svg(kind, ...)
   if not build[kind] then
-    fail('svg', "kind must be 'line', 'curve', 'scatter' or 'boundary', got %s", tostring(kind))
+    fail('svg', "kind must be 'line', 'curve', 'scatter', 'boundary' or 'graph', got %s", tostring(kind))
   end
   local fig, opts = build[kind](...)
   if opts.file ~= nil then return writesvg(fig, opts.file, opts.svg_width, opts.svg_height, 'svg') end

@@ -1684,7 +1684,7 @@ local function labels(k, b, lk)
 end
 
 local SEQ = {'forward', 'backward', 'backprop', 'evaluate', 'sgd', 'classify', 'parameters',
-  'zero_grad', 'sgd_step', 'fit', 'train', 'eval'}
+  'zero_grad', 'sgd_step', 'fit', 'train', 'eval', 'explain'}
 
 local function net_call()
   local net, d, k, lk = make_net()
@@ -1699,6 +1699,9 @@ local function net_call()
     args = R(2) == 1 and pack(net, X, Y, R(0, 5), 0.1)
       or pack(net, X, Y, R(0, 5), 0.1, {verbose = pick{true, 0, 2}, output = {write = function() end}})
   elseif meth == 'sgd_step' then args = pack(net, 0.01)
+  elseif meth == 'explain' then  -- one column (sometimes the batch, refused), a layer or none
+    args = pack(net, chance(0.8) and X:col(1) or X, chance(0.8) and Y:col(1) or Y,
+      pick{nil, 1, R(0, 5)})
   elseif meth == 'fit' then
     args = pack(net, X, Y, {epochs = R(1, 2), verbose = false, batch = R(1, b),
       optimizer = pick{'sgd', 'adam', nil, nn.Momentum()}})
@@ -1706,7 +1709,7 @@ local function net_call()
   local spoilt
   args, spoilt = spoil(args, true)
   -- Errors from inside a net name the module that failed (its C method).
-  local ok, r = call('Sequential:' .. meth, {meth, 'Sequential', 'fit', 'sgd', 'forward',
+  local ok, r = call('Sequential:' .. meth, {meth, 'Sequential', 'fit', 'sgd', 'forward', 'explain',
     'backward', 'Linear', 'Tanh', 'ReLU', 'Sigmoid', 'Identity', 'SoftMax', 'NLLM', 'NLL',
     'Squared', 'Hinge', 'sgd_step', 'zero_grad', 'parameters', 'evaluate', 'backprop'},
     getcaller('method', meth), args)
@@ -1866,7 +1869,7 @@ local function data_call()
   call('data.' .. f, {f, 'data'}, getcaller('field', f, data), args)
 end
 
-local PLOTS = {'line', 'curve', 'scatter', 'boundary', 'svg', 'figure'}
+local PLOTS = {'line', 'curve', 'scatter', 'boundary', 'svg', 'figure', 'graph'}
 
 local function plot_call()
   local f = pick(PLOTS)
@@ -1882,6 +1885,10 @@ local function plot_call()
   elseif f == 'boundary' then
     local net = nn.Sequential({nn.Linear(2, 2), nn.SoftMax()}, nn.NLLM())
     args = pack(net, X(), lab(), opts)
+  elseif f == 'graph' then
+    local net, d = make_net()
+    opts.height = nil
+    args = chance(0.5) and pack(net, opts) or pack(net, matof(d, R(1, 4)), opts)
   elseif f == 'svg' then args = pack('line', randtable(n), randtable(n), opts)
   else args = pack('scatter', X(), lab(), opts) end
   args = spoil(args)
