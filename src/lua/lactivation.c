@@ -79,7 +79,7 @@ static int act_forward(lua_State *L) {
     a->Z = a->A = NULL;  /* no backward for a forward cut short */
     return lmat_interrupted(L, "activation forward");
   }
-  mat_copy(lmat_push_raw(L, a->A->rows, a->A->cols), a->A);
+  mat_copy(lmat_push_like(L, a->A->rows, a->A->cols, 2), a->A);
   return 1;
 }
 
@@ -93,7 +93,7 @@ static int act_backward(lua_State *L) {
   if (dA->rows != a->A->rows || dA->cols != a->A->cols)
     return luaL_error(L, "%s: backward: dLdA is %s but the last forward gave A %s",
                       name(nm, a), lmat_shapestr(sa, dA), lmat_shapestr(sb, a->A));
-  dZ = lmat_push_raw(L, dA->rows, dA->cols);
+  dZ = lmat_push_like(L, dA->rows, dA->cols, 2);
   if (nn_act_backward(a->kind, a->alpha, dZ, a->Z, a->A, dA) != MAT_OK)
     return lmat_interrupted(L, "activation backward");
   return 1;
@@ -107,7 +107,7 @@ static int act_jacobian(lua_State *L) {
   if (z->cols != 1)
     return luaL_error(L, "%s: jacobian: z must be a column (n x 1), got %s",
                       name(nm, a), lmat_shapestr(sa, z));
-  J = lmat_push_raw(L, z->rows, z->rows);  /* the kernel writes every entry */
+  J = lmat_push_like(L, z->rows, z->rows, 2);  /* the kernel writes every entry */
   nn_act_jacobian(a->kind, a->alpha, J, z);
   return 1;
 }

@@ -142,7 +142,7 @@ static int linear_forward(lua_State *L) {
     l->A = lnn_buffer(L, 1, LLINEAR_UV_A, A->rows, A->cols);
   }
   mat_copy(l->A, A);
-  Z = lmat_push_raw(L, l->n, A->cols);
+  Z = lmat_push_like(L, l->n, A->cols, 2);
   if (nn_linear_forward(Z, l->W, l->W0, l->A) != MAT_OK)
     return lmat_interrupted(L, "Linear forward");
   l->b = A->cols;
@@ -159,7 +159,7 @@ static int linear_backward(lua_State *L) {
   if (dZ->rows != l->n || dZ->cols != l->b)
     return luaL_error(L, "%s: backward: dLdZ is %s but the last forward gave Z %dx%d",
                       name(nm, l), lmat_shapestr(sa, dZ), l->n, l->b);
-  dA = lmat_push_raw(L, l->m, l->b);
+  dA = lmat_push_like(L, l->m, l->b, 2);
   if (nn_linear_backward(l->dW, l->dW0, dA, l->W, l->A, dZ) != MAT_OK)
     return lmat_interrupted(L, "Linear backward");
   return 1;

@@ -169,7 +169,7 @@ static int loss_forward_logits(lua_State *L) {
   checkpair(L, s, "forward_logits", "Z", &Z, &Y);
   buffers(L, s, Z->rows, Z->cols);
   mat_copy(s->Y, Y);
-  dZ = lmat_push_raw(L, Z->rows, Z->cols);
+  dZ = lmat_push_like(L, Z->rows, Z->cols, 2);
   if (nn_loss_logits(s->l.kind, Z, s->Y, &v, s->G, dZ) != MAT_OK) {
     s->G = s->Y = NULL;
     return lmat_interrupted(L, "loss forward_logits");

@@ -21,6 +21,10 @@ Mat *lmat_check(lua_State *L, int idx);
 Mat *lmat_push(lua_State *L, int rows, int cols);
 /* The same without the zero fill, for callers that write every element. */
 Mat *lmat_push_raw(lua_State *L, int rows, int cols);
+/* lmat_push_raw with the metatable of the matrix at like, an argument
+   already proved by lmat_test or lmat_check: no registry lookup, the
+   larger part of a small operation's cost. */
+Mat *lmat_push_like(lua_State *L, int rows, int cols, int like);
 /* luaL_setmetatable(L, tname), but an error if the registry's tname is not
    a table (debug.getregistry() can put anything there, and lua_setmetatable
    would read another value as a table).  Every binding uses it. */
