@@ -261,10 +261,10 @@ install: all
 	  install -d $${d%/*} && install -m 644 $$f $$d || exit 1; done
 	install -m 755 $(MODULE) $(DESTDIR)$(PREFIX)/lib/lua/5.4/nnlab/core.so
 	rm -rf $(DESTDIR)$(PREFIX)/share/nnlab/source
-	find Makefile src lua tools exercises \( -path exercises/private -o -name __pycache__ \
+	find Makefile nnlab.1 src lua tools exercises \( -path exercises/private -o -name __pycache__ \
 	  -o -name '.*' \) -prune -o -type f -print | LC_ALL=C sort | while IFS= read -r f; do \
 	  case $$f in *~|*.pyc|exercises/private/*) continue ;; \
-	    Makefile|src/*.[ch]|lua/*.lua|tools/*|exercises/*.lua|exercises/*.md) ;; *) continue ;; esac; \
+	    Makefile|nnlab.1|src/*.[ch]|lua/*.lua|tools/*|exercises/*.lua|exercises/*.md) ;; *) continue ;; esac; \
 	  if [ -x "$$f" ]; then m=755; else m=644; fi; \
 	  install -D -m $$m "$$f" "$(DESTDIR)$(PREFIX)/share/nnlab/source/$$f" || exit 1; done
 
@@ -275,3 +275,91 @@ uninstall:
 
 clean:
 	rm -rf build build-asan build-fuzz $(BIN)
+
+# --- Packaging: LuaRocks, the Debian package, the man page -----------------
+# (README: "Using the library from stock Lua", "Building and testing".)
+# Everything below is new targets and variables; above, only install's copy
+# of the source gained nnlab.1 (so that `make install` works from that copy).
+
+.PHONY: rock rock-install install-man uninstall-man deb deb-stage deb-check deps-deb
+
+# The rockspecs (nnlab-scm-1.rockspec, nnlab-VERSION-1.rockspec) use LuaRocks'
+# "make" backend: `luarocks make` runs `make rock` with LuaRocks' compiler,
+# flags and Lua headers, then `make rock-install` into LuaRocks' directories.
+# `rock` builds the C module alone in $(BUILD)/rock/, without pkg-config or
+# tools/deps.sh (LuaRocks has found OpenBLAS itself: ROCK_BLAS_INCDIR), and
+# keeps the kernels' -O3 whatever ROCK_CFLAGS says.
+ROCK_BUILD = $(BUILD)/rock
+ROCK_CFLAGS ?= -O2 -fPIC
+ROCK_LIBFLAG ?= -shared
+ROCK_LUA_INCDIR ?= /usr/include/lua5.4
+ROCK_BLAS_INCDIR ?=
+ROCK_BLAS_CFLAGS = $(shell pkg-config --cflags openblas 2>/dev/null) $(ROCK_BLAS_INCDIR:%=-I%)
+ROCK_OBJ = $(CORE_SRC:src/%.c=$(ROCK_BUILD)/%.o)
+ROCK_MODULE = $(ROCK_BUILD)/nnlab/core.so
+$(addprefix $(ROCK_BUILD)/core/,mat.o nn.o net.o optim.o): ROCK_OPT = -O3 -fno-math-errno
+
+$(ROCK_BUILD)/%.o: src/%.c src/*/*.h
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(ROCK_CFLAGS) $(ROCK_OPT) -D_POSIX_C_SOURCE=200809L $(LAYERS:%=-Isrc/%) \
+	  -I$(ROCK_LUA_INCDIR) $(ROCK_BLAS_CFLAGS) -c $< -o $@
+
+$(ROCK_MODULE): $(ROCK_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ROCK_CFLAGS) $(ROCK_LIBFLAG) -o $@ $^ -ldl -lm
+
+rock: $(ROCK_MODULE)
+
+# ROCK_LUADIR, ROCK_LIBDIR: where LuaRocks wants the Lua files and the C module.
+rock-install: $(ROCK_MODULE)
+	@test -n "$(ROCK_LUADIR)" && test -n "$(ROCK_LIBDIR)" || \
+	  { echo 'rock-install: ROCK_LUADIR and ROCK_LIBDIR are LuaRocks'"'"' to give' >&2; exit 2; }
+	install -d $(ROCK_LUADIR)/nnlab/sets $(ROCK_LIBDIR)/nnlab
+	install -m 644 lua/nnlab.lua $(ROCK_LUADIR)/nnlab.lua
+	install -m 644 $(wildcard lua/nnlab/*.lua) $(ROCK_LUADIR)/nnlab/
+	for f in $(SETS); do d=$(ROCK_LUADIR)/nnlab/sets/$${f#exercises/}; \
+	  install -d $${d%/*} && install -m 644 $$f $$d || exit 1; done
+	install -m 755 $(ROCK_MODULE) $(ROCK_LIBDIR)/nnlab/core.so
+
+# The man page, installed with the rest (`install` gains a prerequisite).
+MAN_PAGE = nnlab.1
+install: install-man
+uninstall: uninstall-man
+install-man:
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 $(MAN_PAGE) $(DESTDIR)$(PREFIX)/share/man/man1/nnlab.1
+uninstall-man:
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/nnlab.1
+
+# The Debian package: build/nnlab_VERSION_ARCH.deb (tools/mkdeb.sh).  It is
+# built in $(BUILD)/deb/ with Debian's hardening flags (dpkg-buildflags's:
+# stack protector, _FORTIFY_SOURCE, full RELRO), then staged with
+# `make install PREFIX=/usr`; its control files are in packaging/deb/.
+# deb-check (as root) installs it, runs it, removes it and runs lintian
+# (tools/debcheck.sh); it refuses to run when nnlab is installed already.
+DEB_VERSION = $(shell sed -n 's/^\#define NNLAB_VERSION "\(.*\)"/\1/p' src/core/version.h)
+DEB_ARCH ?= $(shell dpkg --print-architecture)
+DEB_MULTIARCH ?= $(shell $(CC) -print-multiarch)
+DEB = $(BUILD)/nnlab_$(DEB_VERSION)_$(DEB_ARCH).deb
+DEB_BUILD = $(BUILD)/deb
+DEB_CFLAGS = -fstack-protector-strong -Wformat -Werror=format-security -D_FORTIFY_SOURCE=2 \
+  -ffile-prefix-map=$(CURDIR)=.
+DEB_LDFLAGS = -Wl,-z,relro -Wl,-z,now -Wl,--as-needed
+
+deps-deb:
+	@sh tools/deps.sh deb
+
+deb: deps-deb
+	+$(MAKE) --no-print-directory BUILD=$(DEB_BUILD)/build BIN=$(DEB_BUILD)/build/nnlab-bin \
+	  EXTRA_CFLAGS="$(DEB_CFLAGS)" LDFLAGS="$(DEB_LDFLAGS)" TEST_PRELOAD= \
+	  PREFIX=/usr DESTDIR=$(abspath $(DEB_BUILD))/root deb-stage
+	sh tools/mkdeb.sh $(DEB_BUILD)/root $(DEB) $(DEB_VERSION) $(DEB_ARCH) $(DEB_MULTIARCH)
+
+deb-stage:
+	@test -n "$(DESTDIR)" || { echo 'deb-stage: DESTDIR is empty' >&2; exit 2; }
+	rm -rf $(DESTDIR)
+	+$(MAKE) --no-print-directory install
+
+deb-check: deb
+	@sh tools/deps.sh deb-check
+	sh tools/debcheck.sh $(DEB)

@@ -145,7 +145,7 @@ describe('nnlab autograder', function()
     local _, has = listing(zip)
     for _, f in ipairs { 'setup.sh', 'run_autograder', 'agset.lua', 'agset/notes.lua',
         'nnlab-source/Makefile', 'nnlab-source/src/host/nnlab.c', 'nnlab-source/lua/nnlab.lua',
-        'nnlab-source/lua/nnlab/autograder.lua', 'nnlab-source/tools/deps.sh',
+        'nnlab-source/lua/nnlab/autograder.lua', 'nnlab-source/tools/deps.sh', 'nnlab-source/nnlab.1',
         'nnlab-source/exercises/lecture.lua' } do
       assert.is_true(has[f], f)
     end
@@ -189,7 +189,7 @@ describe('nnlab autograder', function()
       -- copies under exercises/private/, tests, build products, backups.
       src = dir .. '/src'
       -- (With the checkout's build, times kept: make install there builds nothing.)
-      sh(('mkdir -p %s && cd %s && cp -Rp Makefile src lua tools exercises build nnlab %s'):format(
+      sh(('mkdir -p %s && cd %s && cp -Rp Makefile nnlab.1 src lua tools exercises build nnlab %s'):format(
         q(src), q(H.root), q(src)))
       sh('mkdir -p ' .. q(src .. '/exercises/private/lecture') .. ' ' .. q(src .. '/tests') ..
         ' ' .. q(src .. '/build'))

@@ -102,6 +102,30 @@ describe('the answers of the lecture set', function()
     absent(list, tree)
     os.execute('rm -rf ' .. H.quote(dest))
   end)
+
+  it('are not in the Debian package (make deb), compressed files read uncompressed', function()
+    -- (built without the suite's LD_PRELOAD: libasan under make test-asan)
+    local out, err, code = H.sh('unset LD_PRELOAD; cd ' .. H.quote(H.root)
+      .. ' && make --no-print-directory deb')
+    assert.equal(0, code, out .. err)
+    local deb = out:match('([^\n]+%.deb)\n$')
+    if deb:sub(1, 1) ~= '/' then deb = H.root .. '/' .. deb end
+    local dest = H.tmpdir()
+    assert.equal(0, select(3, H.sh('dpkg-deb -x ' .. H.quote(deb) .. ' ' .. H.quote(dest))))
+    local tree, gz = slurp_tree(dest), 0
+    for _, f in ipairs(tree) do
+      if f.path:match('%.gz$') then
+        f.text, gz = H.sh('zcat ' .. H.quote(f.path)), gz + 1
+      end
+    end
+    assert.is_true(gz >= 3)  -- the man page, changelog.gz, README.md.gz
+    local names = {}
+    for _, f in ipairs(tree) do names[f.path:sub(#dest + 1)] = true end
+    assert.is_true(names['/usr/share/lua/5.4/nnlab/sets/lecture/homework.lua'])
+    for name in pairs(names) do assert.is_nil(name:find('/private/', 1, true), name) end
+    absent(list, tree)
+    os.execute('rm -rf ' .. H.quote(dest))
+  end)
 end)
 
 describe('the student copy', function()

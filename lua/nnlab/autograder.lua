@@ -10,7 +10,8 @@
 --                   and writes /autograder/results/results.json;
 --   SET             the instructor's set file, and the folder of its
 --                   exercise modules (<dir of SET>/<name>/) when there is one;
---   nnlab-source/   what `make install` needs: Makefile, src/, lua/, tools/
+--   nnlab-source/   what `make install` needs: Makefile, nnlab.1 (the man
+--                   page), src/, lua/, tools/
 --                   and the student copies under exercises/ (never
 --                   exercises/private/).
 -- Gradescope unpacks it in /autograder/source.  The scripts take
@@ -113,14 +114,14 @@ end
 -- copies them to PREFIX/share/nnlab/source).  exercises/private/ (the
 -- instructors' copies of the sets) is never among them.
 function autograder.source_files(dir)
-  local p = assert(io.popen(fmt('cd %s && find Makefile src lua tools exercises ' ..
+  local p = assert(io.popen(fmt('cd %s && find Makefile nnlab.1 src lua tools exercises ' ..
     "\\( -path exercises/private -o -name __pycache__ -o -name '.*' \\) -prune " ..
     "-o -type f -printf '%%m %%p\\0' 2>/dev/null", quote(dir))))
   local listing = p:read('a')
   p:close()
   local files = {}
   for mode, path in listing:gmatch('(%d+) ([^%z]*)%z') do
-    local keep = path == 'Makefile' or path:match('^src/.*%.[ch]$') or
+    local keep = path == 'Makefile' or path == 'nnlab.1' or path:match('^src/.*%.[ch]$') or
       path:match('^lua/.*%.lua$') or path:match('^tools/') or
       path:match('^exercises/.*%.lua$') or path:match('^exercises/.*%.md$')
     if path:match('~$') or path:match('%.pyc$') or path:match('^exercises/private/') then
