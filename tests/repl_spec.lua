@@ -518,3 +518,299 @@ ctrl-d
     assert.is_nil(out:find('\27%[[%d;]*m'))
   end)
 end)
+
+-- The REPL fed by a pipe (`nnlab -i`): what it prints on stdout and stderr.
+local function piped(input)
+  local out, err, code = H.nnlab({ '-i' }, input)
+  assert(code == 0, 'status ' .. code .. ': ' .. err)
+  return out, err
+end
+
+describe('top-level locals that last', function()
+  it('keep their value for later entries, on a terminal', function()
+    run([[
+wait > 
+line local x = 6 * 7
+wait > 
+line x
+wait 42
+wait > 
+line local features = {}
+wait > 
+line function features.phi(v) return v + 1 end
+wait > 
+line features.phi(99)
+wait 100
+wait > 
+ctrl-d
+]])
+  end)
+
+  it('keep Lua scoping: shadowing, closures that see later assignments', function()
+    local out, err = piped(table.concat({
+      'local y = 1; f = function() return y end',
+      'y = 2',
+      'f()',                          -- 2: the closure sees the assignment
+      'local y = 10',
+      'f(), y',                       -- 2 10: the new y shadows, f keeps its own
+      'local y = y + 1',              -- reads the kept y
+      'y',                            -- 11
+      'local function fact(n) return n < 2 and 1 or n * fact(n - 1) end',
+      'fact(5)',                      -- 120: local function recursion
+      'local c <const> = 7',
+      'c',                            -- 7: a compile-time constant keeps its value
+      'local t <const> = {k = 8}',
+      't.k',                          -- 8
+      'local a, b = 3, 4 return a + b', -- 7: kept before a top-level return
+      'a * b',                        -- 12
+      'do local hidden = 1 end',
+      'hidden',                       -- nil: not a top-level local
+      'local s = [[\nlocal not_a_local = 5\n]]',
+      'not_a_local',                  -- nil: inside a long string
+      'local z = 5; error("boom")',
+      'z',                            -- nil: the entry failed before its end
+      'z = 6',
+      'global_z = z',
+      'global_z',                     -- 6: z was a global
+      '_G.x_global = 1; local x_global = 2',
+      'x_global, _G.x_global',        -- 2 1
+    }, '\n') .. '\n')
+    assert.are.equal(table.concat({ '2', '2\t10', '11', '120', '7', '8', '7', '12', 'nil', 'nil',
+      'nil', '6', '2\t1' }, '\n') .. '\n', out)
+    assert.truthy(err:find('stdin:1: boom', 1, true), err)
+  end)
+
+  it('go beyond the 200 locals of a Lua function, and say when an entry names too many', function()
+    local lines, sum = {}, {}
+    for i = 1, 250 do lines[#lines + 1] = ('local v%d = %d'):format(i, i) end
+    lines[#lines + 1] = 'v1 + v125 + v250'
+    for i = 1, 195 do sum[#sum + 1] = 'v' .. i end
+    lines[#lines + 1] = table.concat(sum, ' + ')
+    lines[#lines + 1] = 'v250'
+    local out, err = piped(table.concat(lines, '\n') .. '\n')
+    assert.are.equal('376\n250\n', out)
+    assert.truthy(err:find('stdin:1: an entry can name at most 190 of the kept locals (it names 195)',
+      1, true), err)
+  end)
+
+  it('make every starter of the lecture set work pasted line by line, and ex.check sees them', function()
+    -- the starters, as ex.show prints them
+    local text = assert(H.nnlab({ '-e', [[
+      local grader = require 'nnlab.grader'
+      for _, e in ipairs(grader.load_set('lecture').exercises) do
+        if e.starter then io.write('@@ ', e.id, '\n', e.starter, '\n') end
+      end]] }))
+    -- prompts that no starter line contains ("$ "), typed without typing them
+    local script, ids = { 'wait > ', 'line _PROMPT, _PROMPT2 = string.char(80, 49, 36, 32), string.char(80, 50, 36, 32)',
+      'wait $ ' }, {}
+    for id, starter in text:gmatch('@@ (%S+)\n(.-)\n%f[@\0]') do
+      ids[#ids + 1] = id
+      local first = starter:match('^local (%w+) = {}')
+      assert(first, id .. "'s starter does not begin with a local table: " .. starter)
+      for line in (starter .. '\n'):gmatch('([^\n]*)\n') do
+        if line:match('^%s*$') then
+          script[#script + 1] = 'enter'
+        else
+          script[#script + 1] = 'line ' .. line:gsub('\\', '\\\\')
+        end
+        script[#script + 1] = 'wait $ ' -- the prompt, P1$ or P2$, after the line
+      end
+      -- the table the starter made is there, with its functions
+      script[#script + 1] = ('line print("%s:", type(%s), %s == nil and "no" or "kept")'):format(id, first, first)
+      script[#script + 1] = ('wait %s:\ttable\tkept'):format(id)
+      script[#script + 1] = 'wait $ '
+    end
+    assert.is_true(#ids >= 5, 'starters found: ' .. #ids)
+    -- answers written as a student would, with the starter's local and
+    -- locals of their own that the answers' closures capture
+    for _, line in ipairs {
+      'local W, W0 = matrix{{-1, 1}, {0.5, -0.5}}, matrix.col{0.5, -1}',
+      'local function step(z) return z >= 0 and 1 or 0 end',
+      'function features.phi(x) local z = W:T() * x + W0 return matrix.col{step(z:get(1, 1)), step(z:get(2, 1))} end',
+      'function features.h(x) local p = features.phi(x) return p:get(1, 1) + p:get(2, 1) - 0.5 >= 0 and 1 or -1 end',
+    } do
+      script[#script + 1] = 'line ' .. line
+      script[#script + 1] = 'wait $ '
+    end
+    script[#script + 1] = "line ex.check('features.phi', features.phi)"
+    script[#script + 1] = 'wait [PASS] features.phi (2/2)'
+    script[#script + 1] = 'wait $ '
+    script[#script + 1] = "line ex.check('features.h', features.h)"
+    script[#script + 1] = 'wait [PASS] features.h (2/2)'
+    script[#script + 1] = 'wait $ '
+    script[#script + 1] = 'ctrl-d'
+    local state = H.tmpdir() -- where ex may keep its progress
+    local out = run(table.concat(script, '\n') .. '\n', { XDG_STATE_HOME = state, HOME = state })
+    os.execute('rm -rf ' .. H.quote(state))
+    assert.is_nil(out:find('attempt to index a nil value', 1, true), out)
+  end)
+
+  it('take a multi-line paste as one chunk', function()
+    local out = run([[
+wait > 
+send \e[200~local a = 2\nlocal b = a * 21\nprint('sum', a + b)\e[201~
+enter
+wait sum	44
+wait > 
+line b
+wait 42
+wait > 
+ctrl-d
+]])
+    assert.is_nil(out:find('>> ', 1, true)) -- no continuation prompt: one entry
+  end)
+end)
+
+describe("errors at the user's line", function()
+  it("show no library frames for a caller's mistake", function()
+    local _, err = piped("ex.show('nope')\n")
+    assert.truthy(err:match("^stdin:1: [^\n]*'nope'"), err)
+    assert.is_nil(err:find('traceback', 1, true), err)
+    assert.is_nil(err:find('lua/nnlab', 1, true), err)
+  end)
+
+  it('keep the library frames for a bug inside the library, and the user frames always', function()
+    -- chunks named as the library's files are: a function that reports its
+    -- caller's mistake (level 2), one with a bug, one that calls back
+    local _, err = piped(table.concat({
+      [[lib = load("return {check = function(x) if x ~= 1 then error('lib.check: bad x', 2) end end, ]] ..
+        [[bug = function() local t = nil; return t.field end, ]] ..
+        [[call = function(f) local v = f() return v end}", "@lua/nnlab/fakelib.lua")()]],
+      'lib.check(2)',
+      'lib.bug()',
+      "lib.call(function() lib.check(3) end)",
+    }, '\n') .. '\n')
+    local mistake, bug, callback = err:match('^(.-)\n(lua/nnlab/.-)\n(stdin:1: lib.check.*)$')
+    assert(mistake, err)
+    assert.are.equal('stdin:1: lib.check: bad x', mistake)
+    assert.truthy(bug:find("^lua/nnlab/fakelib%.lua:1: attempt to index a nil value"), bug)
+    assert.truthy(bug:find('\nstack traceback:\n', 1, true), bug)
+    assert.truthy(bug:find('\tlua/nnlab/fakelib.lua:1: in ', 1, true), bug)
+    assert.truthy(bug:find('\tstdin:1: in main chunk', 1, true), bug)
+    -- the user's function that called check is shown; the library's call is not
+    local _, frames = callback:gsub('\n\tstdin:1: in ', '')
+    assert.are.equal(2, frames, callback)
+    assert.truthy(callback:find('\tstdin:1: in main chunk\n$'), callback)
+    assert.is_nil(callback:find('fakelib', 1, true), callback)
+    assert.is_nil(callback:find("[C]: in function 'error'", 1, true), callback)
+  end)
+
+  it('name the entry as the main chunk in a user traceback', function()
+    local _, err = piped("function g() error('in g') end\ng()\n")
+    assert.are.equal("stdin:1: in g\nstack traceback:\n\t[C]: in function 'error'\n" ..
+      "\tstdin:1: in function 'g'\n\tstdin:1: in main chunk\n", err)
+  end)
+end)
+
+describe('Tab completion that follows the student', function()
+  it('completes through index expressions, a C object included', function()
+    local out = run([[
+wait > 
+line net = nn.Sequential({nn.Linear(2, 3), nn.Sigmoid()}, nn.NLL())
+wait > 
+send net.modules[1].dLdW
+tab
+tab
+wait dLdW0
+wait > 
+ctrl-c
+wait > 
+send net.modules[1]:zero_g
+tab
+wait zero_grad
+line ()
+wait > 
+line t = {key = {alpha = 41}, {beta = 2}}
+wait > 
+send t['key'].al
+tab
+wait alpha
+line  + 1
+wait 42
+wait > 
+send t[1].be
+tab
+wait beta
+line  * 21
+wait 42
+wait > 
+line local kept_table = {gamma = 42}
+wait > 
+send kept_t
+tab
+wait kept_table
+send .ga
+tab
+wait gamma
+enter
+wait 42
+wait > 
+line trap = setmetatable({}, {__index = function() called = true end})
+wait > 
+send trap[1].x
+tab
+wait \x07
+ctrl-c
+wait > 
+send trap['k']:
+tab
+wait \x07
+ctrl-c
+wait > 
+line 'called: ' .. tostring(called)
+wait "called: nil"
+wait > 
+ctrl-d
+]])
+    local fields = after(out, 'dLdW')
+    assert.truthy(fields:find('dLdW0', 1, true))
+  end)
+
+  it('completes exercise ids and data set names inside the strings', function()
+    run([[
+wait > 
+send ex.hint('fea
+tab
+wait features'
+line )
+wait hint 1/
+wait > 
+send data.load("ha
+tab
+wait hard"
+line ):shape()
+wait 2	20
+wait > 
+send ex.check('features.ph
+tab
+wait phi'
+ctrl-c
+wait > 
+ctrl-d
+]])
+  end)
+
+  it('offers only methods after a matrix and :', function()
+    local out = run([[
+wait > 
+line A = matrix.eye(2)
+wait > 
+send A:
+tab
+tab
+wait totable
+wait > 
+ctrl-c
+wait > 
+ctrl-d
+]])
+    local listing = after(out, 'A:')
+    listing = listing:sub(1, listing:find('> ', 1, true))
+    for _, m in ipairs { 'totable', 'transpose', 'sum', 'map', 'shape', 'get' } do
+      assert.truthy(listing:find('%f[%w]' .. m .. '%f[%W]'), m .. ' missing:\n' .. listing)
+    end
+    for _, c in ipairs { 'eye', 'zeros', 'seed', 'threads', 'load', 'randn', 'new' } do
+      assert.is_nil(listing:find('%f[%w]' .. c .. '%f[%W]'), c .. ' offered:\n' .. listing)
+    end
+  end)
+end)

@@ -70,5 +70,14 @@ local repl = {
   completion = 'matrix.ze\nA:tr\nnet.modules[1].\nnn.Li\nt.x.\n_G._G.matrix.\n\tma\nlocal a = data.\n',
   errors = '1 +\n)\nend\nreturn return\n= =\n',
   traceback = 'stdin:1: boom\nstack traceback:\n\t[C]: in function \'error\'\n\tstdin:1: in main chunk\n\t[C]: in ?',
+  locals = 'local x = 5\nx\nlocal features = {}\nfunction features.phi(x)\n  return x\nend\n' ..
+    'local a <const>, b <close> = 1, nil\nlocal function f(n) return n < 2 and 1 or n * f(n - 1) end\n' ..
+    'local y = 1 return y\nlocal z = x + features.phi(kept) -- comment\ndo local w = 1 end\n' ..
+    'repeat local r = 1 until r\nlocal s = [[\nlocal not_this = 1\n]] --[==[ local nor = 2 ]==]\n',
+  complete_index = 'net.modules[1].\nnet.modules[1]:\nt[\'x\'].\nt["x"]:\nfeatures.\nfeatures[1].\n' ..
+    'ex.show(\'fea\nex.check("features.p\ndata.load(\'ha\nprint(\'ma\nA:\nkept.\nnet.modules[1e400].\n',
+  library_traceback = 'stdin:1: bad\nstack traceback:\n\t[C]: in function \'error\'\n' ..
+    '\tlua/nnlab/util.lua:21: in upvalue \'fail\'\n\tlua/nnlab/data.lua:198: in function \'nnlab.data.load\'\n' ..
+    '\t(...tail calls...)\n\tstdin:1: in function <stdin:1>',
 }
 for name, text in pairs(repl) do write(dir .. '/repl/seed-' .. name, text) end

@@ -477,4 +477,10 @@ function M.regression(n, opts)
   return X, Y, F
 end
 
+-- Tab completion at the REPL's prompt: data.load('<Tab> offers the built-in
+-- data sets (see __complete in ex.lua).
+setmetatable(M, { __complete = function(name)
+  if name == 'load' then return M.names end
+end })
+
 return M

@@ -478,4 +478,20 @@ function ex.check_file(id, path)
   io.stdout:write(report.text(r))
 end
 
+-- Tab completion at the REPL's prompt (src/host/repl_complete.c) asks a
+-- module's __complete(name) for the strings its function name takes:
+-- here the current set's exercise ids (and part ids, for ex.check).
+local takes_id = { show = true, hint = true, check = true, check_file = true }
+setmetatable(ex, { __complete = function(name)
+  if not takes_id[name] then return nil end
+  local ids = {}
+  for _, e in ipairs(set().exercises) do
+    ids[#ids + 1] = e.id
+    if name == 'check' then
+      for _, p in ipairs(e.parts) do ids[#ids + 1] = e.id .. '.' .. p.id end
+    end
+  end
+  return ids
+end })
+
 return ex

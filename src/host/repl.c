@@ -229,6 +229,25 @@ static size_t quiet_comment(lua_State *L, const char *s, size_t n, int *show) {
 }
 
 /*
+ * The entry s[0 .. len), which compiles as it is (as "return <s>" when expr),
+ * compiled again to keep its top-level locals (repl_locals.c): replaces the
+ * function on the top by that one (CHUNK_OK) or by a message (CHUNK_ERROR).
+ */
+static int keep_locals(lua_State *L, const char *s, size_t len, int expr) {
+  lua_pop(L, 1);
+  lua_pushcfunction(L, repl_compile_entry);
+  lua_pushlstring(L, s, len);
+  lua_pushboolean(L, expr);
+  if (lua_pcall(L, 2, 2, 0) != LUA_OK) return CHUNK_ERROR; /* out of memory */
+  if (lua_isfunction(L, -2)) {
+    lua_pop(L, 1);
+    return CHUNK_OK;
+  }
+  lua_remove(L, -2);
+  return CHUNK_ERROR;
+}
+
+/*
  * Compile the chunk on the top of the stack, first as "return <chunk>",
  * then as it is.  Pushes the function (CHUNK_OK) or the error message
  * (CHUNK_ERROR), nothing when the chunk is incomplete.  *show tells whether
@@ -251,11 +270,12 @@ static int compile(lua_State *L, int *show) {
   }
   status = luaL_loadbuffer(L, lua_tostring(L, -1), lua_rawlen(L, -1), "=stdin");
   lua_remove(L, -2); /* the "return" text */
-  if (status == LUA_OK) return CHUNK_OK;
+  if (status == LUA_OK)
+    return s[0] == '=' ? keep_locals(L, s + 1, len - 1, 1) : keep_locals(L, s, n, 1);
   expr_incomplete = incomplete(L, status);
   lua_pop(L, 1);
   status = luaL_loadbuffer(L, s, len, "=stdin");
-  if (status == LUA_OK) return CHUNK_OK;
+  if (status == LUA_OK) return keep_locals(L, s, len, 0);
   if (incomplete(L, status) || expr_incomplete) {
     lua_pop(L, 1);
     return CHUNK_INCOMPLETE;
@@ -348,41 +368,152 @@ static int read_entry(lua_State *L, int *show) {
 }
 
 /*
- * Does the traceback in msg[0 .. len) show only C functions and the entry's
- * main chunk?  Then it says no more than the message's own position.
+ * Is the chunk whose short source is src[0 .. n) the library's: lua/nnlab.lua,
+ * the modules lua/nnlab/NAME.lua and the exercise sets built in (their chunk
+ * names), or an installed nnlab.lua or nnlab/NAME.lua (perhaps shortened)?
  */
-static int trivial_traceback(const char *tb, const char *end) {
-  while (tb < end) {
-    const char *eol = memchr(tb, '\n', (size_t)(end - tb));
-    size_t n;
-    if (eol == NULL) eol = end;
-    n = (size_t)(eol - tb);
-    if (!(n >= 5 && memcmp(tb, "\t[C]:", 5) == 0) &&
-        !(n >= 13 && memcmp(eol - 13, "in main chunk", 13) == 0 &&
-          memcmp(tb, "\tstdin:", 7) == 0))
-      return 0;
-    tb = eol + 1;
+static int library_source(const char *src, size_t n) {
+  size_t i;
+  if (n < 4 || memcmp(src + n - 4, ".lua", 4) != 0) return 0;
+  if (n >= 10 && memcmp(src, "exercises/", 10) == 0) return 1;
+  if (n >= 9 && memcmp(src + n - 9, "nnlab.lua", 9) == 0 && (n == 9 || src[n - 10] == '/'))
+    return 1;
+  for (i = 0; i + 6 <= n; i++)
+    if (memcmp(src + i, "nnlab/", 6) == 0 && (i == 0 || src[i - 1] == '/' || src[i - 1] == '.'))
+      return 1;
+  return 0;
+}
+
+/* The length of the source in a position "src:12:" or a frame "src:12: in"
+   or "src: in" at s[0 .. n), or 0 when there is none. */
+static size_t position_source(const char *s, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++) {
+    if (s[i] == ':') {
+      size_t j = i + 1;
+      while (j < n && isdigit((unsigned char)s[j])) j++;
+      if (j > i + 1 && j < n && s[j] == ':') return i;
+      if (j == i + 1 && n - j >= 3 && memcmp(s + j, " in", 3) == 0) return i;
+    }
+    if (s[i] == '\n') break;
   }
-  return 1;
+  return 0;
+}
+
+enum { FRAME_C, FRAME_LIBRARY, FRAME_USER, FRAME_MAIN };
+
+/* The kind of the traceback line s[0 .. n); last: the traceback's last. */
+static int frame_kind(const char *s, size_t n, int last) {
+  size_t src;
+  static const char entry[] = ": in function <stdin:1>", main_chunk[] = "in main chunk";
+  if ((n >= 5 && memcmp(s, "\t[C]:", 5) == 0) || (n >= 2 && memcmp(s, "\t(", 2) == 0))
+    return FRAME_C; /* also "(...tail calls...)" */
+  if (n >= 7 && memcmp(s, "\tstdin:", 7) == 0 &&
+      ((last && n >= sizeof entry - 1 && memcmp(s + n - (sizeof entry - 1), entry, sizeof entry - 1) == 0) ||
+       (n >= sizeof main_chunk - 1 &&
+        memcmp(s + n - (sizeof main_chunk - 1), main_chunk, sizeof main_chunk - 1) == 0)))
+    return FRAME_MAIN;
+  src = n > 0 ? position_source(s + 1, n - 1) : 0;
+  return src > 0 && library_source(s + 1, src) ? FRAME_LIBRARY : FRAME_USER;
+}
+
+/*
+ * The message msg[0 .. len) as printed, into out (len + 1 bytes): its
+ * traceback shortened.  The entry's own frame (the last, "in function
+ * <stdin:1>": repl_locals.c compiles an entry as a function) reads "in main
+ * chunk".  When the message's position is outside the library (stdin:1:, a
+ * file of the user's), the library's frames are left out, with the C
+ * functions and tail calls they called: the error is the caller's mistake,
+ * and the library only reported it.  A message positioned in the library (a
+ * bug there) or without a position keeps them all.  A traceback left with
+ * only C functions and the entry's main chunk says no more than the
+ * message's position, and is left out.  Returns the length written.
+ */
+static size_t shape_error(const char *msg, size_t len, char *out) {
+  static const char header[] = "\nstack traceback:\n", entry[] = "in function <stdin:1>";
+  const char *tb = NULL, *p, *end = msg + len;
+  size_t src, o, nlines = 0, i;
+  int user, below, trivial = 1;
+  struct { const char *s; size_t n; int kind, keep; } *lines;
+  for (p = msg; p + sizeof header - 1 <= end; p++)
+    if (memcmp(p, header, sizeof header - 1) == 0) { tb = p; break; }
+  if (tb == NULL) {
+    memcpy(out, msg, len);
+    return len;
+  }
+  for (p = tb + sizeof header - 1; p <= end; p++)
+    if (p == end || *p == '\n') nlines++;
+  lines = calloc(nlines, sizeof *lines);
+  if (lines == NULL) {
+    memcpy(out, msg, len);
+    return len;
+  }
+  nlines = 0;
+  for (p = tb + sizeof header - 1;;) {
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    if (eol == NULL) eol = end;
+    lines[nlines].s = p;
+    lines[nlines].n = (size_t)(eol - p);
+    lines[nlines].kind = frame_kind(p, lines[nlines].n, eol == end);
+    lines[nlines].keep = 1;
+    nlines++;
+    if (eol == end) break;
+    p = eol + 1;
+  }
+  src = position_source(msg, (size_t)(tb - msg));
+  user = src > 0 && !library_source(msg, src);
+  below = 0; /* is the nearest frame below (the caller) the library's? */
+  for (i = nlines; user && i-- > 0;) {
+    int k = lines[i].kind;
+    if (k == FRAME_LIBRARY) lines[i].keep = 0;
+    else if (k == FRAME_C) lines[i].keep = !below;
+    if (k != FRAME_C) below = k == FRAME_LIBRARY;
+  }
+  for (i = 0; i < nlines; i++)
+    if (lines[i].keep && lines[i].kind != FRAME_C && lines[i].kind != FRAME_MAIN) trivial = 0;
+  o = (size_t)(tb - msg);
+  memcpy(out, msg, o);
+  if (!trivial) {
+    memcpy(out + o, header, sizeof header - 2); /* without its last newline */
+    o += sizeof header - 2;
+    for (i = 0; i < nlines; i++) {
+      size_t n = lines[i].n;
+      if (!lines[i].keep) continue;
+      out[o++] = '\n';
+      if (lines[i].kind == FRAME_MAIN && i == nlines - 1 && n >= sizeof entry - 1 &&
+          memcmp(lines[i].s + n - (sizeof entry - 1), entry, sizeof entry - 1) == 0) {
+        memcpy(out + o, lines[i].s, n - (sizeof entry - 1));
+        o += n - (sizeof entry - 1);
+        memcpy(out + o, "in main chunk", 13);
+        o += 13;
+      } else {
+        memcpy(out + o, lines[i].s, n);
+        o += n;
+      }
+    }
+  }
+  free(lines);
+  return o;
 }
 
 static void print_error(lua_State *L) {
-  static const char header[] = "\nstack traceback:\n", tail[] = "\n\t[C]: in ?";
-  const char *msg = lua_tostring(L, -1), *tb;
+  static const char tail[] = "\n\t[C]: in ?";
+  const char *msg = lua_tostring(L, -1);
+  char *out;
   size_t len;
   if (msg == NULL) msg = "(error object is not a string)";
   len = strlen(msg);
   if (len >= sizeof tail - 1 && strcmp(msg + len - (sizeof tail - 1), tail) == 0)
     len -= sizeof tail - 1; /* the REPL's own frame */
-  tb = strstr(msg, header);
-  if (tb != NULL && trivial_traceback(tb + sizeof header - 1, msg + len))
-    len = (size_t)(tb - msg);
+  out = malloc(len + 1);
+  if (out != NULL) len = shape_error(msg, len, out);
   fflush(stdout);
   if (color_err) fputs("\033[31m", stderr);
-  fwrite(msg, 1, len, stderr);
+  fwrite(out != NULL ? out : msg, 1, len, stderr);
   if (color_err) fputs("\033[0m", stderr);
   fputc('\n', stderr);
   fflush(stderr);
+  free(out);
   lua_pop(L, 1);
 }
 

@@ -21,4 +21,12 @@ void repl_release_signals(void);
 /* Tab completion of L's names at readline's prompt (repl_complete.c). */
 void repl_complete_open(lua_State *L);
 
+/* Top-level locals that last (repl_locals.c).  repl_compile_entry, a
+   lua_CFunction: (text, is_expression) -> the entry's function, the kept
+   locals it names joined to its upvalues; or nil, message.
+   repl_push_locals: push the table name -> a function whose first upvalue
+   is that kept local. */
+int repl_compile_entry(lua_State *L);
+void repl_push_locals(lua_State *L);
+
 #endif

@@ -2,13 +2,16 @@
  * repl_fuzz.c -- libFuzzer harness for the REPL's handling of what is typed:
  * compiling an entry (as "return <entry>" or as statements, "expr;" and
  * "expr;  -- comment" quiet, continuation lines while the chunk is
- * incomplete, the error of an entry cut short by end of input), Tab
- * completion at every place in a line, and the shortening of tracebacks.
+ * incomplete, the error of an entry cut short by end of input, the entry
+ * compiled again to keep its top-level locals), Tab completion at every
+ * place in a line (chains of indexes, strings given to ex.* and data.load),
+ * and the shortening of tracebacks.
  *
- * It includes src/host/repl.c, repl_complete.c and repl_sigint.c
- * themselves, so that it drives the REPL's own static functions (compile,
- * push_unfinished_error, complete, trivial_traceback) without a terminal;
- * nothing is run.  The input is split into lines, fed
+ * It includes src/host/repl.c, repl_complete.c, repl_locals.c and
+ * repl_sigint.c themselves, so that it drives the REPL's own static
+ * functions (compile, push_unfinished_error, complete, shape_error) without
+ * a terminal; nothing typed is run (the setup runs a few entries of its own,
+ * so that there are kept locals to join and complete).  The input is split into lines, fed
  * to the entry reader's logic one by one; at each line every cursor
  * position at the end of a word is completed against the globals of a state
  * with the nnlab library loaded, as the REPL has them.
@@ -21,6 +24,7 @@
 
 #include "../../src/host/repl.c"
 #include "../../src/host/repl_complete.c"
+#include "../../src/host/repl_locals.c"
 #include "../../src/host/repl_sigint.c"
 #include "preload.h"
 
@@ -39,6 +43,20 @@ static void setup(void) {
                         "t = setmetatable({x = 1}, {__index = function() error('no') end})") != LUA_OK) {
     fprintf(stderr, "%s\n", lua_tostring(FL, -1));
     abort();
+  }
+  {  /* kept locals, made as the REPL makes them */
+    static const char *const entries[] = {
+      "local features = {phi = function(x) return x end, labels = {1, -1}}",
+      "local kept, other <const> = 1, 2", "local function f(n) return n end", NULL
+    };
+    const char *const *e;
+    for (e = entries; *e != NULL; e++) {
+      int show;
+      lua_pushstring(FL, *e);
+      if (compile(FL, &show) != CHUNK_OK || lua_pcall(FL, 0, 0, 0) != LUA_OK)
+        abort();
+      lua_settop(FL, 0);
+    }
   }
   setenv("NNLAB_HISTORY", "", 1);  /* no history file */
   readline_open(FL);
@@ -132,9 +150,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   copy[size] = '\0';
   {
     static const char header[] = "\nstack traceback:\n";
-    const char *tb = strstr(copy, header);
-    if (tb != NULL)
-      trivial_traceback(tb + sizeof header - 1, copy + strlen(copy));
+    size_t len = strlen(copy), n;
+    char *out = malloc(len + 1);
+    if (out == NULL)
+      abort();
+    n = shape_error(copy, len, out);
+    if (n > len || (strstr(copy, header) == NULL && (n != len || memcmp(out, copy, n) != 0)))
+      abort();  /* longer, or changed without a traceback */
+    free(out);
   }
   free(copy);
   lua_gc(FL, LUA_GCSTEP, 0);
