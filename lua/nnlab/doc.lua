@@ -589,7 +589,7 @@ print(loss:backward())     -- -y / g
 ]] },
   { name = 'Loss:forward_logits', group = 'nn.losses', call = 'loss:forward_logits(Z, Y)',
     shapes = 'Z k x b, Y k x b -> loss, dLdZ k x b',
-    desc = 'NLLM after SoftMax (NLL after Sigmoid) from the logits Z: the loss exact for every finite Z, and dL/dZ = A - Y. Only NLL and NLLM have it.',
+    desc = 'NLLM after SoftMax (NLL after Sigmoid) from the logits Z: the loss exact for every finite Z, and dL/dZ = A - Y (NLLM: A * colsum(Y) - Y, the derivative for any target). Only NLL and NLLM have it.',
     example = [[
 loss, dLdZ = nn.NLLM():forward_logits(matrix.col{1000, 0}, matrix.col{0, 1})
 print(loss, dLdZ)          -- 1000, where the probabilities underflow

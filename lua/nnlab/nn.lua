@@ -113,7 +113,8 @@ end
 
 -- Forward, loss and backward on X, Y: every module's gradients are set.
 -- Returns the loss.  With SoftMax + NLLM or Sigmoid + NLL at the end, the
--- loss comes from the logits and dL/dZ = A - Y goes straight to the module
+-- loss comes from the logits and dL/dZ (A - Y for one-hot Y; for NLLM
+-- A * colsum(Y) - Y in general) goes straight to the module
 -- below the activation; otherwise loss:backward() goes through every module.
 function Sequential:backprop(X, Y)
   local A, Z = run_forward(self, X)
