@@ -64,9 +64,9 @@ describe('wrong argument types, in Lua\'s words', function()
       function() matrix.matmul(1, 2) end)
     errors_with("dot: call it as A:dot(1, 2) (with a colon; argument 1 is a number, not a matrix)",
       function() matrix.dot(1, 2) end)
-    errors_with("bad argument #1 to 'outer' (matrix expected, got number)",
+    errors_with("outer: call it as A:outer(1, 2) (with a colon; argument 1 is a number, not a matrix)",
       function() matrix.outer(1, 2) end)
-    errors_with("bad argument #1 to 'allclose' (matrix expected, got number)",
+    errors_with("allclose: call it as A:allclose(1, 2) (with a colon; argument 1 is a number, not a matrix)",
       function() matrix.allclose(1, 2) end)
     for _, name in ipairs { 'zeros', 'ones', 'rand', 'randn', 'eye' } do
       errors_with("bad argument #1 to '" .. name .. "' (number expected, got string)",
