@@ -1025,6 +1025,17 @@ static int mm_tostring(lua_State *L) {
   return 1;
 }
 
+/* The methods table's __index, for the keys it lacks: A[1] and A[1][2] are
+   errors that say how to index (a missing name stays nil, as before, and
+   the REPL's completion, which reads __index tables raw, skips this). */
+static int m_noindex(lua_State *L) {
+  if (lua_type(L, 2) == LUA_TNUMBER)
+    return luaL_error(L, "a matrix is not indexed with [%s]: use A:get(i, j) for an entry "
+                      "(A:get(k) in a vector), A:row(i) or A:col(j) for a row or a column",
+                      luaL_tolstring(L, 2, NULL));
+  return 0;
+}
+
 static const luaL_Reg functions[] = {
   {"new", m_new}, {"zeros", m_zeros}, {"ones", m_ones}, {"fill", m_fill},
   {"eye", m_eye}, {"col", m_col}, {"row", m_row}, {"diag", m_diag}, {"is", m_is},
@@ -1056,10 +1067,12 @@ int luaopen_nnlab_matrix(lua_State *L) {
   lua_pushvalue(L, -1);
   lua_setfield(L, -3, "__index");
   /* matrix(t) is matrix.new(t). */
-  lua_createtable(L, 0, 1);
+  lua_createtable(L, 0, 2);
   lua_pushvalue(L, -3);
   lua_pushcclosure(L, m_call, 1);
   lua_setfield(L, -2, "__call");
+  lua_pushcfunction(L, m_noindex);
+  lua_setfield(L, -2, "__index");
   lua_setmetatable(L, -2);
   lua_remove(L, -2);  /* the metatable */
   return 1;
