@@ -1130,9 +1130,20 @@ f:close()
 ex.check_file('features', 'mine.lua')
 ]] },
   { name = 'ex.use', group = 'ex', call = 'ex.use(set)', shapes = '',
-    desc = "Switches to another exercise set: a built-in name ('lecture') or the path of a set file; progress starts afresh.",
+    desc = "Switches to another exercise set: a built-in name ('lecture') or the path of a set file; each set keeps its own progress.",
     example = [[
 ex.use('lecture')
+]] },
+  { name = 'ex.save', group = 'ex', call = 'ex.save(path)', shapes = '',
+    desc = "Writes every answer checked with ex.check (in this run and the earlier ones, for the set in use) into a submission file that nnlab check grades as ex.check did; functions are written as their source, with the values they use (data, matrices, other functions); what cannot be saved is said when it is checked.",
+    example = [[
+ex.check('features.and_theta0', -1.5)
+ex.save('mine.lua')
+]] },
+  { name = 'ex.reset', group = 'ex', call = 'ex.reset()', shapes = '',
+    desc = "Forgets the progress of the set in use: its points and the answers ex.save would write (the file in $XDG_STATE_HOME/nnlab, else ~/.local/state/nnlab).",
+    example = [[
+ex.reset()
 ]] },
 
   ---------------------------------------------------------------- help
