@@ -80,11 +80,21 @@ ex.check('toy.rows', matrix{{1, 2}, {3, 4}})
     assert.matches('4/5 points', out3)
   end)
 
-  it('says what cannot be saved, and ex.check still gives its verdict', function()
+  it('ex.save says what it cannot write; ex.check still gives its verdict', function()
+    local mine = dir .. '/mine.lua'
     local out, err = run({}, 'ex.use(' .. string.format('%q', set) .. ')\n'
-      .. 'ex.check("toy.twice", io.write)\n')
-    assert.matches('toy.twice cannot be kept for ex.save: it is a C function', err)
+      .. 'ex.check("toy.twice", io.write)\n'
+      .. 'ex.check("toy.square", setmetatable({}, {__call = function() return 9 end}))\n'
+      .. 'ex.check("toy.plus", function(x) return x + 10 end)\n'  -- typed at the prompt
+      .. 'ex.check("toy.rows", matrix{{1}, {2}})\n'
+      .. 'ex.save(' .. string.format('%q', mine) .. ')\n')
+    assert.are.equal('', err)
     assert.are.equal('FAIL', marks(out)['toy.twice'], out)
+    assert.matches('ex.save: toy.plus is not written: the source of the function defined at stdin:%d+ is not known', out)
+    assert.matches('ex.save: toy.square is not written: a table with a metatable', out)
+    assert.matches('ex.save: toy.twice is not written: it is a C function', out)
+    local gout = H.nnlab({'check', set, mine})
+    assert.are.equal('PASS', marks(gout)['toy.rows'], gout)
   end)
 
   it('ignores a corrupt progress file with a notice, and ex.reset forgets', function()

@@ -42,7 +42,7 @@ local ex = {}
 local fmt = string.format
 -- best: the best score of each part; pending: the parts last checked for
 -- form only (a few-answer part of a student copy: graded on submission)
-local state = { name = 'lecture', best = {}, pending = {}, answers = {} }
+local state = { name = 'lecture', best = {}, pending = {}, answers = {}, unsaved = {} }
 
 ---------------------------------------------------------------------------
 -- Progress that lasts: one file per set in the user's state directory
@@ -56,17 +56,8 @@ local state = { name = 'lecture', best = {}, pending = {}, answers = {} }
 
 local PROGRESS_MARK = 'nnlab ex progress 1'
 
-function ex.state_dir()
-  local getenv = type(os) == 'table' and os.getenv
-  if not getenv then return nil end
-  local xdg = getenv('XDG_STATE_HOME')
-  if xdg and xdg ~= '' then return xdg .. '/nnlab' end
-  local home = getenv('HOME')
-  if home and home ~= '' then return home .. '/.local/state/nnlab' end
-end
-
 local function progress_path(name)
-  local dir = ex.state_dir()
+  local dir = require('nnlab.util').state_dir()
   if not dir then return nil end
   return dir .. '/ex-' .. tostring(name):gsub('[^%w_.-]', '_') .. '.txt'
 end
@@ -79,15 +70,15 @@ end
 -- "answer EXID PARTID LEN" followed by LEN bytes of source and a newline.
 local function read_progress(name)
   local path = progress_path(name)
-  local best, pending, answers = {}, {}, {}
-  if not path then return best, pending, answers end
+  local best, pending, answers, unsaved = {}, {}, {}, {}
+  if not path then return best, pending, answers, unsaved end
   local f = io.open(path, 'rb')
-  if not f then return best, pending, answers end  -- none yet
+  if not f then return best, pending, answers, unsaved end  -- none yet
   local text = f:read('a')
   f:close()
   local function bad(why)
     notice(fmt('ignoring the saved progress in %s (%s)', path, why))
-    return {}, {}, {}
+    return {}, {}, {}, {}
   end
   if type(text) ~= 'string' or text:sub(1, #PROGRESS_MARK + 1) ~= PROGRESS_MARK .. '\n' then
     return bad('not a progress file')
@@ -101,7 +92,10 @@ local function read_progress(name)
     local id, score = line:match('^best (%S+) (%S+)$')
     local pid = line:match('^pending (%S+)$')
     local exid, partid, len = line:match('^answer (%S+) (%S+) (%d+)$')
-    if id and tonumber(score) then
+    local uid, why = line:match('^unsaved (%S+) (.*)$')
+    if uid then
+      unsaved[uid] = why
+    elseif id and tonumber(score) then
       best[id] = tonumber(score)
     elseif pid then
       pending[pid] = true
@@ -115,7 +109,7 @@ local function read_progress(name)
       return bad('line not understood: ' .. line:sub(1, 40))
     end
   end
-  return best, pending, answers
+  return best, pending, answers, unsaved
 end
 
 local function write_progress()
@@ -130,6 +124,10 @@ local function write_progress()
   for id in pairs(state.pending) do ids[#ids + 1] = id end
   table.sort(ids)
   for _, id in ipairs(ids) do out[#out + 1] = 'pending ' .. id end
+  ids = {}
+  for id in pairs(state.unsaved) do ids[#ids + 1] = id end
+  table.sort(ids)
+  for _, id in ipairs(ids) do out[#out + 1] = 'unsaved ' .. id .. ' ' .. state.unsaved[id]:gsub('\n', ' ') end
   local exids = {}
   for e in pairs(state.answers) do exids[#exids + 1] = e end
   table.sort(exids)
@@ -151,7 +149,7 @@ end
 local function set()
   if not state.set then
     state.set = grader.load_set(state.name)
-    state.best, state.pending, state.answers = read_progress(state.name)
+    state.best, state.pending, state.answers, state.unsaved = read_progress(state.name)
   end
   return state.set
 end
@@ -176,14 +174,14 @@ end
 function ex.use(spec)
   state.set = grader.load_set(spec)
   state.name = spec
-  state.best, state.pending, state.answers = read_progress(spec)
+  state.best, state.pending, state.answers, state.unsaved = read_progress(spec)
   ex.list()
 end
 
 -- ex.reset(): forget the progress of the set in use (and its file).
 function ex.reset()
   set()
-  state.best, state.pending, state.answers = {}, {}, {}
+  state.best, state.pending, state.answers, state.unsaved = {}, {}, {}, {}
   local path = progress_path(state.name)
   if path then os.remove(path) end
   print(fmt('ex: the progress of set %s is forgotten', state.name))
@@ -568,18 +566,17 @@ local function remember(e, partid, answer)
   local opts = { bind = bind, sources = package.loaded['nnlab.sources'] }
   local parts = partid and { [partid] = answer } or answer
   if type(parts) ~= 'table' or getmetatable(parts) ~= nil then
-    notice(fmt('%s cannot be kept for ex.save: the answer to an exercise is a table of its parts', e.id))
+    state.unsaved[e.id] = 'the answer to an exercise is a table of its parts'
     return
   end
+  state.unsaved[e.id] = nil
   for k, v in pairs(parts) do
     if type(k) == 'string' then
       local s, err = src.source(v, opts)
-      if s then
-        state.answers[e.id] = state.answers[e.id] or {}
-        state.answers[e.id][k] = s
-      else
-        notice(fmt('%s.%s cannot be kept for ex.save: %s', e.id, k, err))
-      end
+      local id = e.id .. '.' .. k
+      state.answers[e.id] = state.answers[e.id] or {}
+      state.answers[e.id][k] = s  -- the last answer checked, or none
+      state.unsaved[id] = not s and err or nil
     end
   end
 end
@@ -594,7 +591,7 @@ function ex.save(path)
   local names = {}
   for _, x in ipairs(s.exercises) do
     local a = state.answers[x.id]
-    if a then
+    if a and next(a) then
       names[#names + 1] = x.id
       out[#out + 1] = fmt('\nlocal %s = {}', x.id)
       local parts = {}
@@ -605,7 +602,13 @@ function ex.save(path)
       end
     end
   end
-  if #names == 0 then error('ex.save: no answer checked yet (ex.check one first)', 2) end
+  local ids = {}
+  for id in pairs(state.unsaved) do ids[#ids + 1] = id end
+  table.sort(ids)
+  for _, id in ipairs(ids) do
+    print(fmt('ex.save: %s is not written: %s', id, state.unsaved[id]))
+  end
+  if #names == 0 then error('ex.save: no answer checked yet that can be written (ex.check one first)', 2) end
   local ret = {}
   for i, n in ipairs(names) do ret[i] = fmt('%s = %s', n, n) end
   out[#out + 1] = '\nreturn { ' .. table.concat(ret, ', ') .. ' }\n'

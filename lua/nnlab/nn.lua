@@ -87,6 +87,26 @@ end
 local Sequential = {}
 Sequential.__index = Sequential
 
+-- A method called with '.' instead of ':' (net.fit(X, Y)) gets X as the
+-- net: every method of Sequential first checks its self and says so.
+local SIGNATURES = {
+  forward = 'X', backward = 'delta', evaluate = 'X, Y', backprop = 'X, Y', sgd_step = 'lr',
+  zero_grad = '', sgd = 'X, Y, iters, lr [, opts]', classify = 'X [, threshold]',
+  parameters = '', fit = 'X, Y [, opts]', train = '', eval = '', explain = 'x, y [, l]',
+}
+local function what_is(v)
+  if v == nil then return 'nil' end
+  local mt = getmetatable(v)
+  local name = type(mt) == 'table' and rawget(mt, '__name')
+  return 'a ' .. (type(name) == 'string' and name or matrix.is(v) and 'matrix' or type(v))
+end
+local function checkself(self, name)
+  if getmetatable(self) ~= Sequential then
+    fail(name, 'call it as net:%s(%s) (with a colon; argument 1 is %s, not an nn.Sequential)',
+      name, SIGNATURES[name], what_is(self))
+  end
+end
+
 -- nn.Sequential(modules, loss): modules run in order by forward and in
 -- reverse by backward.  A module is anything with forward(self, A) and
 -- backward(self, dLdZ) (sgd_step, zero_grad and parameters are optional), so
@@ -162,6 +182,7 @@ local function run_loss(net, A, Z, Y)
 end
 
 function Sequential:forward(X)
+  checkself(self, 'forward')
   check_io(self, 'forward', X)
   return (run_forward(self, X))
 end
@@ -169,6 +190,7 @@ end
 -- net:backward(delta): delta is dL/d(output of the last module); returns
 -- dL/dX.  This is the plain chain rule through every module.
 function Sequential:backward(delta)
+  checkself(self, 'backward')
   local mods = self.modules
   for i = #mods, 1, -1 do delta = mods[i]:backward(delta) end
   return delta
@@ -177,6 +199,7 @@ end
 -- The loss of the net on X, Y (forward and loss, no gradients), and the
 -- net's output.
 function Sequential:evaluate(X, Y)
+  checkself(self, 'evaluate')
   check_io(self, 'evaluate', X, Y)
   local A, Z = run_forward(self, X)
   return (run_loss(self, A, Z, Y)), A
@@ -188,6 +211,7 @@ end
 -- A * colsum(Y) - Y in general) goes straight to the module
 -- below the activation; otherwise loss:backward() goes through every module.
 function Sequential:backprop(X, Y)
+  checkself(self, 'backprop')
   check_io(self, 'backprop', X, Y)
   local A, Z = run_forward(self, X)
   local loss, dLdZ = run_loss(self, A, Z, Y)
@@ -201,12 +225,14 @@ function Sequential:backprop(X, Y)
 end
 
 function Sequential:sgd_step(lr)
+  checkself(self, 'sgd_step')
   for _, m in ipairs(self.modules) do
     if has_method(m, 'sgd_step') then m:sgd_step(lr) end
   end
 end
 
 function Sequential:zero_grad()
+  checkself(self, 'zero_grad')
   for _, m in ipairs(self.modules) do
     if has_method(m, 'zero_grad') then m:zero_grad() end
   end
@@ -240,6 +266,7 @@ local function sgd_explain(opts)
 end
 
 function Sequential:sgd(X, Y, iters, lr, opts)
+  checkself(self, 'sgd')
   checkmatrix('sgd', 'X', X)
   checkmatrix('sgd', 'Y', Y)
   check_io(self, 'sgd', X, Y)
@@ -277,6 +304,7 @@ end
 -- output row gives 2 where the output is >= threshold (default 0.5) and 1
 -- elsewhere, matching one-hot labels {1-y, y}.
 function Sequential:classify(X, threshold)
+  checkself(self, 'classify')
   if threshold ~= nil and type(threshold) ~= 'number' then
     fail('classify', 'threshold must be a number, got %s', type(threshold))
   end
@@ -297,6 +325,7 @@ end
 -- A module contributes what its parameters() returns or, for a Lua module
 -- without one, its matrices W and W0 with gradients dLdW and dLdW0.
 function Sequential:parameters()
+  checkself(self, 'parameters')
   local out = {}
   for i, m in ipairs(self.modules) do
     local ps
@@ -355,6 +384,13 @@ Sequential.eval = train.eval
 -- net:explain(x, y [, l]): the backward chain of layer l at one point, as
 -- the lecture writes it (lua/nnlab/explain.lua).
 Sequential.explain = require('nnlab.explain').explain
+for _, name in ipairs{'fit', 'train', 'eval', 'explain'} do
+  local method = Sequential[name]
+  Sequential[name] = function(self, ...)
+    checkself(self, name)
+    return method(self, ...)
+  end
+end
 
 -- nn.save(net, path [, optimizer]) and nn.load(path) -> net, optimizer:
 -- the text format of the README's "Save and load".
@@ -362,29 +398,6 @@ local netfile = require 'nnlab.netfile'
 netfile.nn = nn
 nn.save, nn.load = netfile.save, netfile.load
 
--- A method called with '.' instead of ':' (net.fit(X, Y)) gets X as the
--- net: every method of Sequential first checks its self and says so.
-local SIGNATURES = {
-  forward = 'X', backward = 'delta', evaluate = 'X, Y', backprop = 'X, Y', sgd_step = 'lr',
-  zero_grad = '', sgd = 'X, Y, iters, lr [, opts]', classify = 'X [, threshold]',
-  parameters = '', fit = 'X, Y [, opts]', train = '', eval = '', explain = 'x, y [, l]',
-}
-local function what_is(v)
-  if v == nil then return 'nil' end
-  local mt = getmetatable(v)
-  local name = type(mt) == 'table' and rawget(mt, '__name')
-  return 'a ' .. (type(name) == 'string' and name or matrix.is(v) and 'matrix' or type(v))
-end
-for name, args in pairs(SIGNATURES) do
-  local method = Sequential[name]
-  Sequential[name] = function(self, ...)
-    if getmetatable(self) ~= Sequential then
-      fail(name, 'call it as net:%s(%s) (with a colon; argument 1 is %s, not an nn.Sequential)',
-        name, args, what_is(self))
-    end
-    return method(self, ...)
-  end
-end
 
 ---------------------------------------------------------------------------
 -- Numerical derivatives

@@ -430,7 +430,8 @@ end
 function M.fit(net, X, Y, opts)
   -- X and Y against the net's sizes (nnlab.nn sets check_io), outside the
   -- pcall so that the error names the caller's line
-  if M.check_io then M.check_io(net, 'fit', X, Y) end
+  -- (Y without rows is configure's to report)
+  if M.check_io and matrix.is(Y) and Y:shape() > 0 then M.check_io(net, 'fit', X, Y) end
   local ok, cfg = pcall(configure, net, X, Y, opts)
   if not ok then
     if type(cfg) == 'table' and type(rawget(cfg, 1)) == 'string' then  -- ours (fail)

@@ -61,6 +61,18 @@ function M.failer(prefix, ...)
   end
 end
 
+-- The user's state directory for nnlab: $XDG_STATE_HOME/nnlab, else
+-- ~/.local/state/nnlab; nil without os (a sandbox) or HOME.  (ex keeps
+-- each set's progress there; a spec may replace this function.)
+function M.state_dir()
+  local getenv = type(os) == 'table' and os.getenv
+  if not getenv then return nil end
+  local xdg = getenv('XDG_STATE_HOME')
+  if xdg and xdg ~= '' then return xdg .. '/nnlab' end
+  local home = getenv('HOME')
+  if home and home ~= '' then return home .. '/.local/state/nnlab' end
+end
+
 -- "RxC", a matrix's shape as messages give it.
 function M.shapestr(m)
   local r, c = m:shape()
