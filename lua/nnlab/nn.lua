@@ -492,6 +492,7 @@ function nn.gradcheck(net, X, Y, opts)
   end
   checkmatrix('gradcheck', 'X', X)
   checkmatrix('gradcheck', 'Y', Y)
+  check_io(net, 'gradcheck', X, Y)
   if opts ~= nil and type(opts) ~= 'table' then
     fail('gradcheck', 'opts must be a table, got %s', type(opts))
   end
