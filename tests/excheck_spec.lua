@@ -91,8 +91,13 @@ teardown(function()
 end)
 
 -- The REPL over a pipe, with the toy set.
+-- Each run starts with no progress (a state directory of its own: the
+-- progress lasts from run to run, tests/ex_progress_spec.lua).
+local runs = 0
 local function repl(code, set)
-  return H.nnlab({}, string.format('ex.use(%q)\n%s\n', set or toy, code))
+  runs = runs + 1
+  return H.nnlab({}, string.format('ex.use(%q)\n%s\n', set or toy, code),
+    {XDG_STATE_HOME = H.state_home .. '/excheck' .. runs})
 end
 
 -- {id = {mark =, score =, line =}} from a text report (the REPL's or nnlab
@@ -209,6 +214,7 @@ ex.list()]])
     -- which this spec file does not see directly: answers are loaded there.
     local G = debug.getregistry()[2]
     local ex = require 'nnlab.ex'
+    require('nnlab.util').state_dir = function() return H.state_home .. '/nnlab' end  -- never the user's
     local nn, matrix = require 'nnlab.nn', require('nnlab.core').matrix
     local function answer(code) return assert(load('return ' .. code, '=answer', 't', G))() end
     local lines = {}

@@ -19,9 +19,23 @@ local function slurp(path)
 end
 H.slurp = slurp
 
+-- The exercises' progress lasts in $XDG_STATE_HOME/nnlab: every command the
+-- specs run gets a state directory of this run of the suite (removed at the
+-- end), never the user's, so no spec sees another run's progress.
+do
+  local p = io.popen('mktemp -d')
+  H.state_home = p:read('l')
+  p:close()
+  assert(H.state_home and H.state_home ~= '', 'mktemp -d failed')
+  H.state_sentinel = setmetatable({}, {__gc = function()
+    os.execute('rm -rf ' .. H.quote(H.state_home))
+  end})
+end
+
 -- Run a shell command line; returns stdout, stderr, exit status.
 -- stdin (a string) is fed to it; without one, stdin is /dev/null.
 function H.sh(cmdline, stdin)
+  cmdline = 'XDG_STATE_HOME=' .. H.quote(H.state_home) .. '; export XDG_STATE_HOME\n' .. cmdline
   local out, err = os.tmpname(), os.tmpname()
   local inp = '/dev/null'
   if stdin then

@@ -57,15 +57,16 @@ describe('wrong argument types, in Lua\'s words', function()
   end)
 
   it('with two bad arguments, the first is reported (as Lua\'s own functions do)', function()
-    errors_with("bad argument #1 to 'matmul' (matrix expected, got no value)",
+    -- (no argument at all reads as A.matmul(): the hint for the colon)
+    errors_with("matmul: call it as A:matmul() (with a colon; argument 1 is missing, not a matrix)",
       function() matrix.matmul() end)
-    errors_with("bad argument #1 to 'matmul' (matrix expected, got number)",
+    errors_with("matmul: call it as A:matmul(1, 2) (with a colon; argument 1 is a number, not a matrix)",
       function() matrix.matmul(1, 2) end)
-    errors_with("bad argument #1 to 'dot' (matrix expected, got number)",
+    errors_with("dot: call it as A:dot(1, 2) (with a colon; argument 1 is a number, not a matrix)",
       function() matrix.dot(1, 2) end)
-    errors_with("bad argument #1 to 'outer' (matrix expected, got number)",
+    errors_with("outer: call it as A:outer(1, 2) (with a colon; argument 1 is a number, not a matrix)",
       function() matrix.outer(1, 2) end)
-    errors_with("bad argument #1 to 'allclose' (matrix expected, got number)",
+    errors_with("allclose: call it as A:allclose(1, 2) (with a colon; argument 1 is a number, not a matrix)",
       function() matrix.allclose(1, 2) end)
     for _, name in ipairs { 'zeros', 'ones', 'rand', 'randn', 'eye' } do
       errors_with("bad argument #1 to '" .. name .. "' (number expected, got string)",
@@ -136,7 +137,7 @@ describe('wrong argument types, in Lua\'s words', function()
   it('accessors', function()
     errors_with("bad argument #1 to 'shape' (matrix expected, got nil)",
       function() matrix.shape(nil) end)
-    errors_with("bad argument #1 to 'get' (matrix expected, got table)",
+    errors_with("get: call it as A:get(...) (with a colon; argument 1 is a table, not a matrix)",
       function() matrix.get({}, 1, 1) end)
     errors_with("bad argument #2 to 'get' (number expected, got string)",
       function() matrix.get(A, 'x', 1) end)
@@ -170,7 +171,7 @@ describe('wrong argument types, in Lua\'s words', function()
       function() matrix.reshape(A, 1, 4.5) end)
     errors_with("bad argument #1 to 'T' (matrix expected, got nil)",
       function() matrix.T(nil) end)
-    errors_with("bad argument #1 to 'transpose' (matrix expected, got number)",
+    errors_with("transpose: call it as A:transpose(3) (with a colon; argument 1 is a number, not a matrix)",
       function() matrix.transpose(3) end)
     errors_with("bad argument #2 to 'transpose' (matrix expected, got string)",
       function() matrix.transpose(A, 'x') end)
@@ -232,7 +233,7 @@ describe('wrong argument types, in Lua\'s words', function()
     end
     errors_with("bad argument #2 to 'dot' (matrix expected, got nil)",
       function() matrix.dot(A, nil) end)
-    errors_with("bad argument #1 to 'dot' (matrix expected, got number)",
+    errors_with("dot: call it as A:dot(...) (with a colon; argument 1 is a number, not a matrix)",
       function() matrix.dot(1, A) end)
     errors_with("bad argument #1 to 'outer' (matrix expected, got nil)",
       function() matrix.outer(nil, matrix.col { 1 }) end)

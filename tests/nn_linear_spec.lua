@@ -242,9 +242,9 @@ describe('nn.Linear', function()
         function() layer.m = 4 end)
     end)
 
-    it('uses Lua\'s words for a wrong self', function()
+    it('says to call a method with a colon, and uses Lua\'s words for other arguments', function()
       local layer = nn.Linear(2, 3)
-      U.fails_with("bad argument #1 to 'forward' (nn.Linear expected, got matrix)",
+      U.fails_with("forward: call it as layer:forward(...) (with a colon; argument 1 is a matrix, not an nn.Linear)",
         function() layer.forward(matrix.zeros(2, 1)) end)
       U.fails_with("bad argument #1 to 'sgd_step' (number expected, got no value)",
         function() layer:sgd_step() end)

@@ -195,10 +195,17 @@ describe('nn.Sequential', function()
           nn.Squared()) end)
     end)
 
-    it('names the layer where the shapes break', function()
-      local net = nn.Sequential({nn.Linear(2, 3), nn.Tanh(), nn.Linear(4, 2)}, nn.Squared())
+    it('names the modules where the shapes break, when it is made', function()
+      U.fails_with('nn.Sequential: module 3 Linear(4, 2) takes 4 inputs but module 1 Linear(2, 3) gives 3',
+        function() nn.Sequential({nn.Linear(2, 3), nn.Tanh(), nn.Linear(4, 2)}, nn.Squared()) end)
+      -- a module written in Lua may change the size: not judged across it
+      local lua_mod = {forward = function(_, A) return A end, backward = function(_, d) return d end}
+      local net = nn.Sequential({nn.Linear(2, 3), lua_mod, nn.Linear(4, 2)}, nn.Squared())
       U.fails_with('Linear(4, 2): forward: A is 3x5 but W is 4x2 (A needs 4 rows)',
         function() net:forward(matrix.zeros(2, 5)) end)
+      net = nn.Sequential({nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 2)}, nn.Squared())
+      U.fails_with('forward: X is 3x5 but module 1 Linear(2, 3) takes 2 inputs (X needs 2 rows)',
+        function() net:forward(matrix.zeros(3, 5)) end)
     end)
 
     it('backward before forward names the last layer', function()
@@ -219,7 +226,7 @@ describe('nn.Sequential', function()
         function() net:sgd(matrix.zeros(2, 4), matrix.zeros(2, 4), 1.5, 0.1) end)
       U.fails_with('sgd: lr must be a number, got nil',
         function() net:sgd(matrix.zeros(2, 4), matrix.zeros(2, 4), 1) end)
-      U.fails_with('NLLM(): forward_logits: Z is 2x1 but Y is 3x1 (they must have the same shape)',
+      U.fails_with("sgd: Y is 3x4 but the net's output is 2x4 (Y needs 2 rows)",
         function() net:sgd(matrix.zeros(2, 4), matrix.zeros(3, 4), 1, 0.1) end)
     end)
   end)

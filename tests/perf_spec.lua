@@ -270,7 +270,7 @@ describe('Sequential:sgd in C', function()
     U.fails_with('ZeroOne(): backward: a 0-1 loss is for evaluation only, its gradient is zero ' ..
       'or undefined (train with NLL, NLLM, Hinge or Squared)',
       function() nn.Sequential({nn.Linear(1, 1)}, nn.ZeroOne()):sgd(X, X, 1, 0.1) end)
-    U.fails_with('Linear(2, 1): forward: A is 1x1 but W is 2x1 (A needs 2 rows)',
+    U.fails_with('sgd: X is 1x3 but module 1 Linear(2, 1) takes 2 inputs (X needs 2 rows)',
       function() nn.Sequential({nn.Linear(2, 1)}, nn.Squared()):sgd(X, X, 1, 0.1) end)
   end)
 
@@ -495,8 +495,6 @@ describe('the C loops\' internal functions', function()
       {'module 2 is written in Lua', {nn.Linear(2, 2), pass}},
       {'module 2 is a Dropout (the C loop draws no masks)', {nn.Linear(2, 2), nn.Dropout(0.5)}},
       {'module 3 is in the net twice', {lin, nn.Tanh(), lin}},
-      {'module 1 does not take the rows before it', {nn.Linear(3, 2)}},
-      {'the net gives 4 rows, Y has 2', {nn.Linear(2, 4)}},
       {'the net has no modules', {}},
       {'the list of modules has a metatable', setmetatable({nn.Linear(2, 2)}, {})},
       {'the loss ZeroOne has no gradient', {nn.Linear(2, 2)}, loss = nn.ZeroOne()},
@@ -522,6 +520,16 @@ describe('the C loops\' internal functions', function()
         pcall(net.sgd, net, X, c.Y or Y, 2, 0.1, {verbose = true, output = out})
         assert.are.same({'sgd: running the Lua loop: ' .. c[1] .. '\n'}, said)
       end
+    end
+    -- shapes that do not fit are the caller's mistake, refused before any loop
+    -- (nn.Sequential's check of X and Y against the net)
+    for _, c in ipairs{
+      {{nn.Linear(3, 2)}, 'X is 2x6 but module 1 Linear(3, 2) takes 3 inputs (X needs 3 rows)'},
+      {{nn.Linear(2, 4)}, "Y is 2x6 but the net's output is 4x6 (Y needs 4 rows)"},
+    } do
+      local net = nn.Sequential(c[1], nn.Squared())
+      U.fails_with('fit: ' .. c[2], function() net:fit(X, Y, {epochs = 1, verbose = false}) end)
+      U.fails_with('sgd: ' .. c[2], function() net:sgd(X, Y, 2, 0.1) end)
     end
     -- nothing is said by default, nor when the C loop runs
     local said = {}

@@ -167,6 +167,7 @@ function M.list()
 end
 
 -- load(name or path [, opts]) -> X, Y, labels
+local LOAD_OPTIONS = { 'label' }
 function M.load(what, opts)
   if type(what) ~= 'string' then
     fail('load', 'expected a data set name or a file path, got %s', type(what))
@@ -175,6 +176,8 @@ function M.load(what, opts)
     fail('load', 'opts must be a table, got %s', type(opts))
   end
   opts = opts or {}
+  local unknown = util.unknown_option(opts, LOAD_OPTIONS)
+  if unknown then fail('load', '%s', unknown) end
   local set = builtin[what]
   if set then
     local T = matrix(set.rows)
@@ -313,6 +316,15 @@ M.standardise = M.standardize
 
 -- --- generators -----------------------------------------------------------
 
+-- The options of each generator (seed for all).
+local GEN_OPTIONS = {
+  blobs = { 'seed', 'std', 'centers', 'k' },
+  circles = { 'seed', 'noise', 'factor' },
+  spirals = { 'seed', 'noise', 'turns' },
+  noisy_xor = { 'seed', 'noise' },
+  regression = { 'seed', 'noise', 'lo', 'hi', 'f' },
+}
+
 local function genargs(fname, n, opts)
   if math.type(n) ~= 'integer' and not (type(n) == 'number' and n == math.floor(n)) or n < 1 then
     fail(fname, 'n (the number of points) must be a positive integer, got %s', tostring(n))
@@ -322,6 +334,8 @@ local function genargs(fname, n, opts)
     fail(fname, 'opts must be a table or a seed, got %s', type(opts))
   end
   opts = opts or {}
+  local unknown = util.unknown_option(opts, GEN_OPTIONS[fname])
+  if unknown then fail(fname, '%s', unknown) end
   seedarg(opts.seed, fname)
   return math.tointeger(n), opts
 end

@@ -589,7 +589,7 @@ print(loss:backward())     -- -y / g
 ]] },
   { name = 'Loss:forward_logits', group = 'nn.losses', call = 'loss:forward_logits(Z, Y)',
     shapes = 'Z k x b, Y k x b -> loss, dLdZ k x b',
-    desc = 'NLLM after SoftMax (NLL after Sigmoid) from the logits Z: the loss exact for every finite Z, and dL/dZ = A - Y. Only NLL and NLLM have it.',
+    desc = 'NLLM after SoftMax (NLL after Sigmoid) from the logits Z: the loss exact for every finite Z, and dL/dZ = A - Y (NLLM: A * colsum(Y) - Y, the derivative for any target). Only NLL and NLLM have it.',
     example = [[
 loss, dLdZ = nn.NLLM():forward_logits(matrix.col{1000, 0}, matrix.col{0, 1})
 print(loss, dLdZ)          -- 1000, where the probabilities underflow
@@ -1130,9 +1130,20 @@ f:close()
 ex.check_file('features', 'mine.lua')
 ]] },
   { name = 'ex.use', group = 'ex', call = 'ex.use(set)', shapes = '',
-    desc = "Switches to another exercise set: a built-in name ('lecture') or the path of a set file; progress starts afresh.",
+    desc = "Switches to another exercise set: a built-in name ('lecture') or the path of a set file; each set keeps its own progress.",
     example = [[
 ex.use('lecture')
+]] },
+  { name = 'ex.save', group = 'ex', call = 'ex.save(path)', shapes = '',
+    desc = "Writes every answer checked with ex.check (in this run and the earlier ones, for the set in use) into a submission file that nnlab check grades as ex.check did; functions are written as their source, with the values they use (data, matrices, other functions); what cannot be saved is said when it is checked.",
+    example = [[
+ex.check('features.and_theta0', -1.5)
+ex.save('mine.lua')
+]] },
+  { name = 'ex.reset', group = 'ex', call = 'ex.reset()', shapes = '',
+    desc = "Forgets the progress of the set in use: its points and the answers ex.save would write (the file in $XDG_STATE_HOME/nnlab, else ~/.local/state/nnlab).",
+    example = [[
+ex.reset()
 ]] },
 
   ---------------------------------------------------------------- help

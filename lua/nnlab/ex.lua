@@ -42,10 +42,115 @@ local ex = {}
 local fmt = string.format
 -- best: the best score of each part; pending: the parts last checked for
 -- form only (a few-answer part of a student copy: graded on submission)
-local state = { name = 'lecture', best = {}, pending = {} }
+local state = { name = 'lecture', best = {}, pending = {}, answers = {}, unsaved = {} }
+
+---------------------------------------------------------------------------
+-- Progress that lasts: one file per set in the user's state directory
+-- ($XDG_STATE_HOME/nnlab, else ~/.local/state/nnlab), named after the set
+-- (ex-lecture.txt), written whole to a temporary file and renamed over
+-- the old one at each check, read at the first use of the set.  It holds
+-- the best score of each part, the parts pending, and the source of each
+-- answer checked (for ex.save).  A file that cannot be read or parsed is
+-- ignored with a one-line notice.  ex.reset() forgets a set's progress
+-- (or delete the file).
+
+local PROGRESS_MARK = 'nnlab ex progress 1'
+
+local function progress_path(name)
+  local dir = require('nnlab.util').state_dir()
+  if not dir then return nil end
+  return dir .. '/ex-' .. tostring(name):gsub('[^%w_.-]', '_') .. '.txt'
+end
+
+local function notice(msg)
+  io.stderr:write('ex: ' .. msg .. '\n')
+end
+
+-- The file: the mark, then lines "best ID SCORE", "pending ID" and
+-- "answer EXID PARTID LEN" followed by LEN bytes of source and a newline.
+local function read_progress(name)
+  local path = progress_path(name)
+  local best, pending, answers, unsaved = {}, {}, {}, {}
+  if not path then return best, pending, answers, unsaved end
+  local f = io.open(path, 'rb')
+  if not f then return best, pending, answers, unsaved end  -- none yet
+  local text = f:read('a')
+  f:close()
+  local function bad(why)
+    notice(fmt('ignoring the saved progress in %s (%s)', path, why))
+    return {}, {}, {}, {}
+  end
+  if type(text) ~= 'string' or text:sub(1, #PROGRESS_MARK + 1) ~= PROGRESS_MARK .. '\n' then
+    return bad('not a progress file')
+  end
+  local pos = #PROGRESS_MARK + 2
+  while pos <= #text do
+    local line_end = text:find('\n', pos, true)
+    if not line_end then return bad('cut short') end
+    local line = text:sub(pos, line_end - 1)
+    pos = line_end + 1
+    local id, score = line:match('^best (%S+) (%S+)$')
+    local pid = line:match('^pending (%S+)$')
+    local exid, partid, len = line:match('^answer (%S+) (%S+) (%d+)$')
+    local uid, why = line:match('^unsaved (%S+) (.*)$')
+    if uid then
+      unsaved[uid] = why
+    elseif id and tonumber(score) then
+      best[id] = tonumber(score)
+    elseif pid then
+      pending[pid] = true
+    elseif exid then
+      len = tonumber(len)
+      if pos + len > #text + 1 then return bad('cut short') end
+      answers[exid] = answers[exid] or {}
+      answers[exid][partid] = text:sub(pos, pos + len - 1)
+      pos = pos + len + 1
+    else
+      return bad('line not understood: ' .. line:sub(1, 40))
+    end
+  end
+  return best, pending, answers, unsaved
+end
+
+local function write_progress()
+  local path = progress_path(state.name)
+  if not path then return end
+  local out = {PROGRESS_MARK}
+  local ids = {}
+  for id in pairs(state.best) do ids[#ids + 1] = id end
+  table.sort(ids)
+  for _, id in ipairs(ids) do out[#out + 1] = fmt('best %s %.17g', id, state.best[id]) end
+  ids = {}
+  for id in pairs(state.pending) do ids[#ids + 1] = id end
+  table.sort(ids)
+  for _, id in ipairs(ids) do out[#out + 1] = 'pending ' .. id end
+  ids = {}
+  for id in pairs(state.unsaved) do ids[#ids + 1] = id end
+  table.sort(ids)
+  for _, id in ipairs(ids) do out[#out + 1] = 'unsaved ' .. id .. ' ' .. state.unsaved[id]:gsub('\n', ' ') end
+  local exids = {}
+  for e in pairs(state.answers) do exids[#exids + 1] = e end
+  table.sort(exids)
+  for _, e in ipairs(exids) do
+    local parts = {}
+    for p in pairs(state.answers[e]) do parts[#parts + 1] = p end
+    table.sort(parts)
+    for _, p in ipairs(parts) do
+      local src = state.answers[e][p]
+      out[#out + 1] = fmt('answer %s %s %d\n%s', e, p, #src, src)
+    end
+  end
+  local dir = path:match('^(.*)/[^/]*$')
+  os.execute('mkdir -p ' .. "'" .. dir:gsub("'", "'\\''") .. "'")
+  local ok, err = pcall(grader.write_atomic, path, table.concat(out, '\n') .. '\n')
+  if not ok then notice(fmt('cannot save the progress: %s', tostring(err))) end
+end
 
 local function set()
-  if not state.set then state.set = grader.load_set(state.name) end
+  if not state.set then
+    state.set = grader.load_set(state.name)
+    state.best, state.pending, state.answers, state.unsaved = read_progress(state.name)
+  end
   return state.set
 end
 
@@ -68,8 +173,18 @@ end
 
 function ex.use(spec)
   state.set = grader.load_set(spec)
-  state.name, state.best, state.pending = spec, {}, {}
+  state.name = spec
+  state.best, state.pending, state.answers, state.unsaved = read_progress(spec)
   ex.list()
+end
+
+-- ex.reset(): forget the progress of the set in use (and its file).
+function ex.reset()
+  set()
+  state.best, state.pending, state.answers, state.unsaved = {}, {}, {}, {}
+  local path = progress_path(state.name)
+  if path then os.remove(path) end
+  print(fmt('ex: the progress of set %s is forgotten', state.name))
 end
 
 function ex.list()
@@ -440,6 +555,69 @@ local function guarded(what, f, ...)
   error(res, 0)
 end
 
+-- The source of the answers checked, for ex.save: kept per part as an
+-- expression (nnlab.answersrc), with the set's exercise tables bound by
+-- name (`local features = {}` of a starter); an answer that cannot be
+-- saved is said once, and ex.check's verdict stands.
+local function remember(e, partid, answer)
+  local src = require 'nnlab.answersrc'
+  local bind = {}
+  for _, x in ipairs(set().exercises) do bind[x.id] = x.id end
+  local opts = { bind = bind, sources = package.loaded['nnlab.sources'] }
+  local parts = partid and { [partid] = answer } or answer
+  if type(parts) ~= 'table' or getmetatable(parts) ~= nil then
+    state.unsaved[e.id] = 'the answer to an exercise is a table of its parts'
+    return
+  end
+  state.unsaved[e.id] = nil
+  for k, v in pairs(parts) do
+    if type(k) == 'string' then
+      local s, err = src.source(v, opts)
+      local id = e.id .. '.' .. k
+      state.answers[e.id] = state.answers[e.id] or {}
+      state.answers[e.id][k] = s  -- the last answer checked, or none
+      state.unsaved[id] = not s and err or nil
+    end
+  end
+end
+
+-- ex.save(path): every answer checked (in this run of the REPL and the
+-- ones before, for the set in use) as a submission file, which
+-- `nnlab check` grades as ex.check did.
+function ex.save(path)
+  if type(path) ~= 'string' then error('ex.save(path): path must be a string (a file to write)', 2) end
+  local s = set()
+  local out = { fmt('-- nnlab submission for the set %s, written by ex.save', state.name) }
+  local names = {}
+  for _, x in ipairs(s.exercises) do
+    local a = state.answers[x.id]
+    if a and next(a) then
+      names[#names + 1] = x.id
+      out[#out + 1] = fmt('\nlocal %s = {}', x.id)
+      local parts = {}
+      for k in pairs(a) do parts[#parts + 1] = k end
+      table.sort(parts)
+      for _, k in ipairs(parts) do
+        out[#out + 1] = fmt('%s[%q] = %s', x.id, k, a[k])
+      end
+    end
+  end
+  local ids = {}
+  for id in pairs(state.unsaved) do ids[#ids + 1] = id end
+  table.sort(ids)
+  for _, id in ipairs(ids) do
+    print(fmt('ex.save: %s is not written: %s', id, state.unsaved[id]))
+  end
+  if #names == 0 then error('ex.save: no answer checked yet that can be written (ex.check one first)', 2) end
+  local ret = {}
+  for i, n in ipairs(names) do ret[i] = fmt('%s = %s', n, n) end
+  out[#out + 1] = '\nreturn { ' .. table.concat(ret, ', ') .. ' }\n'
+  local ok, err = pcall(grader.write_atomic, path, table.concat(out, '\n'))
+  if not ok then error('ex.save: ' .. tostring(err), 2) end
+  print(fmt('ex.save: %d exercise%s written to %s (grade it: nnlab check %s %s)', #names,
+    #names == 1 and '' or 's', path, state.name, path))
+end
+
 function ex.check(id, answer)
   local e = find(id)
   local partid = id:match('^[^.]+%.(.+)$')
@@ -460,6 +638,8 @@ function ex.check(id, answer)
     r.max = r.max + list[i].part.points
   end
   record(r)
+  remember(e, partid, answer)
+  write_progress()
   io.stdout:write(report.text(r))
 end
 
@@ -475,6 +655,7 @@ function ex.check_file(id, path)
   end)
   if not done then return end
   record(r)
+  write_progress()
   io.stdout:write(report.text(r))
 end
 

@@ -21,9 +21,63 @@ end
 local shape, callable, field, has_method = util.shapestr, util.callable, util.field,
   util.has_method
 
+-- fail(fname, fmt, ...) raises "<fname>: <message>" at the first caller
+-- outside the library (util.failer): the caller's mistakes are reported at
+-- the caller's line, however deep in the library they are found.
+local fail = util.failer('')
+
 local function checkmatrix(fname, what, x)
   if not matrix.is(x) then
-    error(fmt('%s: %s must be a matrix, got %s', fname, what, type(x)), 3)
+    fail(fname, '%s must be a matrix, got %s', what, type(x))
+  end
+end
+
+-- The inputs a C Linear takes and the outputs it gives, or nil for any
+-- other module.
+local function linear_sizes(m)
+  if kind(m) ~= 'Linear' then return nil end
+  return m.W:shape()
+end
+
+-- The size (rows) of what each module gives, as far as it is known:
+-- Linear changes it, the C activations and Dropout keep it, a module
+-- written in Lua makes it unknown (nil).
+local function keeps_size(m)
+  local k = kind(m)
+  return k ~= nil and k ~= 'Linear'
+end
+
+-- Before running the net on X (and Y): X must be a matrix with the rows
+-- the first Linear takes (when the modules before it keep the size), and Y
+-- a matrix of the net's output shape (when it is known).  These are the
+-- caller's mistakes the C modules would otherwise report at the library's
+-- line.
+local function check_io(net, fname, X, Y)
+  checkmatrix(fname, 'X', X)
+  local rows, b = X:shape()
+  local first = true  -- the first Linear takes X (the constructor checked the others)
+  for i, m in ipairs(net.modules) do
+    local mi, n = linear_sizes(m)
+    if mi then
+      if first and rows and rows ~= mi then
+        fail(fname, 'X is %s but module %d %s takes %d inputs (X needs %d rows)', shape(X), i,
+          tostring(m), mi, mi)
+      end
+      first, rows = false, n
+    elseif not keeps_size(m) then
+      rows = nil
+    end
+  end
+  if Y ~= nil then
+    checkmatrix(fname, 'Y', Y)
+    local yr, yb = Y:shape()
+    if yb ~= b then
+      fail(fname, 'X is %s but Y is %s (need one column of Y per column of X)', shape(X), shape(Y))
+    end
+    if rows and yr ~= rows then
+      fail(fname, "Y is %s but the net's output is %dx%d (Y needs %d row%s)", shape(Y), rows, b,
+        rows, rows == 1 and '' or 's')
+    end
   end
 end
 
@@ -33,24 +87,59 @@ end
 local Sequential = {}
 Sequential.__index = Sequential
 
+-- A method called with '.' instead of ':' (net.fit(X, Y)) gets X as the
+-- net: every method of Sequential first checks its self and says so.
+local SIGNATURES = {
+  forward = 'X', backward = 'delta', evaluate = 'X, Y', backprop = 'X, Y', sgd_step = 'lr',
+  zero_grad = '', sgd = 'X, Y, iters, lr [, opts]', classify = 'X [, threshold]',
+  parameters = '', fit = 'X, Y [, opts]', train = '', eval = '', explain = 'x, y [, l]',
+}
+local function what_is(v)
+  if v == nil then return 'nil' end
+  local mt = getmetatable(v)
+  local name = type(mt) == 'table' and rawget(mt, '__name')
+  return 'a ' .. (type(name) == 'string' and name or matrix.is(v) and 'matrix' or type(v))
+end
+local function checkself(self, name)
+  if getmetatable(self) ~= Sequential then
+    fail(name, 'call it as net:%s(%s) (with a colon; argument 1 is %s, not an nn.Sequential)',
+      name, SIGNATURES[name], what_is(self))
+  end
+end
+
 -- nn.Sequential(modules, loss): modules run in order by forward and in
 -- reverse by backward.  A module is anything with forward(self, A) and
 -- backward(self, dLdZ) (sgd_step, zero_grad and parameters are optional), so
 -- modules written in Lua work alongside the C ones.
 function nn.Sequential(modules, loss)
   if type(modules) ~= 'table' then
-    error(fmt('Sequential: modules must be a list of modules, got %s', type(modules)), 2)
+    fail('Sequential', 'modules must be a list of modules, got %s', type(modules))
   end
   for i, m in ipairs(modules) do
     for _, meth in ipairs{'forward', 'backward'} do
       if not has_method(m, meth) then
-        error(fmt('Sequential: module %d (%s) has no %s method', i, tostring(m), meth), 2)
+        fail('Sequential', 'module %d (%s) has no %s method', i, tostring(m), meth)
       end
     end
   end
   if loss == nil or not has_method(loss, 'forward') then
-    error(fmt('Sequential: the loss (argument 2) must have a forward method, got %s',
-      tostring(loss)), 2)
+    fail('Sequential', 'the loss (argument 2) must have a forward method, got %s',
+      tostring(loss))
+  end
+  -- Adjacent Linear sizes (through the activations and Dropout, which keep
+  -- the size): a mismatch is found here, not at the first forward.
+  local gives, from
+  for i, m in ipairs(modules) do
+    local mi, n = linear_sizes(m)
+    if mi then
+      if gives and gives ~= mi then
+        fail('nn.Sequential', 'module %d %s takes %d inputs but module %d %s gives %d', i,
+          tostring(m), mi, from, tostring(modules[from]), gives)
+      end
+      gives, from = n, i
+    elseif not keeps_size(m) then
+      gives = nil
+    end
   end
   return setmetatable({modules = modules, loss = loss}, Sequential)
 end
@@ -93,12 +182,15 @@ local function run_loss(net, A, Z, Y)
 end
 
 function Sequential:forward(X)
+  checkself(self, 'forward')
+  check_io(self, 'forward', X)
   return (run_forward(self, X))
 end
 
 -- net:backward(delta): delta is dL/d(output of the last module); returns
 -- dL/dX.  This is the plain chain rule through every module.
 function Sequential:backward(delta)
+  checkself(self, 'backward')
   local mods = self.modules
   for i = #mods, 1, -1 do delta = mods[i]:backward(delta) end
   return delta
@@ -107,15 +199,20 @@ end
 -- The loss of the net on X, Y (forward and loss, no gradients), and the
 -- net's output.
 function Sequential:evaluate(X, Y)
+  checkself(self, 'evaluate')
+  check_io(self, 'evaluate', X, Y)
   local A, Z = run_forward(self, X)
   return (run_loss(self, A, Z, Y)), A
 end
 
 -- Forward, loss and backward on X, Y: every module's gradients are set.
 -- Returns the loss.  With SoftMax + NLLM or Sigmoid + NLL at the end, the
--- loss comes from the logits and dL/dZ = A - Y goes straight to the module
+-- loss comes from the logits and dL/dZ (A - Y for one-hot Y; for NLLM
+-- A * colsum(Y) - Y in general) goes straight to the module
 -- below the activation; otherwise loss:backward() goes through every module.
 function Sequential:backprop(X, Y)
+  checkself(self, 'backprop')
+  check_io(self, 'backprop', X, Y)
   local A, Z = run_forward(self, X)
   local loss, dLdZ = run_loss(self, A, Z, Y)
   local mods = self.modules
@@ -128,12 +225,14 @@ function Sequential:backprop(X, Y)
 end
 
 function Sequential:sgd_step(lr)
+  checkself(self, 'sgd_step')
   for _, m in ipairs(self.modules) do
     if has_method(m, 'sgd_step') then m:sgd_step(lr) end
   end
 end
 
 function Sequential:zero_grad()
+  checkself(self, 'zero_grad')
   for _, m in ipairs(self.modules) do
     if has_method(m, 'zero_grad') then m:zero_grad() end
   end
@@ -151,39 +250,38 @@ local order = core.train.order
 
 local function sgd_explain(opts)
   if type(opts) ~= 'table' then
-    error(fmt('sgd: opts must be a table, got %s', type(opts)), 3)
+    fail('sgd', 'opts must be a table, got %s', type(opts))
   end
-  for k in pairs(opts) do
-    if k ~= 'verbose' and k ~= 'output' then
-      error(fmt("sgd: unknown option '%s' (options: output, verbose)", tostring(k)), 3)
-    end
-  end
+  local unknown = util.unknown_option(opts, {'verbose', 'output'})
+  if unknown then fail('sgd', '%s', unknown) end
   local v, out = opts.verbose, opts.output
   if v ~= nil and v ~= true and v ~= false and v ~= 0 and v ~= 1 and v ~= 2 then
-    error(fmt('sgd: verbose must be true, false, 0, 1 or 2, got %s', tostring(v)), 3)
+    fail('sgd', 'verbose must be true, false, 0, 1 or 2, got %s', tostring(v))
   end
   if out ~= nil and not has_method(out, 'write') then
-    error(fmt('sgd: output must be a file or an object with a write method, got %s', type(out)), 3)
+    fail('sgd', 'output must be a file or an object with a write method, got %s', type(out))
   end
   if not v or v == 0 then return nil end
   return out or (type(io) == 'table' and io.stdout or nil)  -- none in a sandbox
 end
 
 function Sequential:sgd(X, Y, iters, lr, opts)
+  checkself(self, 'sgd')
   checkmatrix('sgd', 'X', X)
   checkmatrix('sgd', 'Y', Y)
+  check_io(self, 'sgd', X, Y)
   local _, N = X:shape()
   local _, NY = Y:shape()
   if N ~= NY then
-    error(fmt('sgd: X is %s but Y is %s (need one column of Y per column of X)',
-      shape(X), shape(Y)), 2)
+    fail('sgd', 'X is %s but Y is %s (need one column of Y per column of X)',
+      shape(X), shape(Y))
   end
-  if N == 0 then error('sgd: X has no columns', 2) end
+  if N == 0 then fail('sgd', 'X has no columns') end
   if math.type(iters) ~= 'integer' or iters < 0 then
-    error(fmt('sgd: iters must be a non-negative integer, got %s', tostring(iters)), 2)
+    fail('sgd', 'iters must be a non-negative integer, got %s', tostring(iters))
   end
   if type(lr) ~= 'number' then
-    error(fmt('sgd: lr must be a number, got %s', type(lr)), 2)
+    fail('sgd', 'lr must be a number, got %s', type(lr))
   end
   local out = opts ~= nil and sgd_explain(opts) or nil
   local mean, why = C._sgd(self.modules, self.loss, X, Y, iters, lr)
@@ -206,9 +304,11 @@ end
 -- output row gives 2 where the output is >= threshold (default 0.5) and 1
 -- elsewhere, matching one-hot labels {1-y, y}.
 function Sequential:classify(X, threshold)
+  checkself(self, 'classify')
   if threshold ~= nil and type(threshold) ~= 'number' then
-    error(fmt('classify: threshold must be a number, got %s', type(threshold)), 2)
+    fail('classify', 'threshold must be a number, got %s', type(threshold))
   end
+  check_io(self, 'classify', X)
   local A = self:forward(X)
   local r = A:shape()
   if r == 1 then
@@ -225,6 +325,7 @@ end
 -- A module contributes what its parameters() returns or, for a Lua module
 -- without one, its matrices W and W0 with gradients dLdW and dLdW0.
 function Sequential:parameters()
+  checkself(self, 'parameters')
   local out = {}
   for i, m in ipairs(self.modules) do
     local ps
@@ -275,6 +376,7 @@ end
 -- Training (lua/nnlab/train.lua) and files (lua/nnlab/netfile.lua)
 
 local train = require 'nnlab.train'
+train.check_io = check_io
 Sequential.fit = train.fit
 Sequential.train = train.train
 Sequential.eval = train.eval
@@ -282,12 +384,20 @@ Sequential.eval = train.eval
 -- net:explain(x, y [, l]): the backward chain of layer l at one point, as
 -- the lecture writes it (lua/nnlab/explain.lua).
 Sequential.explain = require('nnlab.explain').explain
+for _, name in ipairs{'fit', 'train', 'eval', 'explain'} do
+  local method = Sequential[name]
+  Sequential[name] = function(self, ...)
+    checkself(self, name)
+    return method(self, ...)
+  end
+end
 
 -- nn.save(net, path [, optimizer]) and nn.load(path) -> net, optimizer:
 -- the text format of the README's "Save and load".
 local netfile = require 'nnlab.netfile'
 netfile.nn = nn
 nn.save, nn.load = netfile.save, netfile.load
+
 
 ---------------------------------------------------------------------------
 -- Numerical derivatives
@@ -297,15 +407,15 @@ nn.save, nn.load = netfile.save, netfile.load
 -- entry (j, k) = df_k/du_j.  h defaults to 1e-6.
 function nn.jacobian(f, u, h)
   if not callable(f) then
-    error(fmt('jacobian: f must be a function, got %s', type(f)), 2)
+    fail('jacobian', 'f must be a function, got %s', type(f))
   end
   checkmatrix('jacobian', 'u', u)
   h = h or 1e-6
   if type(h) ~= 'number' or not (h > 0) then
-    error(fmt('jacobian: h must be a positive number, got %s', tostring(h)), 2)
+    fail('jacobian', 'h must be a positive number, got %s', tostring(h))
   end
   local b, uc = u:shape()
-  if uc ~= 1 then error(fmt('jacobian: u must be a column (b x 1), got %s', shape(u)), 2) end
+  if uc ~= 1 then fail('jacobian', 'u must be a column (b x 1), got %s', shape(u)) end
   local J
   local x = u:copy()
   for j = 1, b do
@@ -320,20 +430,20 @@ function nn.jacobian(f, u, h)
     for k = 1, 2 do  -- (ipairs would stop at a nil fp)
       local v = both[k]
       if not matrix.is(v) then
-        error(fmt('jacobian: f must return a matrix, got %s', type(v)), 2)
+        fail('jacobian', 'f must return a matrix, got %s', type(v))
       end
       local _, vc = v:shape()
       if vc ~= 1 then
-        error(fmt('jacobian: f must return a column (c x 1), got %s', shape(v)), 2)
+        fail('jacobian', 'f must return a column (c x 1), got %s', shape(v))
       end
     end
     if shape(fp) ~= shape(fm) then
-      error(fmt('jacobian: f returned %s and then %s', shape(fp), shape(fm)), 2)
+      fail('jacobian', 'f returned %s and then %s', shape(fp), shape(fm))
     end
     local c = fp:shape()
     J = J or matrix.zeros(b, c)
     if select(2, J:shape()) ~= c then
-      error(fmt('jacobian: f returned %d rows and then %d', select(2, J:shape()), c), 2)
+      fail('jacobian', 'f returned %d rows and then %d', select(2, J:shape()), c)
     end
     for k = 1, c do
       J:set(j, k, (fp:get(k, 1) - fm:get(k, 1)) / (up - um))
@@ -342,7 +452,7 @@ function nn.jacobian(f, u, h)
   if not J then  -- b == 0: the shape of f(u) still sets the columns
     local v = f(u:copy())
     if not matrix.is(v) then
-      error(fmt('jacobian: f must return a matrix, got %s', type(v)), 2)
+      fail('jacobian', 'f must return a matrix, got %s', type(v))
     end
     J = matrix.zeros(0, (v:shape()))
   end
@@ -378,22 +488,25 @@ local GRADCHECK = {h = 1e-6, rtol = 1e-5, atol = 1e-7, print = true}
 -- parameter: {name, shape, max_abs, max_rel, kinks, ok, worst = {i, j, analytic, numeric}}}.
 function nn.gradcheck(net, X, Y, opts)
   if getmetatable(net) ~= Sequential then
-    error(fmt('gradcheck: net must be an nn.Sequential, got %s', tostring(net)), 2)
+    fail('gradcheck', 'net must be an nn.Sequential, got %s', tostring(net))
   end
   checkmatrix('gradcheck', 'X', X)
   checkmatrix('gradcheck', 'Y', Y)
+  check_io(net, 'gradcheck', X, Y)
   if opts ~= nil and type(opts) ~= 'table' then
-    error(fmt('gradcheck: opts must be a table, got %s', type(opts)), 2)
+    fail('gradcheck', 'opts must be a table, got %s', type(opts))
   end
   opts = opts or {}
+  local unknown = util.unknown_option(opts, {'h', 'rtol', 'atol', 'print'})
+  if unknown then fail('gradcheck', '%s', unknown) end
   local o = {}
   for k, v in pairs(GRADCHECK) do
     if opts[k] == nil then o[k] = v else o[k] = opts[k] end
   end
   for _, k in ipairs{'h', 'rtol', 'atol'} do
     if type(o[k]) ~= 'number' or not (o[k] >= 0 and o[k] < math.huge) or (k == 'h' and o[k] == 0) then
-      error(fmt('gradcheck: opts.%s must be a %s number, got %s', k,
-        k == 'h' and 'positive' or 'non-negative', tostring(o[k])), 2)
+      fail('gradcheck', 'opts.%s must be a %s number, got %s', k,
+        k == 'h' and 'positive' or 'non-negative', tostring(o[k]))
     end
   end
   local loss = net:backprop(X, Y)
@@ -407,8 +520,8 @@ function nn.gradcheck(net, X, Y, opts)
   for _, p in ipairs(net:parameters()) do
     local V = p.value
     if not matrix.is(p.grad) then
-      error(fmt('gradcheck: module %d (%s) has no gradient for %s (run backward first?)',
-        p.module, describe(p.layer), p.name), 2)
+      fail('gradcheck', 'module %d (%s) has no gradient for %s (run backward first?)',
+        p.module, describe(p.layer), p.name)
     end
     local G = p.grad:copy()
     local r, c = V:shape()

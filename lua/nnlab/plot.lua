@@ -57,11 +57,28 @@ local function numbers(v, fname, what)
   return t
 end
 
+-- The options each plot function takes: its figure's, then the drawing's
+-- (M.defaults and show).
+local DRAWING = { 'style', 'color', 'width', 'height', 'file', 'svg_width', 'svg_height' }
+local function options(...)
+  local t = { ... }
+  for _, k in ipairs(DRAWING) do t[#t + 1] = k end
+  return t
+end
+local OPTIONS = {
+  line = options('title', 'xlabel', 'ylabel', 'legend', 'names', 'xlim', 'ylim'),
+  curve = options('title', 'xlabel', 'legend', 'ylim', 'keys'),
+  scatter = options('title', 'xlabel', 'ylabel', 'legend', 'xlim', 'ylim'),
+  boundary = options('title', 'xlabel', 'ylabel', 'legend', 'xlim', 'ylim'),
+}
+
 local function checkopts(opts, fname)
   if opts ~= nil and type(opts) ~= 'table' then
     fail(fname, 'opts must be a table, got %s', type(opts))
   end
   opts = opts or {}
+  local unknown = util.unknown_option(opts, OPTIONS[fname])
+  if unknown then fail(fname, '%s', unknown) end
   for _, k in ipairs{ 'title', 'xlabel', 'ylabel' } do
     local v = opts[k]
     if v ~= nil and type(v) ~= 'string' and type(v) ~= 'number' then
@@ -429,17 +446,14 @@ end
 
 -- graph(net [, X] [, opts]): the net as the lecture's function graph
 -- (nnlab.plot_graph).  Options: title, width, style, color, file, svg_width.
-local GRAPH_OPTS = { title = true, width = true, style = true, color = true, file = true, svg_width = true }
+local GRAPH_OPTS = { 'title', 'width', 'style', 'color', 'file', 'svg_width' }
 function build.graph(net, X, opts, ...)
   if opts == nil and type(X) == 'table' and not matrix.is(X) then X, opts = nil, X end
   if select('#', ...) > 0 then fail('graph', 'too many arguments: graph(net [, X] [, opts])') end
   if opts ~= nil and type(opts) ~= 'table' then fail('graph', 'opts must be a table, got %s', type(opts)) end
   opts = opts or {}
-  for k in pairs(opts) do
-    if not GRAPH_OPTS[k] then
-      fail('graph', "unknown option '%s' (options: color, file, style, svg_width, title, width)", tostring(k))
-    end
-  end
+  local unknown = util.unknown_option(opts, GRAPH_OPTS)
+  if unknown then fail('graph', '%s', unknown) end
   if opts.title ~= nil and type(opts.title) ~= 'string' and type(opts.title) ~= 'number' then
     fail('graph', 'title must be a string, got %s', type(opts.title))
   end
@@ -494,6 +508,10 @@ function Plot.__concat(a, b)
 end
 
 function Plot:svg(path, width, height)
+  if getmetatable(self) ~= Plot then
+    fail('svg', 'call it as p:svg(path [, width, height]) (with a colon; argument 1 is %s, not a plot)',
+      self == nil and 'nil' or 'a ' .. type(self))
+  end
   if path == nil then return M.render_svg(self.figure, width, height) end
   writesvg(self.figure, path, width, height, 'svg')
 end

@@ -9,6 +9,7 @@ local matrix, C, T = core.matrix, core.nn, core.train
 local fmt = string.format
 
 local M = {}
+local caller_fail = util.failer('')
 
 local field, callable, has_method, shape = util.field, util.callable, util.has_method,
   util.shapestr
@@ -259,10 +260,8 @@ end
 -- fit
 
 local OPTIONS = {
-  epochs = true, iters = true, batch = true, shuffle = true, lr = true,
-  optimizer = true, weight_decay = true, seed = true, validation = true,
-  callback = true, verbose = true, accuracy = true, threshold = true,
-  output = true, tty = true,
+  'epochs', 'iters', 'batch', 'shuffle', 'lr', 'optimizer', 'weight_decay', 'seed',
+  'validation', 'callback', 'verbose', 'accuracy', 'threshold', 'output', 'tty',
 }
 
 local OPTIMIZERS = {sgd = 'SGD', momentum = 'Momentum', adadelta = 'Adadelta', adam = 'Adam'}
@@ -334,14 +333,8 @@ end
 local function configure(net, X, Y, opts)
   opts = opts or {}
   if type(opts) ~= 'table' then fail('opts must be a table, got %s', type(opts)) end
-  for k in pairs(opts) do
-    if not OPTIONS[k] then
-      local names = {}
-      for n in pairs(OPTIONS) do names[#names + 1] = n end
-      table.sort(names)
-      fail("unknown option '%s' (options: %s)", tostring(k), table.concat(names, ', '))
-    end
-  end
+  local unknown = util.unknown_option(opts, OPTIONS)
+  if unknown then fail('%s', unknown) end
   local N = check_xy(X, Y, {'X', 'Y'})
   local epochs, iters = check_count(opts, 'epochs'), check_count(opts, 'iters')
   if epochs and iters then fail('give epochs or iters, not both') end
@@ -435,10 +428,14 @@ end
 
 -- net:fit(X, Y [, opts]) -> history.  See the README, "Reference: training".
 function M.fit(net, X, Y, opts)
+  -- X and Y against the net's sizes (nnlab.nn sets check_io), outside the
+  -- pcall so that the error names the caller's line
+  -- (Y without rows is configure's to report)
+  if M.check_io and matrix.is(Y) and Y:shape() > 0 then M.check_io(net, 'fit', X, Y) end
   local ok, cfg = pcall(configure, net, X, Y, opts)
   if not ok then
     if type(cfg) == 'table' and type(rawget(cfg, 1)) == 'string' then  -- ours (fail)
-      error('fit: ' .. cfg[1], 2)
+      caller_fail('fit', '%s', cfg[1])
     end
     error(cfg, 0)
   end

@@ -66,7 +66,8 @@ void net_unview(Net *net);
 /* Forward, loss and backward on the batch in A[0] and Y: every Linear's dW
    and dW0 are set, the loss is stored in *loss.  With the loss fused, the
    last activation's output A[n] is left alone (the loss comes from the
-   logits A[n - 1], and dL/dA[n - 1] = G - Y). */
+   logits A[n - 1], and dL/dA[n - 1] is nn_loss_logits's: G - Y for
+   one-hot Y). */
 int net_backprop(Net *net, double *loss);
 
 /* Forward through every layer and the loss on the batch in A[0] and Y, as

@@ -437,12 +437,16 @@ int nn_loss_logits(NnLossKind k, const Mat *Z, const Mat *Y, double *loss, Mat *
       if ((j & 1023) == 0 && mat_interrupted) return MAT_EINTR;
       const double *z = Z->v + j, *y = Y->v + j;
       double m, s = softmax_col(G ? G->v + j : NULL, z, n, b, &m);
-      double lse = m + log(s);
+      double lse = m + log(s), ysum = 0.0;
+      for (int i = 0; i < n; i++) ysum += y[i * b];
       for (int i = 0; i < n; i++) {
         double yi = y[i * b], zi = z[i * b];
         if (yi != 0) sum += yi * (lse - zi);
         if (zi != zi) sum += zi;
-        if (dLdZ) dLdZ->v[i * b + j] = exp(zi - m) / s - yi;
+        /* dL/dz_i = a_i sum_k y_k - y_i: A - Y to the bit when the column
+           sums to 1 (one-hot: a_i * 1.0 is a_i), and the true derivative
+           for any other column (0 for a column of zeros, as the loss) */
+        if (dLdZ) dLdZ->v[i * b + j] = exp(zi - m) / s * ysum - yi;
       }
     }
   }

@@ -76,7 +76,9 @@ int nn_loss_forward(const NnLoss *l, const Mat *G, const Mat *Y, double *loss);
 int nn_loss_backward(const NnLoss *l, Mat *dLdG, const Mat *G, const Mat *Y);
 /* The fused paths from logits Z: NLL after Sigmoid, NLLM after SoftMax.
    loss by log-sum-exp / softplus (finite and accurate for any finite Z),
-   G = the activation of Z, dLdZ = G - Y.  G and dLdZ may be NULL. */
+   G = the activation of Z, dLdZ the true derivative for any Y: G - Y for
+   NLL (exact for any y), G * (the column's sum of Y) - Y for NLLM (G - Y
+   to the bit when the column sums to 1).  G and dLdZ may be NULL. */
 int nn_loss_logits(NnLossKind k, const Mat *Z, const Mat *Y, double *loss, Mat *G,
                    Mat *dLdZ);
 /* Hinge labels must be -1 or +1: the row-major index of the first that is

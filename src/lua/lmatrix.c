@@ -40,8 +40,61 @@ static int lmat_valid(lua_State *L, int idx, const Mat *m) {
          (len - sizeof(Mat)) / sizeof(double) == mat_len(m);
 }
 
+/* A method called with '.' instead of ':' (A.get(1, 1)): the running C
+   function was not called as a method, so its first argument is not the
+   object.  Raises "get: call it as A:get(1, 1) (with a colon)", the
+   arguments shown as given when they are plain numbers, strings or
+   booleans (else "..."); returns when the call was a method call (or has
+   no name), or argument 1 is nil or another userdata, for the usual error. */
+void lmat_colon_hint(lua_State *L, const char *obj, const char *what) {
+  lua_Debug ar;
+  luaL_Buffer b;
+  int i, n = lua_gettop(L), plain = 1;
+  const char *got = n == 0 ? "missing" : lua_isnil(L, 1) ? "nil" : NULL;
+  if (got == NULL) {  /* "a number", "a matrix" (the metatable's __name) */
+    const char *tn = luaL_typename(L, 1);
+    if (luaL_getmetafield(L, 1, "__name") == LUA_TSTRING)
+      tn = lua_tostring(L, -1);
+    got = lua_pushfstring(L, "a %s", tn);
+  }
+  if (!lua_getstack(L, 0, &ar) || !lua_getinfo(L, "n", &ar) || ar.name == NULL ||
+      (ar.namewhat != NULL && strcmp(ar.namewhat, "method") == 0))
+    return;
+  /* matrix.shape(B) with B nil, or a file given for a matrix, is not this
+     slip: Lua's words then */
+  if (n >= 1 && (lua_isnil(L, 1) || (lua_type(L, 1) == LUA_TUSERDATA && !lmat_test(L, 1))))
+    return;
+  for (i = 1; i <= n; i++) {
+    int t = lua_type(L, i);
+    if (t != LUA_TNUMBER && t != LUA_TSTRING && t != LUA_TBOOLEAN && t != LUA_TNIL)
+      plain = 0;
+  }
+  if (n > 8 || !plain) {
+    luaL_error(L, "%s: call it as %s:%s(...) (with a colon; argument 1 is %s, not %s)",
+               ar.name, obj, ar.name, got, what);
+    return;
+  }
+  luaL_buffinit(L, &b);
+  for (i = 1; i <= n; i++) {
+    if (i > 1)
+      luaL_addstring(&b, ", ");
+    if (lua_type(L, i) == LUA_TSTRING) {
+      lua_pushfstring(L, "'%s'", lua_tostring(L, i));
+      luaL_addvalue(&b);
+    } else {
+      luaL_tolstring(L, i, NULL);
+      luaL_addvalue(&b);
+    }
+  }
+  luaL_pushresult(&b);
+  luaL_error(L, "%s: call it as %s:%s(%s) (with a colon; argument 1 is %s, not %s)", ar.name,
+             obj, ar.name, lua_tostring(L, -1), got, what);
+}
+
 /* The error for a value at idx that is not a matrix. */
 static int notmatrix(lua_State *L, int idx) {
+  if (idx == 1)
+    lmat_colon_hint(L, "A", "a matrix");
   if (lua_type(L, idx) == LUA_TUSERDATA && luaL_testudata(L, idx, LMATRIX_TNAME))
     return luaL_argerror(L, idx, "matrix expected, got another userdata with its metatable");
   return luaL_typeerror(L, idx, LMATRIX_TNAME);
@@ -972,6 +1025,17 @@ static int mm_tostring(lua_State *L) {
   return 1;
 }
 
+/* The methods table's __index, for the keys it lacks: A[1] and A[1][2] are
+   errors that say how to index (a missing name stays nil, as before, and
+   the REPL's completion, which reads __index tables raw, skips this). */
+static int m_noindex(lua_State *L) {
+  if (lua_type(L, 2) == LUA_TNUMBER)
+    return luaL_error(L, "a matrix is not indexed with [%s]: use A:get(i, j) for an entry "
+                      "(A:get(k) in a vector), A:row(i) or A:col(j) for a row or a column",
+                      luaL_tolstring(L, 2, NULL));
+  return 0;
+}
+
 static const luaL_Reg functions[] = {
   {"new", m_new}, {"zeros", m_zeros}, {"ones", m_ones}, {"fill", m_fill},
   {"eye", m_eye}, {"col", m_col}, {"row", m_row}, {"diag", m_diag}, {"is", m_is},
@@ -1003,10 +1067,12 @@ int luaopen_nnlab_matrix(lua_State *L) {
   lua_pushvalue(L, -1);
   lua_setfield(L, -3, "__index");
   /* matrix(t) is matrix.new(t). */
-  lua_createtable(L, 0, 1);
+  lua_createtable(L, 0, 2);
   lua_pushvalue(L, -3);
   lua_pushcclosure(L, m_call, 1);
   lua_setfield(L, -2, "__call");
+  lua_pushcfunction(L, m_noindex);
+  lua_setfield(L, -2, "__index");
   lua_setmetatable(L, -2);
   lua_remove(L, -2);  /* the metatable */
   return 1;

@@ -15,6 +15,10 @@
 Mat *lmat_test(lua_State *L, int idx);
 /* the same, or a standard "bad argument" error. */
 Mat *lmat_check(lua_State *L, int idx);
+/* For a method whose self (argument 1) is wrong: when the running C
+   function was called as obj.f(...) rather than obj:f(...), raises
+   "f: call it as obj:f(...) (with a colon)"; else returns. */
+void lmat_colon_hint(lua_State *L, const char *obj, const char *what);
 /* Push a new rows x cols matrix (contents zero); raises a Lua error for a
    negative or overflowing size or when memory cannot be had. fname names the
    operation in error messages. */

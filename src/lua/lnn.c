@@ -6,6 +6,7 @@
  * this defence are in lnn.h, above LClass.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <lua.h>
 #include <lauxlib.h>
@@ -46,9 +47,30 @@ void *lnn_test(lua_State *L, int idx, const LClass *c) {
   return NULL;
 }
 
+/* The name a hint gives an object of class c: layer:forward(...). */
+static const char *varname(const LClass *c, const char **what) {
+  static const char *const names[][3] = {
+    {LLINEAR_TNAME, "layer", "an nn.Linear"}, {LACT_TNAME, "act", "an activation"},
+    {LLOSS_TNAME, "loss", "a loss"}, {LOPTIM_TNAME, "opt", "an optimizer"},
+    {LDROPOUT_TNAME, "drop", "an nn.Dropout"},
+  };
+  size_t i;
+  for (i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (strcmp(c->tname, names[i][0]) == 0) {
+      *what = names[i][2];
+      return names[i][1];
+    }
+  *what = c->tname;
+  return "obj";
+}
+
 void *lnn_check(lua_State *L, int idx, const LClass *c) {
   void *p = lnn_test(L, idx, c);
   if (p == NULL) {
+    if (idx == 1) {
+      const char *what, *obj = varname(c, &what);
+      lmat_colon_hint(L, obj, what);
+    }
     luaL_checkudata(L, idx, c->tname);  /* the error for another type */
     luaL_argerror(L, idx, lua_pushfstring(L, "%s expected, got another userdata with its "
                                              "metatable", c->tname));
