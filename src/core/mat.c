@@ -118,7 +118,7 @@ void mat_axpy(Mat *dst, const Mat *a, double alpha, const Mat *b) {
    (exp of this many takes well under a millisecond). */
 #define APPLY_BLOCK ((size_t)1 << 16)
 
-static double sign(double x) {
+static double signum(double x) {
   return x > 0.0 ? 1.0 : x < 0.0 ? -1.0 : x == 0.0 ? 0.0 : x;
 }
 
@@ -136,7 +136,7 @@ int mat_apply(Mat *dst, const Mat *a, MatFunc f) {
     case MAT_TANH: for (i = i0; i < end; i++) d[i] = tanh(x[i]); break;
     case MAT_SQRT: for (i = i0; i < end; i++) d[i] = sqrt(x[i]); break;
     case MAT_ABS: for (i = i0; i < end; i++) d[i] = fabs(x[i]); break;
-    case MAT_SIGN: for (i = i0; i < end; i++) d[i] = sign(x[i]); break;
+    case MAT_SIGN: for (i = i0; i < end; i++) d[i] = signum(x[i]); break;
     }
   }
   return MAT_OK;
@@ -154,7 +154,7 @@ static inline double minnan(double x, double y) {
 
 /* d[i] = x[i] op y[i * sy] for i < n: sy is 1 for a matrix, 0 for a number
    (y then points at it). */
-static void compare(double *d, const double *x, const double *y, size_t sy, size_t n,
+static void compare_elems(double *d, const double *x, const double *y, size_t sy, size_t n,
                     MatCmp op) {
   size_t i;
   switch (op) {
@@ -170,11 +170,11 @@ static void compare(double *d, const double *x, const double *y, size_t sy, size
 }
 
 void mat_compare(Mat *dst, const Mat *a, const Mat *b, MatCmp op) {
-  compare(dst->v, a->v, b->v, 1, mat_len(a), op);
+  compare_elems(dst->v, a->v, b->v, 1, mat_len(a), op);
 }
 
 void mat_compare_scalar(Mat *dst, const Mat *a, double s, MatCmp op) {
-  compare(dst->v, a->v, &s, 0, mat_len(a), op);
+  compare_elems(dst->v, a->v, &s, 0, mat_len(a), op);
 }
 
 void mat_clip(Mat *dst, const Mat *a, double lo, double hi) {
