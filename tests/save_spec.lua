@@ -312,7 +312,7 @@ describe('nn.load errors', function()
   end)
 
   it('names a missing file and bad arguments', function()
-    U.fails_with('nn.load: cannot read ' .. path('nope.nn') .. ': No such file or directory',
+    U.fails_with("nn.load: cannot open '" .. path('nope.nn') .. "': No such file or directory",
       function() nn.load(path('nope.nn')) end)
     U.fails_with('nn.load: path must be a string, got nil', function() nn.load() end)
   end)

@@ -262,6 +262,9 @@ describe('matrix.save and matrix.load', function()
     assert.is_truthy(e:find("textio_spec%.lua:%d+: matrix%.load: cannot open '.-/none%.txt': " ..
       'No such file or directory$'), e)
     e = msg(function() matrix.load(dir) end)
+    assert.is_truthy(e:find("matrix%.load: '.-' is a directory, not a regular file; pass " ..
+      "{any_file = true} to read it anyway$"), e)
+    e = msg(function() matrix.load(dir, { any_file = true }) end)
     assert.is_truthy(e:find("matrix%.load: cannot read '.-': Is a directory$"), e)
     e = msg(function() matrix.save(matrix.eye(2), dir .. '/no/such/dir/m.txt') end)
     assert.is_truthy(e:find("matrix%.save: cannot write '.-/no/such/dir/m%.txt': No such file or directory$"), e)

@@ -417,8 +417,8 @@ function Sequential:sgd_step(lr) end
 function Sequential:sgd(X, Y, iters, lr) end
 ]],
   hints = {
-    'Lua 5.4 has no math.tanh: tanh(z) = 1 - 2 / (exp(2 z) + 1) (use the sign of z for z < 0, or '
-      .. 'just this formula, which does not overflow).',
+    'Lua 5.4 has no math.tanh, but matrix.tanh(Z) is numpy\'s np.tanh (also matrix.exp, log, '
+      .. 'maximum, where, and masks Z:gt(0)); by hand: tanh(z) = 1 - 2 / (exp(2 z) + 1).',
     'SoftMax: subtract each column\'s maximum before exp, so that logits like 1000 do not overflow.',
     'Column-wise work: m:max(1) and m:sum(1) give 1 x b rows; m:map(function(x, i, j) ... end) '
       .. 'sees each entry with its position.',
@@ -428,7 +428,7 @@ function Sequential:sgd(X, Y, iters, lr) end
   parts = {
     {id = 'Linear', points = 3, statement = 'homework.Linear(m, n).', check = check_linear},
     {
-      id = 'Tanh', points = 1, statement = 'homework.Tanh().',
+      id = 'Tanh', points = 1, statement = 'homework.Tanh(). (numpy\'s np.tanh(Z) is matrix.tanh(Z).)',
       check = function(sub)
         return check_activation(sub, 'Tanh', {special = {{aspect = 'large |z|',
           what = 'with entries up to 400 in size (exp(2 z) overflows: tanh must not)',
@@ -436,7 +436,8 @@ function Sequential:sgd(X, Y, iters, lr) end
       end,
     },
     {
-      id = 'ReLU', points = 1, statement = 'homework.ReLU().',
+      id = 'ReLU', points = 1,
+      statement = 'homework.ReLU(). (Z:gt(0) is the mask of Z > 0, 1 and 0: Z:mul(Z:gt(0)) is ReLU.)',
       check = function(sub)
         local Z, dLdA = kinky()
         return check_activation(sub, 'ReLU', {special = {{aspect = 'z = 0',
@@ -446,7 +447,9 @@ function Sequential:sgd(X, Y, iters, lr) end
       end,
     },
     {
-      id = 'SoftMax', points = 2, statement = 'homework.SoftMax().',
+      id = 'SoftMax', points = 2,
+      statement = 'homework.SoftMax(). (E = matrix.exp(Z); E:sum(1) is the 1 x b row of column sums; '
+        .. 'E:div(matrix.ones(k, 1) * E:sum(1)) divides each column by its sum.)',
       check = function(sub)
         return check_activation(sub, 'SoftMax', {
           bwrong = function(_, A, g)

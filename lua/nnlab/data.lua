@@ -192,7 +192,7 @@ function M.load(what, opts)
     end
     return X, Y, labels
   end
-  local ok, T = pcall(cio.readtable, what)
+  local ok, T = pcall(cio.readtable, what, false, opts)
   if not ok then
     local hint = ''
     if not what:find('[/.]') then

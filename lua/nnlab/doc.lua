@@ -48,6 +48,7 @@ D.groups = {
   { id = 'matrix.construction', topic = 'matrix', title = 'Construction' },
   { id = 'matrix.access', topic = 'matrix', title = 'Access' },
   { id = 'matrix.arithmetic', topic = 'matrix', title = 'Arithmetic' },
+  { id = 'matrix.elementwise', topic = 'matrix', title = 'Elementwise maths, masks, slicing' },
   { id = 'matrix.files', topic = 'matrix', title = 'Files' },
   { id = 'nn.layers', topic = 'nn', title = 'Layers' },
   { id = 'nn.activations', topic = 'nn', title = 'Activations' },
@@ -349,6 +350,63 @@ a = matrix{{1, 2}}
 print(a:allclose(a + 1e-9), a:allclose(a + 1e-3))
 ]] },
 
+  { name = 'matrix.exp', group = 'matrix.elementwise',
+    also = { 'matrix.log', 'matrix.tanh', 'matrix.sqrt', 'matrix.abs', 'matrix.sign' },
+    call = { 'matrix.exp(a [, dst])', 'a:log([dst])', 'a:tanh([dst])', 'a:sqrt([dst])', 'a:abs([dst])', 'a:sign([dst])' },
+    shapes = 'r x c -> r x c',
+    desc = "The function of every element, into dst when given (dst may be a). exp, log, tanh and sqrt are the C library's (numpy's exp, log and sqrt are the same, bit for bit; its tanh is its own, within 2 units in the last place); as in numpy, log and sqrt of a negative number are nan, log(0) is -inf; sign is -1, 0 or 1 (nan stays nan).",
+    example = [[
+Z = matrix{{-1, 0, 2}}
+print(matrix.tanh(Z), Z:exp(), Z:abs():log())
+]] },
+  { name = 'matrix.maximum', group = 'matrix.elementwise', also = { 'matrix.minimum' },
+    call = { 'matrix.maximum(a, b [, dst])', 'matrix.minimum(a, b [, dst])' },
+    shapes = 'r x c with r x c or a number -> r x c',
+    desc = "numpy's maximum and minimum: elementwise, b a matrix of a's shape or a number; nan where either is nan. matrix.maximum(Z, 0) is ReLU.",
+    example = [[
+Z = matrix{{-1, 0.5}, {2, -3}}
+print(matrix.maximum(Z, 0), Z:minimum(Z:T()))
+]] },
+  { name = 'matrix.clip', group = 'matrix.elementwise', call = 'matrix.clip(a, lo, hi [, dst])',
+    shapes = 'r x c -> r x c',
+    desc = 'Each element held to lo..hi: min(max(x, lo), hi), as numpy.clip; lo or hi nil for no bound; nan stays nan.',
+    example = [[
+P = matrix{{0, 0.5, 1}}
+print(P:clip(1e-12, 1 - 1e-12):log())   -- a log that stays finite
+]] },
+  { name = 'matrix.gt', group = 'matrix.elementwise',
+    also = { 'matrix.ge', 'matrix.lt', 'matrix.le', 'matrix.eq', 'matrix.ne' },
+    call = { 'a:gt(b [, dst])', 'a:ge(b)', 'a:lt(b)', 'a:le(b)', 'a:eq(b)', 'a:ne(b)' },
+    shapes = 'r x c with r x c or a number -> r x c of 1 and 0',
+    desc = 'A mask: 1 where a > b (>=, <, <=, ==, ~=) and 0 elsewhere; b a matrix of a\'s shape or a number; a comparison with nan is false (ne: true). Multiply by a mask to keep what it marks: Z:gt(0) is the ReLU derivative.',
+    example = [[
+Z = matrix{{-1, 0.5}, {2, -3}}
+mask = Z:gt(0)
+print(mask, Z:mul(mask))             -- ReLU: Z where Z > 0, else 0
+]] },
+  { name = 'matrix.where', group = 'matrix.elementwise', call = 'matrix.where(mask, a, b [, dst])',
+    shapes = 'r x c mask; a, b r x c or numbers -> r x c',
+    desc = "numpy's where: a where mask is not 0 (nan counts as not 0), else b; a and b matrices of mask's shape or numbers.",
+    example = [[
+Z = matrix{{-1, 0.5}, {2, -3}}
+print(matrix.where(Z:gt(0), Z, 0.01 * Z))   -- leaky ReLU
+]] },
+  { name = 'matrix.slice', group = 'matrix.elementwise', call = 'm:slice(i1, i2 [, j1, j2 [, dst]])',
+    shapes = 'r x c -> (i2 - i1 + 1) x (j2 - j1 + 1)',
+    desc = "A copy of rows i1..i2 and columns j1..j2, 1-based and inclusive (numpy's X[i1-1:i2, j1-1:j2]); a negative index counts from the end (-1 is the last), nil is the whole range (m:slice(nil, nil, 2, 5) is X[:, 1:5]); an empty range is i2 = i1 - 1. Into dst when given.",
+    example = [[
+X = matrix{{1, 2, 3, 4}, {5, 6, 7, 8}, {9, 10, 11, 12}}
+print(X:slice(nil, nil, 2, 3), X:slice(-1), X:slice(1, 2, -1, -1))
+]] },
+  { name = 'matrix.hstack', group = 'matrix.elementwise', also = { 'matrix.vstack' },
+    call = { 'matrix.hstack({a, b, ...} [, dst])', 'matrix.vstack({a, b, ...} [, dst])' },
+    shapes = 'r x c1, r x c2, ... -> r x (c1 + c2 + ...); r1 x c, r2 x c, ... -> (r1 + r2 + ...) x c',
+    desc = 'The matrices side by side (hstack: equal row counts) or one above the other (vstack: equal column counts), as a new matrix or into dst.',
+    example = [[
+X = matrix{{1, 2}, {3, 4}}
+print(matrix.hstack{X, matrix.col{5, 6}}, matrix.vstack{X, matrix.ones(1, 2)})
+]] },
+
   { name = 'matrix.save', group = 'matrix.files', call = { 'matrix.save(m, path)', 'm:save(path)' },
     shapes = '',
     desc = 'Writes m as text with a "# nnlab matrix RxC" header, each number in the fewest digits that read back exactly; the file is replaced whole or not at all.',
@@ -357,14 +415,18 @@ m = matrix{{0.1, -0.0}, {1/3, 2}}
 m:save('m.txt')
 print(matrix.load('m.txt') == m)   -- true: exact round trip
 ]] },
-  { name = 'matrix.load', group = 'matrix.files', call = 'matrix.load(path)',
+  { name = 'matrix.load', group = 'matrix.files', call = { 'matrix.load(path)', 'matrix.load(path, {max_bytes = n, any_file = true})' },
     shapes = '-> r x c',
-    desc = 'Reads a file written by matrix.save, or any text table of numbers (one row per line, blanks or commas between numbers, # comments).',
+    desc = 'Reads a file written by matrix.save, or any text table of numbers (one row per line, blanks or commas between numbers: a CSV works; # comments), whose first line may be column names (x1,x2,y: skipped). Reads at most max_bytes (default 256 MiB, more is an error) and only a regular file unless any_file is true (a FIFO, /dev/zero); Ctrl-C stops the reading.',
     example = [[
 f = io.open('table.txt', 'w')
 f:write('# x1 x2\n1, 2\n3, 4\n')
 f:close()
 print(matrix.load('table.txt'))
+f = io.open('table.csv', 'w')
+f:write('x1,x2\n1,2\n3,4\n')
+f:close()
+print(matrix.load('table.csv', {max_bytes = 1000}))
 ]] },
 
   ---------------------------------------------------------------- nn
@@ -863,9 +925,9 @@ nn.save(net, 'net.nn')
 net2 = nn.load('net.nn')
 print(net2.modules[1].W == net.modules[1].W)   -- true: exact
 ]] },
-  { name = 'nn.load', group = 'train.save', call = 'nn.load(path)',
+  { name = 'nn.load', group = 'train.save', call = { 'nn.load(path)', 'nn.load(path, {max_bytes = n, any_file = true})' },
     shapes = '-> net, optimizer',
-    desc = 'Reads a file written by nn.save (parsed, never run): the net and its optimizer (nil if none; also net.optimizer). Draws nothing from the random stream. Errors name the file, the line and what was expected.',
+    desc = 'Reads a file written by nn.save (parsed, never run): the net and its optimizer (nil if none; also net.optimizer). Draws nothing from the random stream. Errors name the file, the line and what was expected. Reads at most max_bytes (default 256 MiB) and only a regular file unless any_file, as matrix.load.',
     example = [[
 X, Y = data.xor()
 net = nn.Sequential({nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 2), nn.SoftMax()}, nn.NLLM())
@@ -876,9 +938,9 @@ print(net2, opt)
 ]] },
 
   ---------------------------------------------------------------- data
-  { name = 'data.load', group = 'data.sets', call = { 'data.load(name)', 'data.load(path [, {label = c}])' },
+  { name = 'data.load', group = 'data.sets', call = { 'data.load(name)', 'data.load(path [, {label = c, max_bytes = n, any_file = true}])' },
     shapes = '-> X d x n, Y k x n, labels 1 x n',
-    desc = 'A built-in data set by name (Y rows {1-y; y}, the homework\'s for_softmax), or a text file with one point per line and the label in the last column (or column c, negative from the end; label = false: X only). Y = data.one_hot(labels).',
+    desc = 'A built-in data set by name (Y rows {1-y; y}, the homework\'s for_softmax), or a text file with one point per line and the label in the last column (or column c, negative from the end; label = false: X only). Y = data.one_hot(labels). The file is a text table (blanks or commas between numbers: a CSV works) and may start with a line of column names (x1,x2,label), which is skipped. max_bytes and any_file as matrix.load.',
     example = [[
 X, Y, labels = data.load('xor')
 print(X, labels)
@@ -887,6 +949,11 @@ f:write('0 0 -1\n1 1 1\n0 1 1\n')
 f:close()
 X, Y, labels = data.load('lab.txt')   -- classes -1, +1: rows 1, 2 of Y
 print(Y)
+f = io.open('lab.csv', 'w')
+f:write('x1,x2,label\n0,0,0\n1,1,1\n')
+f:close()
+X, Y = data.load('lab.csv')           -- a CSV with a header line
+print(X)
 ]] },
   { name = 'data.xor', group = 'data.sets',
     also = { 'data.super_simple_separable_through_origin', 'data.super_simple_separable',

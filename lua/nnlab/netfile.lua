@@ -396,18 +396,18 @@ end
 
 -- nn.load(path) -> net, optimizer (nil when the file has none; also kept as
 -- net.optimizer).  Building the layers does not draw from the random stream.
-function M.load(path)
+-- opts: max_bytes (the most bytes read, default core.io.max_bytes, 256
+-- MiB), any_file (true: read a FIFO or a device too), as matrix.load's.
+function M.load(path, opts)
   if type(path) ~= 'string' then
     error(fmt('nn.load: path must be a string, got %s', type(path)), 2)
   end
   if type(io) ~= 'table' then
     error('nn.load: files cannot be read here (no io library)', 2)
   end
-  local f, err = io.open(path, 'rb')
-  if not f then error('nn.load: cannot read ' .. tostring(err), 2) end
-  local text = f:read('a')
-  f:close()
-  if text == nil then error('nn.load: cannot read ' .. path, 2) end
+  -- read bounded, stopping at Ctrl-C, a regular file only unless asked
+  local okread, text = pcall(core.io.readfile, path, opts)
+  if not okread then error('nn.load: ' .. tostring(text), 2) end
   local rng = T.rngstate()
   local ok, net, opt = pcall(parse, text, path)
   T.setrngstate(rng)

@@ -107,6 +107,8 @@ end
 function format(v, opts, depth, seen, indent)
   local tv = type(v)
   if tv == 'string' then return quote(v) end
+  -- tostring gives "-nan" for 0/0 (its sign bit is set); numpy prints nan
+  if v ~= v and tv == 'number' then return 'nan' end
   if tv == 'table' and not has_tostring(v) then
     return format_table(v, opts, depth, seen, indent)
   end

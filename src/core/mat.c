@@ -114,6 +114,98 @@ void mat_axpy(Mat *dst, const Mat *a, double alpha, const Mat *b) {
     d[i] = x[i] + alpha * y[i];
 }
 
+/* Elements per block between two looks at mat_interrupted in mat_apply
+   (exp of this many takes well under a millisecond). */
+#define APPLY_BLOCK ((size_t)1 << 16)
+
+static double signum(double x) {
+  return x > 0.0 ? 1.0 : x < 0.0 ? -1.0 : x == 0.0 ? 0.0 : x;
+}
+
+int mat_apply(Mat *dst, const Mat *a, MatFunc f) {
+  size_t i0, i, n = mat_len(a);
+  double *d = dst->v;
+  const double *x = a->v;
+  for (i0 = 0; i0 < n; i0 += APPLY_BLOCK) {
+    size_t end = n - i0 < APPLY_BLOCK ? n : i0 + APPLY_BLOCK;
+    if (mat_interrupted)
+      return MAT_EINTR;
+    switch (f) {
+    case MAT_EXP: for (i = i0; i < end; i++) d[i] = exp(x[i]); break;
+    case MAT_LOG: for (i = i0; i < end; i++) d[i] = log(x[i]); break;
+    case MAT_TANH: for (i = i0; i < end; i++) d[i] = tanh(x[i]); break;
+    case MAT_SQRT: for (i = i0; i < end; i++) d[i] = sqrt(x[i]); break;
+    case MAT_ABS: for (i = i0; i < end; i++) d[i] = fabs(x[i]); break;
+    case MAT_SIGN: for (i = i0; i < end; i++) d[i] = signum(x[i]); break;
+    }
+  }
+  return MAT_OK;
+}
+
+/* numpy's maximum and minimum: NaN if either is NaN; for equal numbers
+   (0 and -0) the second. */
+static inline double maxnan(double x, double y) {
+  return x > y || x != x ? x : y;
+}
+
+static inline double minnan(double x, double y) {
+  return x < y || x != x ? x : y;
+}
+
+/* d[i] = x[i] op y[i * sy] for i < n: sy is 1 for a matrix, 0 for a number
+   (y then points at it). */
+static void compare_elems(double *d, const double *x, const double *y, size_t sy, size_t n,
+                    MatCmp op) {
+  size_t i;
+  switch (op) {
+  case MAT_GT: for (i = 0; i < n; i++) d[i] = x[i] > y[i * sy] ? 1.0 : 0.0; break;
+  case MAT_GE: for (i = 0; i < n; i++) d[i] = x[i] >= y[i * sy] ? 1.0 : 0.0; break;
+  case MAT_LT: for (i = 0; i < n; i++) d[i] = x[i] < y[i * sy] ? 1.0 : 0.0; break;
+  case MAT_LE: for (i = 0; i < n; i++) d[i] = x[i] <= y[i * sy] ? 1.0 : 0.0; break;
+  case MAT_EQ: for (i = 0; i < n; i++) d[i] = x[i] == y[i * sy] ? 1.0 : 0.0; break;
+  case MAT_NE: for (i = 0; i < n; i++) d[i] = x[i] != y[i * sy] ? 1.0 : 0.0; break;
+  case MAT_MAXIMUM: for (i = 0; i < n; i++) d[i] = maxnan(x[i], y[i * sy]); break;
+  case MAT_MINIMUM: for (i = 0; i < n; i++) d[i] = minnan(x[i], y[i * sy]); break;
+  }
+}
+
+void mat_compare(Mat *dst, const Mat *a, const Mat *b, MatCmp op) {
+  compare_elems(dst->v, a->v, b->v, 1, mat_len(a), op);
+}
+
+void mat_compare_scalar(Mat *dst, const Mat *a, double s, MatCmp op) {
+  compare_elems(dst->v, a->v, &s, 0, mat_len(a), op);
+}
+
+void mat_clip(Mat *dst, const Mat *a, double lo, double hi) {
+  size_t i, n = mat_len(a);
+  for (i = 0; i < n; i++)
+    dst->v[i] = minnan(maxnan(a->v[i], lo), hi);
+}
+
+void mat_where(Mat *dst, const Mat *mask, const Mat *a, double sa, const Mat *b, double sb) {
+  size_t i, n = mat_len(mask);
+  const double *x = a ? a->v : &sa, *y = b ? b->v : &sb;
+  size_t sx = a ? 1 : 0, sy = b ? 1 : 0;
+  for (i = 0; i < n; i++)
+    dst->v[i] = mask->v[i] != 0.0 ? x[i * sx] : y[i * sy];
+}
+
+void mat_slice(Mat *dst, const Mat *src, int i0, int j0) {
+  int i;
+  for (i = 0; i < dst->rows; i++)
+    memcpy(dst->v + (size_t)i * dst->cols,
+           src->v + (size_t)(i0 + i) * src->cols + (size_t)j0,
+           (size_t)dst->cols * sizeof(double));
+}
+
+void mat_place(Mat *dst, const Mat *src, int i0, int j0) {
+  int i;
+  for (i = 0; i < src->rows; i++)
+    memcpy(dst->v + (size_t)(i0 + i) * dst->cols + (size_t)j0,
+           src->v + (size_t)i * src->cols, (size_t)src->cols * sizeof(double));
+}
+
 /* Room for packing op(b) when it is transposed (k x n numbers at most). */
 #define PACK 1024
 

@@ -50,6 +50,38 @@ void mat_binop_scalar(Mat *dst, const Mat *a, double s, MatOp op, int scalar_lef
 void mat_axpy(Mat *dst, const Mat *a, double alpha, const Mat *b);
 
 /*
+ * Elementwise functions: dst = f(a), same shape, may alias.  exp, log,
+ * tanh and sqrt are the C library's (glibc's libm on Linux: numpy calls the
+ * same exp, log and sqrt, so the results are the same bits; log of a
+ * negative number, and sqrt of one, is NaN, log(0) is -inf, as in numpy).
+ * sign is -1, 0 or 1 (NaN stays NaN, -0 gives 0).  Returns MAT_EINTR when
+ * interrupted (dst then holds partial results).
+ */
+typedef enum { MAT_EXP, MAT_LOG, MAT_TANH, MAT_SQRT, MAT_ABS, MAT_SIGN } MatFunc;
+int mat_apply(Mat *dst, const Mat *a, MatFunc f);
+
+/*
+ * Comparisons and the elementwise maximum / minimum: dst = a op b (b a
+ * matrix of a's shape) or a op s (a number).  Comparisons give 1.0 where
+ * true, 0.0 where false (a NaN compares false, except by MAT_NE); maximum
+ * and minimum give NaN where either is NaN, as numpy's do.  May alias.
+ */
+typedef enum { MAT_GT, MAT_GE, MAT_LT, MAT_LE, MAT_EQ, MAT_NE, MAT_MAXIMUM, MAT_MINIMUM } MatCmp;
+void mat_compare(Mat *dst, const Mat *a, const Mat *b, MatCmp op);
+void mat_compare_scalar(Mat *dst, const Mat *a, double s, MatCmp op);
+/* dst = min(max(a, lo), hi) elementwise (numpy.clip; NaN stays NaN). */
+void mat_clip(Mat *dst, const Mat *a, double lo, double hi);
+/* dst = a where mask is not 0 (NaN counts as not 0), else b; a and b are
+   matrices of mask's shape, or NULL for the numbers sa and sb.  May alias. */
+void mat_where(Mat *dst, const Mat *mask, const Mat *a, double sa, const Mat *b, double sb);
+/* dst (r x c) = the block of src whose top left element is (i0, j0),
+   0-based; the block lies inside src; dst must not alias src. */
+void mat_slice(Mat *dst, const Mat *src, int i0, int j0);
+/* Copy src into dst with its top left element at (i0, j0), 0-based; src
+   fits inside dst there; no aliasing.  hstack and vstack. */
+void mat_place(Mat *dst, const Mat *src, int i0, int j0);
+
+/*
  * dst = op(a) * op(b) where op transposes when ta / tb is nonzero.
  * Shapes must agree; dst must not alias a or b.  Returns MAT_EINTR if
  * interrupted (dst then holds partial results).  Products of at most

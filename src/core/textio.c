@@ -123,15 +123,66 @@ static int number(const char *s, size_t n, int flags, double *x, size_t line, si
   return 0;
 }
 
+static int isnamestart(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '"' || c == '\'';
+}
+
+/* Is the line at buf[i] (up to '\n', '#' or len) a line of column names
+   (see TEXTIO_NAMES)?  1 with *end (the '\n' or len) and *nfields set; 0
+   when the line is blank or a comment; -1 when it holds anything else. */
+static int namesline(const char *buf, size_t len, size_t i, size_t *end, size_t *nfields) {
+  size_t stop = i, k, n = 0;
+  int commas = 0;
+  double x;
+  while (stop < len && buf[stop] != '\n' && buf[stop] != '#') {
+    if (buf[stop] == ',') commas = 1;
+    stop++;
+  }
+  for (k = i; k < stop && isblankc(buf[k]); k++) {}
+  if (k == stop) return 0;
+  while (k < stop) {
+    size_t start, last;
+    while (k < stop && isblankc(buf[k])) k++;
+    start = k;
+    while (k < stop && (commas ? buf[k] != ',' : !isblankc(buf[k]))) k++;
+    for (last = k; last > start && isblankc(buf[last - 1]); last--) {}
+    if (last == start || !isnamestart(buf[start]) || nonfinite(buf + start, last - start, &x))
+      return -1;
+    n++;
+    if (k < stop && commas) {  /* the comma: a name must follow */
+      for (k++; k < stop && isblankc(buf[k]); k++) {}
+      if (k == stop) return -1;
+    }
+  }
+  while (stop < len && buf[stop] != '\n') stop++;  /* a comment after the names */
+  *end = stop;
+  *nfields = n;
+  return 1;
+}
+
 int textio_parse(const char *buf, size_t len, int flags, size_t *rows, size_t *cols,
                  double *dst, size_t dstlen, TextError *err) {
   size_t i = 0, line = 0, nrows = 0, ncols = 0, firstline = 0, stored = 0;
+  size_t names = 0, namesat = 0;  /* the line of names: its fields and line */
   int sawtext = 0;  /* anything but blanks and newlines */
+  int lookfornames = (flags & TEXTIO_NAMES) != 0;
   *rows = *cols = 0;
   while (i < len) {
     size_t field = 0;
     int comma = 0;  /* a comma waiting for its number */
     line++;
+    if (lookfornames) {
+      size_t end = 0, n = 0;
+      int h = namesline(buf, len, i, &end, &n);
+      if (h != 0) lookfornames = 0;
+      if (h > 0) {
+        sawtext = 1;
+        names = n;
+        namesat = line;
+        i = end < len ? end + 1 : end;
+        continue;
+      }
+    }
     for (;;) {
       size_t start;
       double x;
@@ -175,9 +226,13 @@ int textio_parse(const char *buf, size_t len, int flags, size_t *rows, size_t *c
       return fail(err, line, 0, "more than %d rows", TEXTIO_MAXDIM);
     nrows++;
   }
+  if (names > 0 && nrows > 0 && names != ncols)
+    return fail(err, 0, 0, "line %zu has %zu column name%s, line %zu has %zu number%s", namesat,
+                names, names == 1 ? "" : "s", firstline, ncols, ncols == 1 ? "" : "s");
   if (nrows == 0 && !(flags & TEXTIO_ALLOW_EMPTY))
-    return fail(err, 0, 0, sawtext ? "no numbers: only comments and blank lines"
-                                   : "no numbers: the text is empty");
+    return fail(err, 0, 0, names > 0 ? "no numbers: only a line of column names"
+                           : sawtext ? "no numbers: only comments and blank lines"
+                                     : "no numbers: the text is empty");
   *rows = nrows;
   *cols = ncols;
   return 0;

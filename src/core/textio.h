@@ -19,7 +19,14 @@
  *     or a subnormal, as strtod rounds it;
  *   - nan, inf and infinity (any case, with an optional sign) only with
  *     TEXTIO_NONFINITE; otherwise they are errors;
- *   - every row has the same number of columns.
+ *   - every row has the same number of columns;
+ *   - with TEXTIO_NAMES, the first line that is not blank or a comment may
+ *     be a line of column names (a CSV's "x1,x2,label"), which is skipped:
+ *     it is one when every field on it starts with a letter, '_' or a quote
+ *     and is not nan/inf/infinity.  Its fields are separated by commas if
+ *     it has one (names may then hold blanks), else by blanks; there must
+ *     be as many as the rows have columns.  A first line with any other
+ *     field is data (and its errors are reported as such).
  * "column" in messages counts fields (the 2nd number on a line is column 2),
  * the way "line 3 has 2 columns" does.
  */
@@ -32,7 +39,8 @@
 /* Flags for textio_parse. */
 enum {
   TEXTIO_NONFINITE = 1,   /* accept nan, inf, infinity */
-  TEXTIO_ALLOW_EMPTY = 2  /* no data lines is a 0x0 table, not an error */
+  TEXTIO_ALLOW_EMPTY = 2, /* no data lines is a 0x0 table, not an error */
+  TEXTIO_NAMES = 4        /* the first data line may be a line of column names */
 };
 
 /* The longest number token accepted, in bytes. */

@@ -871,6 +871,192 @@ static int m_map(lua_State *L) {
   return 1;
 }
 
+/* --- elementwise functions, comparisons, slicing -------------------- */
+
+/* matrix.exp(a [, dst]) and the like: f of each element. */
+static int unary(lua_State *L, MatFunc f, const char *name) {
+  Mat *a = lmat_check(L, 1);
+  Mat *d = result(L, 2, name, a->rows, a->cols, 1);
+  if (mat_apply(d, a, f) != MAT_OK)
+    return lmat_interrupted(L, name);
+  return 1;
+}
+
+static int m_exp(lua_State *L) { return unary(L, MAT_EXP, "exp"); }
+static int m_log(lua_State *L) { return unary(L, MAT_LOG, "log"); }
+static int m_tanh(lua_State *L) { return unary(L, MAT_TANH, "tanh"); }
+static int m_sqrt(lua_State *L) { return unary(L, MAT_SQRT, "sqrt"); }
+static int m_abs(lua_State *L) { return unary(L, MAT_ABS, "abs"); }
+static int m_sign(lua_State *L) { return unary(L, MAT_SIGN, "sign"); }
+
+/* The operand at arg against a (at 1): a matrix of a's shape (returned), or
+   a number (into *s, NULL returned). */
+static Mat *operand_like(lua_State *L, int arg, const Mat *a, double *s, const char *name) {
+  Mat *b = test_like(L, arg, 1);
+  if (b == NULL) {
+    *s = checkoperand(L, arg, name);
+    return NULL;
+  }
+  if (b->rows != a->rows || b->cols != a->cols) {
+    char why[64];
+    snprintf(why, sizeof why, "shapes differ (need a %dx%d matrix or a number)", a->rows,
+             a->cols);
+    lmat_shape_error(L, name, a, " and ", b, why);
+  }
+  return b;
+}
+
+/* a:gt(b | x [, dst]) and the like, matrix.maximum(a, b | x [, dst]). */
+static int cmp(lua_State *L, MatCmp op, const char *name) {
+  Mat *a = lmat_check(L, 1), *b, *d;
+  double s = 0.0;
+  b = operand_like(L, 2, a, &s, name);
+  d = result(L, 3, name, a->rows, a->cols, 1);
+  if (b)
+    mat_compare(d, a, b, op);
+  else
+    mat_compare_scalar(d, a, s, op);
+  return 1;
+}
+
+static int m_gt(lua_State *L) { return cmp(L, MAT_GT, "gt"); }
+static int m_ge(lua_State *L) { return cmp(L, MAT_GE, "ge"); }
+static int m_lt(lua_State *L) { return cmp(L, MAT_LT, "lt"); }
+static int m_le(lua_State *L) { return cmp(L, MAT_LE, "le"); }
+static int m_eq(lua_State *L) { return cmp(L, MAT_EQ, "eq"); }
+static int m_ne(lua_State *L) { return cmp(L, MAT_NE, "ne"); }
+static int m_maximum(lua_State *L) { return cmp(L, MAT_MAXIMUM, "maximum"); }
+static int m_minimum(lua_State *L) { return cmp(L, MAT_MINIMUM, "minimum"); }
+
+/* matrix.clip(a, lo, hi [, dst]): lo or hi nil for no bound. */
+static int m_clip(lua_State *L) {
+  Mat *a = lmat_check(L, 1), *d;
+  double lo = lua_isnoneornil(L, 2) ? -HUGE_VAL : luaL_checknumber(L, 2);
+  double hi = lua_isnoneornil(L, 3) ? HUGE_VAL : luaL_checknumber(L, 3);
+  d = result(L, 4, "clip", a->rows, a->cols, 1);
+  mat_clip(d, a, lo, hi);
+  return 1;
+}
+
+/* matrix.where(mask, a | x, b | y [, dst]): a where mask is not 0, else b. */
+static int m_where(lua_State *L) {
+  Mat *mask = lmat_check(L, 1), *a, *b, *d;
+  double sa = 0.0, sb = 0.0;
+  a = operand_like(L, 2, mask, &sa, "where");
+  b = operand_like(L, 3, mask, &sb, "where");
+  d = result(L, 4, "where", mask->rows, mask->cols, 1);
+  mat_where(d, mask, a, sa, b, sb);
+  return 1;
+}
+
+/* The range first..last (1-based, inclusive) of n rows or columns given by
+   the arguments at arg and arg + 1: nil is the whole range, a negative index
+   counts from the end (-1 is the last).  *start is 0-based. */
+static void slicerange(lua_State *L, int arg, const Mat *m, int n, const char *what,
+                       int *start, int *len) {
+  lua_Integer k[2];
+  int e;
+  char s[32];
+  for (e = 0; e < 2; e++) {
+    lua_Integer x;
+    if (lua_isnoneornil(L, arg + e)) {
+      k[e] = e == 0 ? 1 : n;
+      continue;
+    }
+    x = luaL_checkinteger(L, arg + e);
+    if (x < 0 && x >= -(lua_Integer)n)
+      k[e] = n + 1 + x;
+    else if (x >= 1 && x <= n)
+      k[e] = x;
+    else
+      luaL_error(L, "slice: %s index %I is out of range for a %s matrix (%ss 1..%d, or -%d..-1 "
+                 "from the end)", what, x, lmat_shapestr(s, m), what, n, n);
+  }
+  if (k[1] < k[0] - 1)
+    luaL_error(L, "slice: %ss %I..%I of a %s matrix: the first is after the last", what,
+               k[0], k[1], lmat_shapestr(s, m));
+  *start = (int)k[0] - 1;
+  *len = (int)(k[1] - k[0] + 1);
+}
+
+/* m:slice(i1, i2, j1, j2 [, dst]): a copy of rows i1..i2, columns j1..j2. */
+static int m_slice(lua_State *L) {
+  Mat *m = lmat_check(L, 1), *d;
+  int i0, r, j0, c;
+  slicerange(L, 2, m, m->rows, "row", &i0, &r);
+  slicerange(L, 4, m, m->cols, "column", &j0, &c);
+  d = result(L, 6, "slice", r, c, 1);
+  if (d->v != m->v)  /* else dst is m and the slice is all of it */
+    mat_slice(d, m, i0, j0);
+  return 1;
+}
+
+/* matrix.hstack{a, b, ...} / matrix.vstack{a, b, ...} [, dst]: side by side
+   (equal row counts) or one above the other (equal column counts). */
+static int stack(lua_State *L, int horizontal) {
+  const char *name = horizontal ? "hstack" : "vstack";
+  lua_Integer k, n;
+  size_t total = 0;
+  int first = 0, r = 0, c = 0, at = 0;
+  Mat *d, *t;
+  char sa[32], sb[32];
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 2);
+  n = (lua_Integer)lua_rawlen(L, 1);
+  if (n == 0)
+    return luaL_error(L, "%s: expected a list of matrices, got an empty table", name);
+  if (n > 1000000)
+    return luaL_error(L, "%s: too many matrices (%I)", name, n);
+  luaL_checkstack(L, (int)n + 4, name);
+  for (k = 1; k <= n; k++) {  /* the matrices at 3 .. n + 2 */
+    Mat *m;
+    lua_rawgeti(L, 1, k);
+    m = lmat_test(L, -1);
+    if (m == NULL)
+      return luaL_error(L, "%s: item %I is a %s, expected a matrix", name, k,
+                        luaL_typename(L, -1));
+    if (k == 1) {
+      first = lua_gettop(L);
+      r = m->rows;
+      c = m->cols;
+    } else if (horizontal ? m->rows != r : m->cols != c) {
+      Mat *m1 = lmat_test(L, first);
+      return luaL_error(L, "%s: matrix %I is %s but matrix 1 is %s (%s needs equal %s counts)",
+                        name, k, lmat_shapestr(sa, m), lmat_shapestr(sb, m1), name,
+                        horizontal ? "row" : "column");
+    }
+    total += (size_t)(horizontal ? m->cols : m->rows);
+  }
+  if (total > MAT_MAXDIM)
+    return luaL_error(L, "%s: the result has %I %s, more than %d", name, (lua_Integer)total,
+                      horizontal ? "columns" : "rows", MAT_MAXDIM);
+  if (horizontal)
+    c = (int)total;
+  else
+    r = (int)total;
+  d = optdest(L, 2, name, r, c);
+  t = d;
+  for (k = 0; d != NULL && k < n; k++)  /* dst is one of the inputs: through a copy */
+    if (lmat_test(L, first + (int)k)->v == d->v && mat_len(d) > 0)
+      t = NULL;
+  if (t == NULL)
+    t = lmat_push_like(L, r, c, first);
+  for (k = 0; k < n; k++) {
+    Mat *m = lmat_test(L, first + (int)k);
+    mat_place(t, m, horizontal ? 0 : at, horizontal ? at : 0);
+    at += horizontal ? m->cols : m->rows;
+  }
+  if (d != NULL) {
+    if (t != d)
+      mat_copy(d, t);
+    lua_pushvalue(L, 2);
+  }
+  return 1;
+}
+
+static int m_hstack(lua_State *L) { return stack(L, 1); }
+static int m_vstack(lua_State *L) { return stack(L, 0); }
+
 /* --- reductions ----------------------------------------------------- */
 
 static int optaxis(lua_State *L, int arg) {
@@ -974,7 +1160,10 @@ static int shown(int k, int n, int limit) {  /* is row/column k printed? */
 static void fmtnum(char *buf, double x) {
   if (x == 0.0)
     x = 0.0;  /* print -0 as 0 */
-  snprintf(buf, 32, "%.6g", x);
+  if (isnan(x))  /* glibc prints a NaN with its sign bit set (0/0's) as -nan */
+    snprintf(buf, 32, "nan");
+  else
+    snprintf(buf, 32, "%.6g", x);
 }
 
 static int mm_tostring(lua_State *L) {
@@ -1049,6 +1238,10 @@ static const luaL_Reg functions[] = {
   {"sum", m_sum}, {"mean", m_mean}, {"max", m_max}, {"min", m_min},
   {"argmax", m_argmax}, {"dot", m_dot}, {"outer", m_outer}, {"norm", m_norm},
   {"allclose", m_allclose},
+  {"exp", m_exp}, {"log", m_log}, {"tanh", m_tanh}, {"sqrt", m_sqrt}, {"abs", m_abs},
+  {"sign", m_sign}, {"maximum", m_maximum}, {"minimum", m_minimum}, {"clip", m_clip},
+  {"where", m_where}, {"gt", m_gt}, {"ge", m_ge}, {"lt", m_lt}, {"le", m_le}, {"eq", m_eq},
+  {"ne", m_ne}, {"slice", m_slice}, {"hstack", m_hstack}, {"vstack", m_vstack},
   {NULL, NULL}
 };
 

@@ -186,6 +186,33 @@ def item_smallop(t, a, q, refs):
               'ns', False)
 
 
+ELEMENTWISE_SHAPES = ('10x1', '10x64', '128x64')
+
+
+def item_elementwise(t, a, q, refs):
+    """The homework modules' maths (tanh, softmax, ReLU with its mask) with
+    the C elementwise functions, against the same with map (target: at
+    least as fast) and against numpy."""
+    cmds = [('nn', [a.nnlab, 'tests/bench/nnlab.lua', 'elementwise', '1'] + list(ELEMENTWISE_SHAPES), 1)]
+    if refs['numpy']:
+        cmds.append(('np', [PY, 'tests/bench/ref_numpy.py', 'elementwise', '1'] + list(ELEMENTWISE_SHAPES), 1))
+    res = interleaved(cmds, 3 if q else 5)
+    n, r = res['nn'][0], res.get('np', ({}, {}, 0))[0]
+    forms = (('tanh', 'matrix.tanh(Z)', 'Z:map(tanh)', 'np.tanh(Z)'),
+             ('softmax', 'E = matrix.exp(Z); E:div(ones * E:sum(1))', 'map(math.exp), map(e / sum)',
+              'E = np.exp(Z); E / E.sum(axis=0)'),
+             ('relu', 'm = Z:gt(0); Z:mul(m), dLdA:mul(m)', 'Z:map(relu), dLdA:mul(Z:map(step))',
+              'm = Z > 0; Z * m, dLdA * m'))
+    for shape in ELEMENTWISE_SHAPES:
+        for name, new, old, ref in forms:
+            key = 'elementwise.%s.%%s.%s' % (name, shape)
+            got = n.get(key % 'new', (0, None))[1]
+            t.add('8 elementwise', '%s, Z %s: %s' % (name, shape, new), got,
+                  'nnlab %s' % old, n.get(key % 'map', (0, None))[1], 'us', False, 1.0, '>= map')
+            t.add('8 elementwise', '%s, Z %s: %s' % (name, shape, new), got,
+                  'numpy %s' % ref, r.get('elementwise.%s.%s' % (name, shape), (0, None))[1], 'us', False)
+
+
 def item_smallnet(t, a, q, refs, losses):
     iters, lr, seed = ('3000' if q else '10000'), '0.005', '1'
     args = ['smallnet', '1', iters, lr, seed]
@@ -420,7 +447,7 @@ def main():
     ap.add_argument('--nnlab', default=os.path.join(ROOT, 'nnlab'))
     ap.add_argument('--blas', default=os.path.join(ROOT, 'build', 'bench-blas'))
     ap.add_argument('--quick', action='store_true', help='fewer repetitions (to try the bench)')
-    ap.add_argument('--only', default='1,2,3,4,5,6,7', help='items to run, e.g. 3,4')
+    ap.add_argument('--only', default='1,2,3,4,5,6,7,8', help='items to run, e.g. 3,4')
     ap.add_argument('--wait-quiet', type=float, default=0, metavar='SECONDS',
                     help='before each item, wait up to this long for the load average to drop below 0.7')
     a = ap.parse_args()
@@ -442,7 +469,8 @@ def main():
              ('4', lambda: item_mnist(t, a, a.quick, refs, losses)),
              ('5', lambda: item_startup(t, a, a.quick)),
              ('6', lambda: item_grading(t, a, a.quick)),
-             ('7', lambda: item_grading_lecture(t, a, a.quick))]
+             ('7', lambda: item_grading_lecture(t, a, a.quick)),
+             ('8', lambda: item_elementwise(t, a, a.quick, refs))]
     for k, f in steps:
         if k in only:
             if a.wait_quiet:

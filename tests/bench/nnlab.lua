@@ -164,7 +164,59 @@ elseif item == 'mnist' then
   result('mnist.t' .. threads, 'samples/s', out)
   info('mnist.t' .. threads, string.format('loss after the epoch %.12g (net:fit)', loss))
 
+-- 8. The homework modules' maths, elementwise: tanh, softmax (exp, the
+-- column sums, the division) and ReLU with its mask (forward and the
+-- derivative's mask), with the C functions (matrix.tanh, matrix.exp, Z:gt)
+-- and the same with map and a Lua function; microseconds per computation,
+-- on a hidden layer's Z of k x b.
+elseif item == 'elementwise' then
+  local reps = tonumber(arg[2])
+  for k = 3, #arg do
+    local m, b = arg[k]:match('^(%d+)x(%d+)$')
+    m, b = math.tointeger(tonumber(m)), math.tointeger(tonumber(b))
+    matrix.seed(1)
+    local Z, dLdA = matrix.randn(m, b), matrix.randn(m, b)
+    local ones = matrix.ones(m, 1)
+    local exp = math.exp
+    local function tanh(z) return 1 - 2 / (exp(2 * z) + 1) end
+    local function relu(z) return z > 0 and z or 0 end
+    local function step(z) return z > 0 and 1 or 0 end
+    local forms = {
+      {'tanh.new', function() return matrix.tanh(Z) end},
+      {'tanh.map', function() return Z:map(tanh) end},
+      {'softmax.new', function()
+        local E = matrix.exp(Z)
+        return E:div(ones * E:sum(1))
+      end},
+      {'softmax.map', function()
+        local E = Z:map(exp)
+        local s = E:sum(1)
+        return E:map(function(e, _, j) return e / s:get(1, j) end)
+      end},
+      {'relu.new', function() local mask = Z:gt(0) return Z:mul(mask), dLdA:mul(mask) end},
+      {'relu.map', function() return Z:map(relu), dLdA:mul(Z:map(step)) end},
+    }
+    -- the two forms agree
+    for i = 1, #forms, 2 do
+      local a1, a2 = forms[i][2]()
+      local b1, b2 = forms[i + 1][2]()
+      assert(a1:allclose(b1, 1e-12) and (a2 == nil or a2 == b2), forms[i][1])
+    end
+    for _, f in ipairs(forms) do
+      local g = f[2]
+      local function loop(calls) for _ = 1, calls do g() end end
+      local calls = calibrate(loop, 0.1)
+      local out = {}
+      for r = 1, reps do
+        local t = now()
+        loop(calls)
+        out[r] = (now() - t) / calls * 1e6
+      end
+      result('elementwise.' .. f[1] .. '.' .. m .. 'x' .. b, 'us', out)
+    end
+  end
+
 else
-  io.stderr:write('usage: nnlab tests/bench/nnlab.lua matmul|smallop|smallnet|mnist ARGS...\n')
+  io.stderr:write('usage: nnlab tests/bench/nnlab.lua matmul|smallop|smallnet|mnist|elementwise ARGS...\n')
   os.exit(2)
 end

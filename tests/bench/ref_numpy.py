@@ -42,6 +42,34 @@ def smallop(reps):
         result('smallop.%dx%d' % (m, n), 'ns/op', out)
 
 
+def elementwise(reps, *shapes):
+    """The homework modules' maths as a student writes it in numpy."""
+    for shape in shapes:
+        m, b = (int(x) for x in shape.split('x'))
+        np.random.seed(1)
+        Z = np.random.normal(size=(m, b))
+        dLdA = np.random.normal(size=(m, b))
+
+        def softmax():
+            E = np.exp(Z)
+            return E / E.sum(axis=0)
+
+        def relu():
+            mask = Z > 0
+            return Z * mask, dLdA * mask
+        for name, g in (('tanh', lambda: np.tanh(Z)), ('softmax', softmax), ('relu', relu)):
+            def f(calls):
+                for _ in range(calls):
+                    g()
+            calls = calibrate(f, 0.1)
+            out = []
+            for _ in range(reps):
+                t = now()
+                f(calls)
+                out.append((now() - t) / calls * 1e6)
+            result('elementwise.%s.%s' % (name, shape), 'us', out)
+
+
 def smallnet(reps, iters, lr, seed):
     X, Y = hw.load_data(os.path.join(ROOT, 'data', 'hard.txt'))
     N = X.shape[1]
@@ -93,4 +121,5 @@ def mnist(reps, threads, seed, batch, lr):
 if __name__ == '__main__':
     refio.main({'smallop': (smallop, [int]),
                 'smallnet': (smallnet, [int, int, float, int]),
-                'mnist': (mnist, [int, int, int, int, float])})
+                'mnist': (mnist, [int, int, int, int, float]),
+                'elementwise': (elementwise, [int, str, str, str])})

@@ -1163,12 +1163,207 @@ target('load', {
     local f = io.open(TMP, 'wb')
     f:write(pick{'1 2\n3 4\n', '# nnlab matrix 2x2\n1 2\n3 4\n', '# nnlab matrix 0x3\n', '',
       '1,2\n3\n', 'nan inf\n', '# nnlab matrix 99999999999x1\n', '1e999\n', '\0\0',
+      'x1,x2,label\n1,2,0\n', 'a b\n1 2 3\n',
       ('1 '):rep(1000) .. '\n'})
     f:close()
     return pack(TMP)
   end,
   aliases = {'matrix.load'},
 })
+
+-- Elementwise maths, masks, slicing --------------------------------------------
+
+local function nanmax(x, y) if x ~= x or y ~= y then return NaN end return math.max(x, y) end
+local function nanmin(x, y) if x ~= x or y ~= y then return NaN end return math.min(x, y) end
+local function tanh_ref(x)
+  if x ~= x then return x end
+  if x > 20 then return 1.0 elseif x < -20 then return -1.0 end
+  local e = math.exp(2 * x)
+  return (e - 1) / (e + 1)
+end
+local UNARY = {
+  exp = math.exp, log = math.log, sqrt = math.sqrt, abs = math.abs, tanh = tanh_ref,
+  sign = function(x) return x > 0 and 1.0 or x < 0 and -1.0 or x == 0 and 0.0 or x end,
+}
+for _, nm in ipairs{'exp', 'log', 'tanh', 'sqrt', 'abs', 'sign'} do
+  target(nm, {
+    gen = function()
+      local a = poolmat()
+      local r, c = a:shape()
+      if chance(0.4) then return pack(a, chance(0.3) and a or matof(r, c)) end
+      return pack(a)
+    end,
+    check = function(a, r, before)
+      local t = before[1]
+      same(r[2], fn(t.rows, t.cols, function(i, j) return UNARY[nm](t[i][j]) end), nm)
+      if a[2] then check(rawequal(r[2], a[2]), '%s must return dst', nm) end
+    end,
+    mutates = 2,
+  })
+end
+
+-- b a matrix of a's shape or a number, and maybe a destination at 3.
+local function like_args(dst_at)
+  local a = poolmat()
+  local r, c = a:shape()
+  local b = chance(0.5) and matof(r, c, true) or entry(true)
+  if chance(0.1) then b = a end
+  local args = pack(a, b)
+  if chance(0.4) then
+    args[dst_at] = chance(0.3) and a or matof(r, c)
+    args.n = dst_at
+  end
+  return args
+end
+
+local CMP = {
+  gt = function(x, y) return x > y end, ge = function(x, y) return x >= y end,
+  lt = function(x, y) return x < y end, le = function(x, y) return x <= y end,
+  eq = function(x, y) return x == y end, ne = function(x, y) return x ~= y end,
+  maximum = nanmax, minimum = nanmin,
+}
+for _, nm in ipairs{'gt', 'ge', 'lt', 'le', 'eq', 'ne', 'maximum', 'minimum'} do
+  target(nm, {
+    gen = function() return like_args(3) end,
+    check = function(a, r, before)
+      local t, b = before[1], before[2]
+      same(r[2], fn(t.rows, t.cols, function(i, j)
+        local y = type(b) == 'table' and b[i][j] or b
+        local v = CMP[nm](t[i][j], y)
+        if type(v) == 'boolean' then return v and 1.0 or 0.0 end
+        return v
+      end), nm)
+      if a[3] then check(rawequal(r[2], a[3]), '%s must return dst', nm) end
+    end,
+    mutates = 3,
+  })
+end
+
+target('clip', {
+  gen = function()
+    local a = poolmat()
+    local r, c = a:shape()
+    local lo, hi = chance(0.2) and nil or entry(true), chance(0.2) and nil or entry(true)
+    if chance(0.4) then return pack(a, lo, hi, chance(0.3) and a or matof(r, c)) end
+    return pack(a, lo, hi)
+  end,
+  check = function(a, r, before)
+    local t, lo, hi = before[1], a[2] or -INF, a[3] or INF
+    same(r[2], fn(t.rows, t.cols, function(i, j) return nanmin(nanmax(t[i][j], lo), hi) end), 'clip')
+    if a[4] then check(rawequal(r[2], a[4]), 'clip must return dst') end
+  end,
+  mutates = 4,
+})
+
+target('where', {
+  gen = function()
+    local m = poolmat()
+    local r, c = m:shape()
+    local function ab() return chance(0.5) and matof(r, c, true) or entry(true) end
+    local mask = chance(0.5) and m or remember(m:gt(0))
+    local args = pack(mask, ab(), ab())
+    if chance(0.4) then args[4] = chance(0.3) and mask or matof(r, c); args.n = 4 end
+    return args
+  end,
+  check = function(a, r, before)
+    local t = before[1]
+    local function at(v, i, j) if type(v) == 'table' then return v[i][j] end return v end
+    same(r[2], fn(t.rows, t.cols, function(i, j)
+      return t[i][j] ~= 0 and at(before[2], i, j) or at(before[3], i, j)
+    end), 'where')
+    if a[4] then check(rawequal(r[2], a[4]), 'where must return dst') end
+  end,
+  mutates = 4,
+})
+
+-- An index argument for n rows / columns: nil, 1..n or -n..-1, or (rarely)
+-- out of range.
+local function sliceidx(n)
+  local x = R(6)
+  if x == 1 then return nil end
+  if x == 6 and chance(0.3) then return pick{0, n + 1, -n - 1} end
+  if n == 0 then return nil end
+  local k = R(1, n)
+  return chance(0.3) and k - n - 1 or k
+end
+local function resolve(k, n, default)
+  if k == nil then return default end
+  return k < 0 and n + 1 + k or k
+end
+
+target('slice', {
+  gen = function()
+    local m = poolmat()
+    local r, c = m:shape()
+    local args = pack(m, sliceidx(r), sliceidx(r), sliceidx(c), sliceidx(c))
+    local i1, i2 = resolve(args[2], r, 1), resolve(args[3], r, r)
+    local j1, j2 = resolve(args[4], c, 1), resolve(args[5], c, c)
+    if chance(0.3) and i2 >= i1 - 1 and j2 >= j1 - 1 and i1 >= 1 and j1 >= 1 and i2 <= r and j2 <= c then
+      args[6] = matof(i2 - i1 + 1, j2 - j1 + 1)
+      args.n = 6
+    end
+    return args
+  end,
+  check = function(a, r, before)
+    local t = before[1]
+    local i1, i2 = resolve(a[2], t.rows, 1), resolve(a[3], t.rows, t.rows)
+    local j1, j2 = resolve(a[4], t.cols, 1), resolve(a[5], t.cols, t.cols)
+    check(i1 >= 1 and i2 <= t.rows and j1 >= 1 and j2 <= t.cols and i2 >= i1 - 1 and j2 >= j1 - 1,
+      'slice: accepted a range out of the matrix')
+    same(r[2], fn(i2 - i1 + 1, j2 - j1 + 1, function(i, j) return t[i1 + i - 1][j1 + j - 1] end), 'slice')
+    if a[6] then check(rawequal(r[2], a[6]), 'slice must return dst') end
+  end,
+  mutates = 6,
+})
+
+for _, nm in ipairs{'hstack', 'vstack'} do
+  local h = nm == 'hstack'
+  target(nm, {
+    gen = function()
+      local first = poolmat()
+      local r, c = first:shape()
+      local list, total = {first}, h and c or r
+      for k = 2, R(1, 4) do
+        local other = h and matof(r, chance(0.8) and R(0, 4) or c) or matof(chance(0.8) and R(0, 4) or r, c)
+        if chance(0.2) then other = first end
+        list[k] = other
+        local orr, oc = other:shape()
+        total = total + (h and oc or orr)
+      end
+      if chance(0.3) then
+        local dst = h and matof(r, total) or matof(total, c)
+        if chance(0.3) then
+          local lr, lc = list[1]:shape()
+          if (h and lc == total) or (not h and lr == total) then dst = list[1] end
+        end
+        return pack(list, dst)
+      end
+      return pack(list)
+    end,
+    check = function(a, r)
+      -- (with a destination that is one of the inputs, the inputs changed)
+      local rows, nrows, ncols = {}, 0, 0
+      for k, m in ipairs(a[1]) do
+        local t = T(m)
+        if h then
+          if k == 1 then nrows = t.rows; for i = 1, t.rows do rows[i] = {} end end
+          for i = 1, nrows do for j = 1, t.cols do rows[i][ncols + j] = t[i][j] end end
+          ncols = ncols + t.cols
+        else
+          if k == 1 then ncols = t.cols end
+          for i = 1, t.rows do rows[nrows + i] = t[i] end
+          nrows = nrows + t.rows
+        end
+      end
+      if a[2] == nil then
+        same(r[2], fn(nrows, ncols, function(i, j) return rows[i][j] end), nm)
+      else
+        check(rawequal(r[2], a[2]), '%s must return dst', nm)
+      end
+    end,
+    mutates = 2,
+  })
+end
 
 -- Metamethods ----------------------------------------------------------------
 
@@ -1814,9 +2009,14 @@ local function core_call()
     elseif name == 'setrngstate' then args = pack(CORE.train.rngstate())
     else args = pack() end
   else
-    name = pick{'parse', 'readtable', 'writetable', 'writefile', 'termsize', 'isatty', 'load', 'save'}
-    if name == 'parse' then args = pack(pick{'1 2\n3 4\n', '1,\n', 'nan', ''}, 'text', chance(0.5))
-    elseif name == 'readtable' or name == 'load' then args = pack(TMP, chance(0.5))
+    name = pick{'parse', 'readtable', 'writetable', 'writefile', 'termsize', 'isatty', 'load', 'save',
+      'readfile'}
+    if name == 'parse' then
+      args = pack(pick{'1 2\n3 4\n', '1,\n', 'nan', '', 'a,b\n1,2\n'}, 'text', chance(0.5), chance(0.5))
+    elseif name == 'readtable' then
+      args = pack(TMP, chance(0.5), pick{nil, {max_bytes = R(0, 100)}, {any_file = true}})
+    elseif name == 'load' or name == 'readfile' then
+      args = pack(TMP, pick{nil, {max_bytes = R(0, 100)}, {any_file = chance(0.5)}})
     elseif name == 'writetable' then args = pack(poolmat(), TMP, pick{nil, 'a\nb', ''})
     elseif name == 'writefile' then args = pack(TMP, pick{'', 'x\0y', ('z'):rep(5000)})
     elseif name == 'save' then args = pack(poolmat(), TMP)
@@ -1825,7 +2025,8 @@ local function core_call()
   args = spoil(args, true)
   -- (parse and readtable name the text or file instead, as given: the
   -- library puts its own name in front)
-  local aliases = {name, 'bad argument', 'cannot', 'interrupted'}
+  local aliases = {name, 'bad argument', 'cannot', 'interrupted', 'larger than the limit',
+    'option', 'max_bytes', 'any_file'}
   if name == 'parse' or name == 'readtable' then  -- the name given, or none
     local given = args[name == 'parse' and 2 or 1]
     if given == nil then  -- a message from the parser alone: where, then what

@@ -5,9 +5,10 @@
  *     tests/fuzz/textio_fuzz.c src/core/textio.c -lm -o build/textio_fuzz
  *   build/textio_fuzz -max_total_time=60
  *
- * Each input is parsed with every flag combination; an accepted input is
- * parsed again into a buffer of exactly rows * cols numbers, formatted back
- * with textio_format and parsed once more, which must give the same bits.
+ * Each input is parsed with every flag combination (a line of names too); an
+ * accepted input is parsed again into a buffer of exactly rows * cols
+ * numbers, formatted back with textio_format and parsed once more, which
+ * must give the same bits.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -23,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int flags;
   size_t hr, hc;
   textio_header(buf, size, &hr, &hc);
-  for (flags = 0; flags < 4; flags++) {
+  for (flags = 0; flags < 8; flags++) {
     size_t rows, cols, n, i, len = 0, r2, c2;
     double *v, *w;
     char *text;
