@@ -167,7 +167,7 @@ function M.list()
 end
 
 -- load(name or path [, opts]) -> X, Y, labels
-local LOAD_OPTIONS = { 'label' }
+local LOAD_OPTIONS = { 'label', 'max_bytes', 'any_file' }
 function M.load(what, opts)
   if type(what) ~= 'string' then
     fail('load', 'expected a data set name or a file path, got %s', type(what))
