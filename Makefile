@@ -4,17 +4,39 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = lua5.4 readline
-# OpenBLAS: its headers at build time; the library is loaded on first use
-# (src/core/mat.c), not linked, so that starting nnlab does not pay for it.
-BLAS = openblas
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
        -Wpedantic -Wno-overlength-strings
-# Recursive (=) so that pkg-config runs when a recipe needs it, after `deps`.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(BLAS))
-PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+
+# --- Dependencies (README, "Building and testing": other systems) ----------
+# Lua 5.4, readline and OpenBLAS's headers, found by pkg-config; each
+# variable can be given on the command line instead (a macOS build with
+# Homebrew's packages: the README's recipe).  Recursive (?= makes them so):
+# pkg-config runs when a recipe needs it, after `deps`.
+PKG_CONFIG ?= pkg-config
+LUA_PKG ?= lua5.4
+LUA_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags $(LUA_PKG))
+LUA_LIBS ?= $(shell $(PKG_CONFIG) --libs $(LUA_PKG))
+READLINE_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags readline)
+READLINE_LIBS ?= $(shell $(PKG_CONFIG) --libs readline)
+# OpenBLAS: its headers at build time; the library is loaded on first use
+# (src/core/mat.c), not linked, so that starting nnlab does not pay for it.
+# BLAS_LIB is the name (or path) dlopen tries first.
+BLAS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags openblas)
+BLAS_LIB ?= libopenblas.so.0
+DL_LIBS ?= -ldl
+# How the Lua C module is linked (macOS: -bundle -undefined dynamic_lookup).
+MODULE_LDFLAGS ?= -shared
+# Programs that run on the build machine while building or testing (the
+# bytecode compiler, the pseudo-terminal driver): a cross build sets these.
+HOST_CC ?= $(CC)
+HOST_LUA_CFLAGS ?= $(LUA_CFLAGS)
+HOST_LUA_LIBS ?= $(LUA_LIBS)
+PKG_CFLAGS = $(LUA_CFLAGS) $(READLINE_CFLAGS) $(BLAS_CFLAGS) -DNNLAB_BLAS_LIB='"$(BLAS_LIB)"'
+PKG_LIBS = $(LUA_LIBS) $(READLINE_LIBS)
+# --- end of dependencies ---------------------------------------------------
+
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -D_POSIX_C_SOURCE=200809L $(LAYERS:%=-Isrc/%) $(PKG_CFLAGS)
-LDLIBS = $(PKG_LIBS) -ldl -lm
+LDLIBS = $(PKG_LIBS) $(DL_LIBS) -lm
 
 BUILD ?= build
 BIN ?= nnlab
@@ -70,8 +92,7 @@ $(BUILD)/core/mat.o $(BUILD)/core/nn.o $(BUILD)/core/net.o $(BUILD)/core/optim.o
 # without EXTRA_CFLAGS (sanitizers, libFuzzer).
 LUA_BC = $(LUA_SRC:%.lua=$(BUILD)/luac/%.luac)
 $(BUILD)/luacomp: tools/luacomp.c | deps $(BUILD)/.dir
-	$(CC) $(WARN) $(CFLAGS) $(shell pkg-config --cflags lua5.4) -o $@ $< \
-	  $(shell pkg-config --libs lua5.4)
+	$(HOST_CC) $(WARN) $(CFLAGS) $(HOST_LUA_CFLAGS) -o $@ $< $(HOST_LUA_LIBS)
 
 $(BUILD)/luac/%.luac: %.lua $(BUILD)/luacomp
 	@mkdir -p $(@D)
@@ -89,26 +110,30 @@ $(BIN): $(HOST_OBJ) $(CORE_OBJ)
 
 # The Lua C module for stock lua5.4: liblua's symbols come from the interpreter.
 $(MODULE): $(CORE_OBJ)
-	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(LDFLAGS) -shared -o $@ $^ -ldl -lm
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(LDFLAGS) $(MODULE_LDFLAGS) -o $@ $^ $(DL_LIBS) -lm
 
 run: all
 	./$(BIN)
 
 # Test helpers (a pseudo-terminal driver) live with the tests.
 $(BUILD)/ptydrive: tests/ptydrive.c | deps $(BUILD)/.dir
-	$(CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE -o $@ $< -lutil
+	$(HOST_CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE -o $@ $< -lutil
 
 # The matrix product's paths against each other (includes src/core/mat.c whole).
 $(BUILD)/kernels-test: tests/kernels.c src/core/mat.c src/core/mat.h | deps $(BUILD)/.dir
-	$(CC) $(ALL_CFLAGS) -O3 -o $@ tests/kernels.c -ldl -lm
+	$(CC) $(ALL_CFLAGS) -O3 -o $@ tests/kernels.c $(DL_LIBS) -lm
 
 # The embedded library's bytecode against its sources (src/host/embedded.h).
 $(BUILD)/embedload-test: tests/embedload.c $(BUILD)/embedded.o | deps $(BUILD)/.dir
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/embedload.c $(BUILD)/embedded.o $(LDLIBS)
 
-TEST_ENV = NNLAB_BIN=$(abspath $(BIN)) NNLAB_PTYDRIVE=$(abspath $(BUILD)/ptydrive) \
-  NNLAB_KERNELS_TEST=$(abspath $(BUILD)/kernels-test) \
-  NNLAB_ROOT=$(CURDIR) NNLAB_BUILD=$(abspath $(BUILD)) \
+# TEST_BUILD: where the specs find the built programs (make test-arm64
+# points it at wrappers that run them under emulation).
+TEST_BUILD ?= $(BUILD)
+TEST_BIN ?= $(BIN)
+TEST_ENV = NNLAB_BIN=$(abspath $(TEST_BIN)) NNLAB_PTYDRIVE=$(abspath $(BUILD)/ptydrive) \
+  NNLAB_KERNELS_TEST=$(abspath $(TEST_BUILD)/kernels-test) \
+  NNLAB_ROOT=$(CURDIR) NNLAB_BUILD=$(abspath $(TEST_BUILD)) \
   LUA_PATH='$(CURDIR)/lua/?.lua;$(CURDIR)/tests/?.lua;;' \
   LUA_CPATH='$(CURDIR)/$(BUILD)/?.so;;'
 BUSTED = lua5.4 /usr/bin/busted --helper=tests/helper.lua -o tests/summary.lua
@@ -117,8 +142,11 @@ BUSTED = lua5.4 /usr/bin/busted --helper=tests/helper.lua -o tests/summary.lua
 FUZZ_TARGETS = textio netfile data repl
 TOOLS = $(BUILD)/faultinject $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%_replay)
 
-test: deps-test all $(BUILD)/ptydrive $(BUILD)/kernels-test $(BUILD)/embedload-test $(TOOLS)
-	$(TEST_ENV) $(TEST_PRELOAD) $(BUSTED) tests
+TEST_PROGRAMS = all $(BUILD)/ptydrive $(BUILD)/kernels-test $(BUILD)/embedload-test $(TOOLS)
+TEST_SPECS ?= tests
+test-programs: $(TEST_PROGRAMS)
+test: deps-test $(TEST_PROGRAMS)
+	$(TEST_ENV) $(TEST_PRELOAD) $(BUSTED) $(TEST_SPECS)
 
 # The benchmark against OpenBLAS, numpy and PyTorch (tests/bench/): a table
 # of medians and ratios on this machine.  BENCH_ARGS: --quick, --only 3,4,
@@ -273,8 +301,62 @@ uninstall:
 	  $(DESTDIR)$(PREFIX)/lib/lua/5.4/nnlab/core.so
 	rm -rf $(DESTDIR)$(PREFIX)/share/lua/5.4/nnlab $(DESTDIR)$(PREFIX)/share/nnlab
 
+# --- arm64 under emulation (README, "Building and testing") ----------------
+# A cross build in build-arm64/ (Debian's aarch64-linux-gnu-gcc and the arm64
+# multiarch libraries) and the test suite run by qemu-aarch64, without
+# binfmt_misc: build-arm64/run/ holds a wrapper for each arm64 program the
+# specs run (tools/emulate.sh), and its bin/ an arm64 lua5.4 first in PATH,
+# so that busted, the module specs and `lua5.4` in the specs run on arm64.
+# The bytecode compiler and the pseudo-terminal driver run on this machine.
+# ARM64_SPECS: the specs to run (CI's subset: test-arm64-ci).  By default
+# all but tests/hostile_spec.lua, whose wall-clock bounds (parts of 1 s, runs
+# of 3 to 8 s) are set for native speed, which the emulator does not have
+# (its Lua runs about 9 times slower): a part trips its time limit before
+# the instruction or memory limit the case is about.  It can be named here.
+ARM64 = build-arm64
+ARM64_CC = aarch64-linux-gnu-gcc
+ARM64_ROOT = $(ARM64)/root
+ARM64_RUN = $(ARM64)/run
+QEMU_ARM64 = qemu-aarch64
+ARM64_PKG_CONFIG = PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig pkg-config
+ARM64_PROGRAMS = nnlab-arm64 kernels-test embedload-test faultinject $(FUZZ_TARGETS:%=fuzz/%_replay)
+ARM64_MAKE = $(MAKE) BUILD=$(ARM64) BIN=$(ARM64)/nnlab-arm64 CC=$(ARM64_CC) HOST_CC=$(CC) \
+  PKG_CONFIG='$(ARM64_PKG_CONFIG)' HOST_LUA_CFLAGS='$(LUA_CFLAGS)' HOST_LUA_LIBS='$(LUA_LIBS)'
+ARM64_SPECS ?= $(filter-out tests/hostile_spec.lua,$(wildcard tests/*_spec.lua))
+# CI's subset (.ci/run): the kernels, matrix, nn, the homework reproductions
+# and the numpy fixtures, training, and the program over a pipe.
+ARM64_CI_SPECS = tests/perf_spec.lua tests/arch_spec.lua tests/matrix_spec.lua tests/rng_spec.lua \
+  tests/nn_activation_spec.lua tests/nn_linear_spec.lua tests/nn_loss_spec.lua \
+  tests/nn_sequential_spec.lua tests/nn_homework_spec.lua tests/optim_spec.lua \
+  tests/train_spec.lua tests/textio_spec.lua tests/embedded_spec.lua tests/cli_spec.lua \
+  tests/readme_spec.lua tests/grader_spec.lua
+.PHONY: test-programs deps-arm64 arm64 test-arm64 test-arm64-ci
+deps-arm64:
+	@sh tools/deps.sh arm64 $(ARM64_ROOT)
+arm64: deps-arm64
+	+$(ARM64_MAKE) all
+test-arm64: deps-arm64 deps-test
+	+$(ARM64_MAKE) test-programs
+	sh tools/emulate.sh $(QEMU_ARM64) $(ARM64_ROOT) $(ARM64) $(ARM64_RUN) $(ARM64_PROGRAMS)
+	+$(ARM64_MAKE) TEST_BUILD=$(ARM64_RUN) TEST_BIN=$(ARM64_RUN)/nnlab-arm64 TEST_SPECS='$(ARM64_SPECS)' \
+	  TEST_PRELOAD='PATH=$(abspath $(ARM64_RUN))/bin:$$$$PATH NNLAB_EMULATOR=$(shell command -v $(QEMU_ARM64))' test
+test-arm64-ci:
+	+$(MAKE) ARM64_SPECS='$(ARM64_CI_SPECS)' test-arm64
+# --- end of arm64 ----------------------------------------------------------
+
+# --- The portable fallbacks, checked on Linux (README, "Other systems") -----
+# NNLAB_NO_LINUX compiles the code paths other systems get (no
+# PR_SET_PDEATHSIG, no close_range, no huge pages, no address-space limit)
+# and the grader's specs run against that build.
+PORTABLE_SPECS = tests/grader_spec.lua tests/hostile_spec.lua tests/grader_edges_spec.lua
+.PHONY: test-portable
+test-portable:
+	+$(MAKE) BUILD=build-portable BIN=build-portable/nnlab-portable EXTRA_CFLAGS=-DNNLAB_NO_LINUX \
+	  TEST_SPECS='$(PORTABLE_SPECS)' test
+# --- end of the portable fallbacks -----------------------------------------
+
 clean:
-	rm -rf build build-asan build-fuzz $(BIN)
+	rm -rf build build-asan build-fuzz build-arm64 build-portable $(BIN)
 
 # --- Packaging: LuaRocks, the Debian package, the man page -----------------
 # (README: "Using the library from stock Lua", "Building and testing".)

@@ -135,7 +135,7 @@ line local p = io.popen('grep -l -z -x -F NNLAB_SPEC_MARK=%s /proc/[0-9]*/enviro
 wait marked\t1001
 wait > 
 ctrl-d
-]], set, sub, m, (H.sh('readlink -f ' .. quote(H.bin)):gsub('%s+$', ''))))
+]], set, sub, m, (H.sh('readlink -f ' .. quote(H.exe)):gsub('%s+$', ''))))
     -- the REPL, then its child: once both are there, SIGINT to the REPL
     -- (what Ctrl-C sends it; the child has a process group of its own)
     local out, err = H.sh(LIST .. string.format([[

@@ -6,6 +6,11 @@ _G.H = H -- the one global the test suite sets, for the specs
 H.root = os.getenv('NNLAB_ROOT') or '.'
 H.bin = os.getenv('NNLAB_BIN') or (H.root .. '/nnlab')
 H.ptydrive = os.getenv('NNLAB_PTYDRIVE') or (H.root .. '/build/ptydrive')
+-- Under emulation (make test-arm64) the emulator that runs the built
+-- programs: NNLAB_BIN is then a wrapper that runs nnlab with it, and the
+-- program's processes show it as their /proc/PID/exe.
+H.emulator = os.getenv('NNLAB_EMULATOR')
+H.exe = H.emulator or H.bin
 
 function H.quote(s)
   return "'" .. tostring(s):gsub("'", "'\\''") .. "'"
@@ -51,6 +56,11 @@ function H.sh(cmdline, stdin)
   if stdin then os.remove(inp) end
   if how == 'signal' then code = 128 + code end
   return o, e, ok and 0 or code
+end
+
+-- The shell words that run a program this build made (other than H.bin).
+function H.program(path)
+  return (H.emulator and H.quote(H.emulator) .. ' ' or '') .. H.quote(path)
 end
 
 -- Run nnlab with a list of arguments.

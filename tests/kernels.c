@@ -156,6 +156,8 @@ int main(void) {
       one(big[i][0], big[i][1], big[i][2], t & 1, t >> 1, &seed);
 #ifdef HAVE_AVX2_ROWS
   printf("avx2 tiles: %s\n", have_avx2() ? "tested" : "not available on this machine");
+#else
+  printf("avx2 tiles: not built for this processor\n");
 #endif
   printf("%d checks, %d failures\n", checks, failures);
   return failures ? 1 : 0;

@@ -127,7 +127,7 @@ describe('make install', function()
 
     -- the installed program, from another directory, with no Lua paths set
     out, err, code = H.sh(string.format('cd %s && env -u LUA_PATH -u LUA_CPATH -u LUA_PATH_5_4 '
-      .. '-u LUA_CPATH_5_4 %s -e %s', H.quote(elsewhere), H.quote(usr .. '/bin/nnlab'),
+      .. '-u LUA_CPATH_5_4 %s -e %s', H.quote(elsewhere), H.program(usr .. '/bin/nnlab'),
       H.quote('print(matrix.zeros(2,2):shape())')))
     assert.are.equal('', err)
     assert.are.equal(0, code)

@@ -406,7 +406,11 @@ static int blas_state;  /* 0: not tried yet, 1: loaded, -1: not available */
 static int blas_want;   /* threads asked for before loading (0: the default) */
 
 int mat_blas(void) {
-  static const char *const names[] = {"libopenblas.so.0", "libopenblas.so", NULL};
+  /* NNLAB_BLAS_LIB: the Makefile's BLAS_LIB (a macOS build names its dylib) */
+#ifndef NNLAB_BLAS_LIB
+#define NNLAB_BLAS_LIB "libopenblas.so.0"
+#endif
+  static const char *const names[] = {NNLAB_BLAS_LIB, "libopenblas.so.0", "libopenblas.so", NULL};
   const char *const *name;
   void *h = NULL;
   int setenv_done = 0;
@@ -483,7 +487,7 @@ int mat_matmul(Mat *dst, const Mat *a, int ta, const Mat *b, int tb) {
 }
 
 void mat_advise(void *p, size_t bytes) {
-#ifdef MADV_HUGEPAGE
+#if defined(MADV_HUGEPAGE) && !defined(NNLAB_NO_LINUX)  /* Linux: README, "Other systems" */
   const uintptr_t huge = (uintptr_t)1 << 21;  /* 2 MiB, x86-64's huge page */
   uintptr_t start = ((uintptr_t)p + huge - 1) & ~(huge - 1);
   uintptr_t end = ((uintptr_t)p + bytes) & ~(huge - 1);

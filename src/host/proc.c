@@ -33,8 +33,19 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#ifdef __linux__
+/* Linux-only calls, each with a portable fallback (README, "Other
+   systems"); NNLAB_NO_LINUX compiles the fallbacks on Linux, to test them. */
+#if defined(__linux__) && !defined(NNLAB_NO_LINUX)
 #include <sys/prctl.h>
+#define HAVE_PDEATHSIG 1
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+#define HAVE_CLOSE_RANGE 1
+#endif
+#endif
+/* RLIMIT_AS: macOS defines it but does not enforce it. */
+#if defined(RLIMIT_AS) && !defined(__APPLE__) && !defined(NNLAB_NO_LINUX) && \
+    !defined(__SANITIZE_ADDRESS__)  /* ASan reserves terabytes of address space */
+#define HAVE_RLIMIT_AS 1
 #endif
 
 #include <lua.h>
@@ -140,6 +151,20 @@ static rlim_t limitfield(lua_State *L, int t, const char *k) {
   return x > 0 ? (rlim_t)x : RLIM_INFINITY;
 }
 
+/* Closes every descriptor from lo up. */
+static void close_from(int lo) {
+  long fd, max;
+#ifdef HAVE_CLOSE_RANGE
+  if (close_range((unsigned)lo, ~0U, 0) == 0)
+    return;  /* else an older kernel: the loop */
+#endif
+  max = sysconf(_SC_OPEN_MAX);
+  if (max < 0 || max > (1L << 20))
+    max = 1L << 20;
+  for (fd = lo; fd < max; fd++)
+    close((int)fd);
+}
+
 /* In the child: the parent has gone (its pid is no longer our parent's). */
 static void watchdog(int sig) {
   (void)sig;
@@ -170,7 +195,7 @@ static void child_main(lua_State *L, int wfd) {
   rlim_t nproc = limitfield(L, 2, "processes");
   live = NULL;  /* the parent's children are not this process's */
   setpgid(0, 0);
-#ifdef __linux__
+#ifdef HAVE_PDEATHSIG
   prctl(PR_SET_PDEATHSIG, SIGKILL);
 #endif
   if (getppid() != parent_pid)  /* the parent died before prctl */
@@ -181,12 +206,12 @@ static void child_main(lua_State *L, int wfd) {
   if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 ||
       dup2(devnull, 2) < 0 || dup2(wfd, 3) < 0)
     _exit(111);
-  close_range(4, ~0U, 0);
+  close_from(4);
   send_fd = 3;
   mat_threads(1);  /* one BLAS thread per child: --jobs N uses N cores */
   setlimit(RLIMIT_CORE, 0);
   setlimit(RLIMIT_CPU, cpu);
-#ifndef __SANITIZE_ADDRESS__  /* ASan reserves terabytes of address space */
+#ifdef HAVE_RLIMIT_AS
   setlimit(RLIMIT_AS, as);
 #else
   (void)as;
