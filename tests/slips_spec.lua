@@ -25,7 +25,7 @@ describe('errors at the user\'s line', function()
     {'net:fit(X, matrix.zeros(2, 1))', "stdin:3: fit: Y is 2x1 but the net's output is 1x1 (Y needs 1 row)"},
     {'net:fit(X, matrix.zeros(1, 1), {epoch = 1})', "stdin:3: fit: unknown option 'epoch'"},
     {'data.load("nope")', "stdin:3: data.load: cannot open 'nope'"},
-    {'nn.load("nope")', 'stdin:3: nn.load: cannot read nope'},
+    {'nn.load("nope")', "stdin:3: nn.load: cannot open 'nope'"},
     {'ex.check(5)', 'stdin:3: give an exercise id'},
     {'function f()\nlocal Y = net:forward(matrix.zeros(3, 1))\nreturn Y\nend\nf()',
       'stdin:4: forward: X is 3x1'},  -- (the line of the call, in the function)

@@ -35,8 +35,17 @@
 -- thrown away, so nothing the answer does there reaches the session.
 -- Without nnlab.proc (stock Lua) the parts are checked in this process, in
 -- the same world, without the kill.
-local grader = require 'nnlab.grader'
-local report = require 'nnlab.report'
+-- The grader and the reports are loaded by the first ex call that needs
+-- them, not when the program starts (ex is one of the REPL's globals).
+local function lazy(name)
+  return setmetatable({}, { __index = function(t, k)
+    local m = require(name)
+    setmetatable(t, { __index = m })
+    return m[k]
+  end })
+end
+local grader = lazy 'nnlab.grader'
+local report = lazy 'nnlab.report'
 
 local ex = {}
 local fmt = string.format

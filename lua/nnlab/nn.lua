@@ -32,19 +32,36 @@ local function checkmatrix(fname, what, x)
   end
 end
 
+-- What a module does to the size (rows) of what goes through it, by
+-- module: {m, n} for a C Linear (its W is m x n, a shape it keeps for
+-- life), true for the C activations and Dropout (they keep the size), false
+-- for a module written in Lua (the size after it is unknown).  Kept per
+-- module, so that checking a net's sizes before every call (check_io)
+-- costs a table lookup per module, not two C calls.
+local size_rule = setmetatable({}, { __mode = 'k' })
+local function rule(m)
+  local r = size_rule[m]
+  if r == nil then
+    local k = kind(m)
+    if k == 'Linear' then r = { m.W:shape() } else r = k ~= nil end
+    if type(m) ~= 'table' then size_rule[m] = r end  -- a Lua module may change
+  end
+  return r
+end
+
 -- The inputs a C Linear takes and the outputs it gives, or nil for any
 -- other module.
 local function linear_sizes(m)
-  if kind(m) ~= 'Linear' then return nil end
-  return m.W:shape()
+  local r = rule(m)
+  if type(r) == 'table' then return r[1], r[2] end
+  return nil
 end
 
 -- The size (rows) of what each module gives, as far as it is known:
 -- Linear changes it, the C activations and Dropout keep it, a module
 -- written in Lua makes it unknown (nil).
 local function keeps_size(m)
-  local k = kind(m)
-  return k ~= nil and k ~= 'Linear'
+  return rule(m) == true
 end
 
 -- Before running the net on X (and Y): X must be a matrix with the rows
@@ -383,7 +400,8 @@ Sequential.eval = train.eval
 
 -- net:explain(x, y [, l]): the backward chain of layer l at one point, as
 -- the lecture writes it (lua/nnlab/explain.lua).
-Sequential.explain = require('nnlab.explain').explain
+-- (loaded by its first call, not when the program starts)
+function Sequential.explain(...) return require('nnlab.explain').explain(...) end
 for _, name in ipairs{'fit', 'train', 'eval', 'explain'} do
   local method = Sequential[name]
   Sequential[name] = function(self, ...)
