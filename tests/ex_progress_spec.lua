@@ -85,7 +85,7 @@ ex.check('toy.rows', matrix{{1, 2}, {3, 4}})
     local out, err = run({}, 'ex.use(' .. string.format('%q', set) .. ')\n'
       .. 'ex.check("toy.twice", io.write)\n'
       .. 'ex.check("toy.square", setmetatable({}, {__call = function() return 9 end}))\n'
-      .. 'ex.check("toy.plus", function(x) return x + 10 end)\n'  -- typed at the prompt
+      .. 'ex.check("toy.plus", function(x) return x + 10 end)\n'  -- a piped script: one chunk, text not kept
       .. 'ex.check("toy.rows", matrix{{1}, {2}})\n'
       .. 'ex.save(' .. string.format('%q', mine) .. ')\n')
     assert.are.equal('', err)

@@ -1202,7 +1202,7 @@ ex.check_file('features', 'mine.lua')
 ex.use('lecture')
 ]] },
   { name = 'ex.save', group = 'ex', call = 'ex.save(path)', shapes = '',
-    desc = "Writes every answer checked with ex.check (in this run and the earlier ones, for the set in use) into a submission file that nnlab check grades as ex.check did; functions are written as their source, with the values they use (data, matrices, other functions); what cannot be saved is said when it is checked.",
+    desc = "Writes every answer checked with ex.check (in this run and the earlier ones, for the set in use) into a submission file that nnlab check grades as ex.check did; functions are written as their source (typed at the prompt too, over several entries or inside ex.check), with the values and globals of yours they use (data, matrices, other functions); what cannot be saved is said when it is checked.",
     example = [[
 ex.check('features.and_theta0', -1.5)
 ex.save('mine.lua')

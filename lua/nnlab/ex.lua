@@ -572,7 +572,7 @@ local function remember(e, partid, answer)
   local src = require 'nnlab.answersrc'
   local bind = {}
   for _, x in ipairs(set().exercises) do bind[x.id] = x.id end
-  local opts = { bind = bind, sources = package.loaded['nnlab.sources'] }
+  local opts = { bind = bind, text_of = require('nnlab.sources').text_of }
   local parts = partid and { [partid] = answer } or answer
   if type(parts) ~= 'table' or getmetatable(parts) ~= nil then
     state.unsaved[e.id] = 'the answer to an exercise is a table of its parts'

@@ -29,6 +29,7 @@ static int interactive;       /* reading a terminal with readline */
 static int color_out, color_err;
 static char *history_path;    /* NULL: history not kept in a file */
 static const char pretty_key[] = "nnlab.repl.pretty"; /* registry: value printer */
+static const char entry_key[] = "nnlab.repl.entry";   /* registry: the text being run */
 
 static int wants_color(int fd) {
   const char *no = getenv("NO_COLOR");
@@ -360,6 +361,10 @@ static int read_entry(lua_State *L, int *show) {
     c = compile(L, show);
     if (c != CHUNK_INCOMPLETE) {
       history_save(lua_tostring(L, -2));
+      if (c == CHUNK_OK) { /* for nnlab.sources: see entry_ran */
+        lua_pushvalue(L, -2);
+        lua_setfield(L, LUA_REGISTRYINDEX, entry_key);
+      }
       lua_remove(L, -2); /* the text */
       return c == CHUNK_OK ? ENTRY_RUN : ENTRY_ERROR;
     }
@@ -540,6 +545,36 @@ static void print_values(lua_State *L, int first) {
   fflush(stdout);
 }
 
+/* nnlab.sources.ran(text, kept locals) (text: argument 1). */
+static int sources_ran(lua_State *L) {
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "nnlab.sources");
+  lua_call(L, 1, 1);
+  lua_getfield(L, -1, "ran");
+  lua_pushvalue(L, 1);
+  repl_push_locals(L);
+  lua_call(L, 2, 0);
+  return 0;
+}
+
+/*
+ * After an entry has run (or failed): every entry is the chunk "=stdin", so
+ * the text of the functions it made is kept by nnlab.sources (for ex.save),
+ * which reads the entry being run from registry[entry_key] and records what
+ * the entry made when told it has run.  Its errors are ignored.
+ */
+static void entry_ran(lua_State *L) {
+  int top = lua_gettop(L);
+  if (lua_getfield(L, LUA_REGISTRYINDEX, entry_key) == LUA_TSTRING) {
+    lua_pushcfunction(L, sources_ran);
+    lua_insert(L, -2);
+    lua_pcall(L, 1, 0, 0);
+  }
+  lua_settop(L, top);
+  lua_pushnil(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, entry_key);
+}
+
 /* Keep nnlab.pretty's value printer in the registry, if it loads. */
 static void load_printer(lua_State *L) {
   lua_getglobal(L, "require");
@@ -585,6 +620,7 @@ void repl_run(lua_State *L) {
     else if (show && lua_gettop(L) > base)
       print_values(L, base + 1);
     lua_settop(L, base);
+    entry_ran(L);
     fflush(stdout);
   }
   if (interactive) { /* readline has ended the line */
