@@ -84,7 +84,7 @@ describe('elementwise functions', function()
   it('errors: a wrong destination, not a matrix', function()
     assert.are.equal('exp: destination is 1x1 but the result is 2x6',
       err(function() matrix.exp(X, matrix.zeros(1, 1)) end))
-    assert.are.equal("bad argument #1 to 'tanh' (matrix expected, got number)",
+    assert.are.equal('tanh: call it as A:tanh(3) (with a colon; argument 1 is a number, not a matrix)',
       err(function() matrix.tanh(3) end))
   end)
 end)
