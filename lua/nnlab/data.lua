@@ -32,15 +32,7 @@ local function tolist(v, fname, what)
     for i = 1, r * c do t[i] = v:get(i) end
     return t
   elseif type(v) == 'table' then
-    local t = {}  -- a copy: the values checked are the values used
-    for i = 1, #v do
-      local x = v[i]
-      if type(x) ~= 'number' then
-        fail(fname, '%s[%d] is a %s, expected a number', what, i, type(x))
-      end
-      t[i] = x
-    end
-    return t
+    return util.numbers(v, fail, fname, what)
   end
   fail(fname, '%s must be a matrix or a table, got %s', what, type(v))
 end

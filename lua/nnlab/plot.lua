@@ -46,15 +46,7 @@ local function numbers(v, fname, what)
   if type(v) ~= 'table' then
     fail(fname, '%s must be a matrix or a table of numbers, got %s', what, type(v))
   end
-  local t = {}  -- a copy: the values checked are the values used
-  for i = 1, #v do
-    local x = v[i]
-    if type(x) ~= 'number' then
-      fail(fname, '%s[%d] is a %s, expected a number', what, i, type(x))
-    end
-    t[i] = x
-  end
-  return t
+  return util.numbers(v, fail, fname, what)
 end
 
 -- The options each plot function takes: its figure's, then the drawing's

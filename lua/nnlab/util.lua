@@ -73,6 +73,37 @@ function M.state_dir()
   if home and home ~= '' then return home .. '/.local/state/nnlab' end
 end
 
+-- A command line walked in order: on(a, value) for each argument a, where
+-- value() takes the next argument as a's value (an error "<a> needs a
+-- value" when there is none).
+function M.each_arg(args, on)
+  local i = 1
+  while i <= #args do
+    local a = args[i]
+    on(a, function()
+      i = i + 1
+      if args[i] == nil then error(string.format('%s needs a value', a), 0) end
+      return args[i]
+    end)
+    i = i + 1
+  end
+end
+
+-- A copy of the Lua array t, whose entries must be numbers (a copy: the
+-- values checked are the values used); else fail(fname, ...), a module's
+-- failer, names the first entry that is not.
+function M.numbers(t, fail, fname, what)
+  local copy = {}
+  for i = 1, #t do
+    local x = t[i]
+    if type(x) ~= 'number' then
+      fail(fname, '%s[%d] is a %s, expected a number', what, i, type(x))
+    end
+    copy[i] = x
+  end
+  return copy
+end
+
 -- "RxC", a matrix's shape as messages give it.
 function M.shapestr(m)
   local r, c = m:shape()
