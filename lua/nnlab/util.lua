@@ -89,19 +89,33 @@ function M.each_arg(args, on)
   end
 end
 
--- A copy of the Lua array t, whose entries must be numbers (a copy: the
--- values checked are the values used); else fail(fname, ...), a module's
--- failer, names the first entry that is not.
-function M.numbers(t, fail, fname, what)
+-- A copy of the Lua array t when its entries are numbers (a copy: the
+-- values checked are the values used); else nil, the index of the first
+-- entry that is not and its type.  (The caller raises the error, so that
+-- its failer finds the same caller with or without the debug library.)
+function M.numbers(t)
   local copy = {}
   for i = 1, #t do
     local x = t[i]
-    if type(x) ~= 'number' then
-      fail(fname, '%s[%d] is a %s, expected a number', what, i, type(x))
-    end
+    if type(x) ~= 'number' then return nil, i, type(x) end
     copy[i] = x
   end
   return copy
+end
+
+-- The distinct values of the array ys of labels, sorted; nil and the
+-- index of the first NaN when there is one (the caller raises the error).
+function M.distinct(ys)
+  local list, seen = {}, {}
+  for i, y in ipairs(ys) do
+    if y ~= y then return nil, i end
+    if not seen[y] then
+      seen[y] = true
+      list[#list + 1] = y
+    end
+  end
+  table.sort(list)
+  return list
 end
 
 -- "RxC", a matrix's shape as messages give it.
