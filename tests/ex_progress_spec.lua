@@ -3,17 +3,7 @@
 -- notice, ex.reset forgets, and ex.save writes the answers checked as a
 -- submission that nnlab check grades as ex.check did.
 
-local SET = [=[
--- nnlab exercise set
-local function calls(part, arg, want)
-  return function(sub)
-    local f, err = sub:get('toy', part)
-    if not f then return false, err end
-    local ok, r = sub:call(f, arg)
-    if not ok then return false, 'raised an error: ' .. tostring(r) end
-    return r == want, 'expected ' .. tostring(want) .. ', got ' .. tostring(r)
-  end
-end
+local SET = H.TOY_SET .. [=[
 return {
   id = 'toy', limits = { seconds = 5, slack = 2 },
   exercises = {

@@ -81,6 +81,22 @@ function H.tmpdir()
   return d
 end
 
+-- The head of a toy exercise set's source (its first line marks a set
+-- file): calls(part, arg, want), a check that the answer toy.part, called
+-- with arg, returns want.
+H.TOY_SET = [=[
+-- nnlab exercise set
+local function calls(part, arg, want)
+  return function(sub)
+    local f, err = sub:get('toy', part)
+    if not f then return false, err end
+    local ok, r = sub:call(f, arg)
+    if not ok then return false, 'raised an error: ' .. tostring(r) end
+    return r == want, 'expected ' .. tostring(want) .. ', got ' .. tostring(r)
+  end
+end
+]=]
+
 -- Write text to path (bytes as they are); returns path.
 function H.write(path, text)
   local f = assert(io.open(path, 'wb'))

@@ -135,11 +135,7 @@ function U.build(arch)
   return U.nn.Sequential(mods, U.nn.NLLM())
 end
 
--- A random one-hot k x b matrix.
-function U.onehot(k, b)
-  local Y = matrix.zeros(k, b)
-  for j = 1, b do Y:set(matrix.randint(k), j, 1) end
-  return Y
-end
+-- A random one-hot k x b matrix (the checkers' own, from the matrix stream).
+U.onehot = require('nnlab.check').onehot
 
 return U

@@ -37,17 +37,6 @@ local function act_choices(why)
   return c
 end
 
--- A choice part: the answer must be one of choices; graded on submission.
-local function choice_part(part, choices, what)
-  return function(sub)
-    local got, err = check.answer(sub, 'activations', part)
-    if not got then return false, err end
-    local ok, msg = check.is_choice(got, choices, {name = 'activations.' .. part})
-    if not ok then return false, msg end
-    return check.pending(what)
-  end
-end
-
 local activations = {
   id = 'activations',
   title = 'Choosing activation functions',
@@ -64,30 +53,26 @@ The candidates for f: "step" (1{z >= 0}), "sigmoid", "tanh", "relu",
       id = 'regression', points = 1,
       statement = 'Regression: the output is a temperature, anything from -3.7 to 250.  '
         .. 'activations.regression = the f^(2) to use.',
-      check = choice_part('regression', act_choices(), 'one of the activations'),
+      check = check.choice_check('activations', 'regression', act_choices(), 'one of the activations'),
     },
     {
       id = 'nll', points = 1,
       statement = 'Classification with the NLL loss, -(y log g + (1 - y) log(1 - g)): g must be '
         .. 'a probability strictly between 0 and 1, and SGD needs a non-zero derivative.  '
         .. 'activations.nll = the f^(2) to use.',
-      check = choice_part('nll', act_choices(), 'one of the activations'),
+      check = check.choice_check('activations', 'nll', act_choices(), 'one of the activations'),
     },
     {
       id = 'step', points = 2,
       statement = 'Why does a step activation f^(1) leave SGD nothing to do?  activations.step = one of:\n'
-        .. '  "a": ' .. STEP_CHOICES.a .. '\n'
-        .. '  "b": ' .. STEP_CHOICES.b .. '\n'
-        .. '  "c": ' .. STEP_CHOICES.c .. '\n'
-        .. '  "d": ' .. STEP_CHOICES.d,
-      check = choice_part('step', {a = STEP_CHOICES.a, b = STEP_CHOICES.b, c = STEP_CHOICES.c,
-        d = STEP_CHOICES.d}, 'a valid choice'),
+        .. check.choicetext(STEP_CHOICES),
+      check = check.choice_check('activations', 'step', STEP_CHOICES),
     },
     {
       id = 'hidden', points = 1,
       statement = 'Which f^(1) would you use instead, so that SGD can learn W^(1) and the network '
         .. 'is more than a linear function of x?  activations.hidden = one that works.',
-      check = choice_part('hidden', act_choices(), 'one of the activations'),
+      check = check.choice_check('activations', 'hidden', act_choices(), 'one of the activations'),
     },
   },
 }

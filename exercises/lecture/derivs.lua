@@ -110,17 +110,8 @@ derivs.why = nil
       id = 'why', points = 2,
       statement = 'The lecture derives dloss/dW_0 = dA/dW_0 dloss/dA.  Why can we not just '
         .. 'substitute the weight matrix W for W_0 in this formula?  derivs.why = one of:\n'
-        .. '  "a": ' .. WHY_CHOICES.a .. '\n'
-        .. '  "b": ' .. WHY_CHOICES.b .. '\n'
-        .. '  "c": ' .. WHY_CHOICES.c .. '\n'
-        .. '  "d": ' .. WHY_CHOICES.d,
-      check = function(sub)
-        local got, err = check.answer(sub, 'derivs', 'why')
-        if not got then return false, err end
-        local ok, msg = check.is_choice(got, WHY_CHOICES, {name = 'derivs.why'})
-        if not ok then return false, msg end
-        return check.pending('a valid choice')
-      end,
+        .. check.choicetext(WHY_CHOICES),
+      check = check.choice_check('derivs', 'why', WHY_CHOICES),
     },
   },
 }

@@ -195,13 +195,8 @@ features.and_theta0 = nil       -- a number
         return 'Classify these five planets x = (x1, x2), by hand or with your h: '
           .. table.concat(cols, ', ') .. '.  features.labels = {l1, ..., l5}, each +1 or -1.'
       end)(),
-      check = function(sub)
-        local got, err = check.answer(sub, 'features', 'labels')
-        if not got then return false, err end
-        local ok, msg = check_labels_form(got)
-        if not ok then return false, msg end
-        return check.pending('five labels, each +1 or -1')
-      end,
+      check = check.pending_check('features', 'labels', check_labels_form,
+        'five labels, each +1 or -1'),
     },
     {
       id = 'h3', points = 2,
@@ -221,14 +216,12 @@ z = phi_1(x) + phi_2(x) + phi_3(x) - 0.5.]],
 With theta = (1, 1), which theta_0 makes z = theta^T phi(x) + theta_0 >= 0 only
 when both features are 1 (an AND instead of an OR)?  features.and_theta0 = a
 number that works.]],
-      check = function(sub)
-        local got, err = check.answer(sub, 'features', 'and_theta0')
-        if not got then return false, err end
+      check = check.pending_check('features', 'and_theta0', function(got)
         if type(got) ~= 'number' or got ~= got or math.abs(got) == math.huge then
           return false, 'features.and_theta0: expected a finite number, got ' .. check.kind(got)
         end
-        return check.pending('a finite number')
-      end,
+        return true
+      end, 'a finite number'),
     },
   },
 }

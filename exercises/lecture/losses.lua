@@ -224,17 +224,8 @@ losses.pick = {screening = nil, probability = nil, dislike = nil, report = nil}
       statement = 'The homework\'s batch loss is the sum of the losses, not their average J.  '
         .. 'What does that do to a gradient descent step W <- W - eta dJ/dW?  losses.scale = '
         .. 'one of:\n'
-        .. '  "a": ' .. SCALE_CHOICES.a .. '\n'
-        .. '  "b": ' .. SCALE_CHOICES.b .. '\n'
-        .. '  "c": ' .. SCALE_CHOICES.c .. '\n'
-        .. '  "d": ' .. SCALE_CHOICES.d,
-      check = function(sub)
-        local got, err = check.answer(sub, 'losses', 'scale')
-        if not got then return false, err end
-        local ok, msg = check.is_choice(got, SCALE_CHOICES, {name = 'losses.scale'})
-        if not ok then return false, msg end
-        return check.pending('a valid choice')
-      end,
+        .. check.choicetext(SCALE_CHOICES),
+      check = check.choice_check('losses', 'scale', SCALE_CHOICES),
     },
     {
       id = 'pick', points = 2,
@@ -245,13 +236,7 @@ losses.pick = {screening = nil, probability = nil, dislike = nil, report = nil}
         for _, s in ipairs(SITUATIONS) do lines[#lines + 1] = fmt('  %s: %s', s.key, s.text) end
         return table.concat(lines, '\n')
       end)(),
-      check = function(sub)
-        local got, err = check.answer(sub, 'losses', 'pick')
-        if not got then return false, err end
-        local ok, msg = pick_form(got)
-        if not ok then return false, msg end
-        return check.pending('a loss for each situation')
-      end,
+      check = check.pending_check('losses', 'pick', pick_form, 'a loss for each situation'),
     },
   },
 }

@@ -43,12 +43,9 @@ local function shapes_form(got, part, keys)
   return false, t:feedback()
 end
 
-local function check_shapes(sub, part, keys)
-  local got, err = check.answer(sub, 'notation', part)
-  if not got then return false, err end
-  local ok, msg = shapes_form(got, part, keys)
-  if not ok then return false, msg end
-  return check.pending('a shape for each quantity')
+local function check_shapes(part, keys)
+  return check.pending_check('notation', part, function(got) return shapes_form(got, part, keys) end,
+    'a shape for each quantity')
 end
 
 -- The forward pass by hand, in C: Z1, A1, Z2, A2, and the same without the W0s.
@@ -117,18 +114,14 @@ A two-layer network has m^(1) = %d inputs, n^(1) = %d hidden units and n^(2) = %
 outputs.  For one data point x, give the shape of each quantity:
 notation.shapes = {x = {rows, cols}, W1 = ..., W01 = ..., Z1 = ..., A1 = ...,
 W2 = ..., W02 = ..., Z2 = ..., A2 = ...} (W1 is W^(1), W01 is W_0^(1)).]], NOT.m1, NOT.n1, NOT.n2),
-      check = function(sub)
-        return check_shapes(sub, 'shapes', SHAPE_KEYS)
-      end,
+      check = check_shapes('shapes', SHAPE_KEYS),
     },
     {
       id = 'batch', points = 1,
       statement = fmt([[
 The same network on a batch of b = %d data points: notation.batch = {X = ...,
 W1 = ..., W01 = ..., Z1 = ..., A2 = ...}.]], NOT.b),
-      check = function(sub)
-        return check_shapes(sub, 'batch', BATCH_KEYS)
-      end,
+      check = check_shapes('batch', BATCH_KEYS),
     },
     {
       id = 'Z1', points = 1,

@@ -104,6 +104,17 @@ local function run_reference(i, s)
   return r
 end
 
+-- The checker of a part on the step's result: sgd.<key> against the
+-- reference's r[key], with the slips wrong(r) lists.
+local function step_check(key, wrong)
+  return function(sub)
+    local got, err = check.answer(sub, 'sgd', key)
+    if not got then return false, err end
+    local r = step_reference()
+    return check.matrix(got, r[key], {name = 'sgd.' .. key, wrong = wrong(r)})
+  end
+end
+
 local sgd = {
   id = 'sgd',
   title = 'SGD by hand',
@@ -154,28 +165,22 @@ end
     {
       id = 'W0', points = 2,
       statement = 'sgd.W0 = W_0^(1) at the end of one SGD step on (x, y) with eta = ' .. ETA .. '.',
-      check = function(sub)
-        local got, err = check.answer(sub, 'sgd', 'W0')
-        if not got then return false, err end
-        local r = step_reference()
-        return check.matrix(got, r.W0, {name = 'sgd.W0', wrong = {
+      check = step_check('W0', function(r)
+        return {
           {DER.W0 + r.dW0 * ETA, 'you moved W_0 up the gradient: the update subtracts '
             .. 'eta(t) dloss/dW_0'},
           {r.dW0, 'you gave dloss/dW_0; the step\'s result is W_0 - eta dloss/dW_0'},
           {DER.W0 - r.dW0, 'you left out the step size eta'},
           {r.W0_after_W, 'you took dloss/dW_0 at the updated W: every value on the right of the '
-            .. 'update is from step t-1'}}})
-      end,
+            .. 'update is from step t-1'}}
+      end),
     },
     {
       id = 'W', points = 2,
       statement = 'sgd.W = W^(1) at the end of the same step (updated from the values of step '
         .. 't-1 only, not in place one entry at a time).',
-      check = function(sub)
-        local got, err = check.answer(sub, 'sgd', 'W')
-        if not got then return false, err end
-        local r = step_reference()
-        return check.matrix(got, r.W, {name = 'sgd.W', wrong = {
+      check = step_check('W', function(r)
+        return {
           {DER.W + r.dW * ETA, 'you moved W up the gradient: the update subtracts '
             .. 'eta(t) dloss/dW'},
           {r.dW, 'you gave dloss/dW; the step\'s result is W - eta dloss/dW'},
@@ -183,8 +188,8 @@ end
           {r.W_after_W0, 'you took dloss/dW with W_0 already updated: every value on the right '
             .. 'of the update is from step t-1'},
           {r.W_in_place, 'you updated W in place one entry at a time, so later entries used a '
-            .. 'derivative taken at a W partly updated: take dloss/dW at the old W, then update'}}})
-      end,
+            .. 'derivative taken at a W partly updated: take dloss/dW at the old W, then update'}}
+      end),
     },
     {
       id = 'eta', points = 1,

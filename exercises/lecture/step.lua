@@ -211,17 +211,8 @@ checks that dloss/dW^(l) is exactly 0 with "Step" and not 0 with "Sigmoid".]],
     {
       id = 'why', points = 2,
       statement = 'Which factor makes dloss/dW^(l) zero?  step.why = one of:\n'
-        .. '  "a": ' .. STEP_WHY.a .. '\n'
-        .. '  "b": ' .. STEP_WHY.b .. '\n'
-        .. '  "c": ' .. STEP_WHY.c .. '\n'
-        .. '  "d": ' .. STEP_WHY.d,
-      check = function(sub)
-        local got, err = check.answer(sub, 'step', 'why')
-        if not got then return false, err end
-        local ok, msg = check.is_choice(got, STEP_WHY, {name = 'step.why'})
-        if not ok then return false, msg end
-        return check.pending('a valid choice')
-      end,
+        .. check.choicetext(STEP_WHY),
+      check = check.choice_check('step', 'why', STEP_WHY),
     },
   },
 }

@@ -377,14 +377,7 @@ Options:
 
 local function parse(args)
   local o = {}
-  local i = 1
-  while i <= #args do
-    local a = args[i]
-    local function value()
-      i = i + 1
-      if args[i] == nil then error(fmt('%s needs a value', a), 0) end
-      return args[i]
-    end
+  require('nnlab.util').each_arg(args, function(a, value)
     if a == '--help' or a == '-h' then o.help = true
     elseif a == '-o' then o.output = value()
     elseif a == '--source' then o.source = value()
@@ -392,8 +385,7 @@ local function parse(args)
     elseif a:sub(1, 1) == '-' and #a > 1 then error(fmt("unknown option '%s'", a), 0)
     elseif not o.set then o.set = a
     else error(fmt("one set only ('%s' is one too many)", a), 0) end
-    i = i + 1
-  end
+  end)
   return o
 end
 

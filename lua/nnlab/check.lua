@@ -336,20 +336,12 @@ local function choicelist(choices)
   return list
 end
 
--- check.choice(got, want, choices) -> true | false, feedback
--- A multiple-choice (or short) answer.  choices: a list of ids ({'a', 'b',
--- 'c'}), or a table id -> description, where a description may be a table
--- {text =, why = 'why this choice is wrong', aliases = {'other spellings'}}.
--- want: one id, or a list of ids when every one of them must be given (as a
--- list, in any order).  The answer is matched ignoring case, blanks and
--- parentheses; a number n stands for the n-th id of a list of choices.
-function check.choice(got, want, choices, opts)
-  opts = opts or {}
-  local p = prefix(opts)
+-- The choices' list, their ids as feedback names them ('"a", "b"') and
+-- resolve(x): the item an answer x names (as check.choice matches it), or nil.
+local function matcher(choices)
   local list = choicelist(choices)
   local ids = {}
   for _, item in ipairs(list) do ids[#ids + 1] = '"' .. tostring(item.id) .. '"' end
-  local idtext = table.concat(ids, ', ')
   local function resolve(x)
     if math.type(x) == 'integer' and choices[1] ~= nil and list[x] then return list[x] end
     if type(x) ~= 'string' then return nil end
@@ -361,6 +353,20 @@ function check.choice(got, want, choices, opts)
       end
     end
   end
+  return list, table.concat(ids, ', '), resolve
+end
+
+-- check.choice(got, want, choices) -> true | false, feedback
+-- A multiple-choice (or short) answer.  choices: a list of ids ({'a', 'b',
+-- 'c'}), or a table id -> description, where a description may be a table
+-- {text =, why = 'why this choice is wrong', aliases = {'other spellings'}}.
+-- want: one id, or a list of ids when every one of them must be given (as a
+-- list, in any order).  The answer is matched ignoring case, blanks and
+-- parentheses; a number n stands for the n-th id of a list of choices.
+function check.choice(got, want, choices, opts)
+  opts = opts or {}
+  local p = prefix(opts)
+  local list, idtext, resolve = matcher(choices)
   local multi = type(want) == 'table'
   local wants = multi and want or {want}
   for _, w in ipairs(wants) do
@@ -679,24 +685,44 @@ end
 -- aliases ignored), else false and feedback.  Says nothing of which is right.
 function check.is_choice(got, choices, opts)
   local p = prefix(opts)
-  local list = choicelist(choices)
-  local ids = {}
-  for _, item in ipairs(list) do ids[#ids + 1] = '"' .. tostring(item.id) .. '"' end
-  local idtext = table.concat(ids, ', ')
+  local _, idtext, resolve = matcher(choices)
   if type(got) ~= 'string' and math.type(got) ~= 'integer' then
     return false, fmt('%sexpected one of %s (a string), got %s', p, idtext, check.kind(got))
   end
-  if math.type(got) == 'integer' and choices[1] ~= nil and list[got] then return true end
-  if type(got) == 'string' then
-    local s = norm(got)
-    for _, item in ipairs(list) do
-      if norm(tostring(item.id)) == s then return true end
-      for _, a in ipairs(item.aliases or {}) do
-        if norm(a) == s then return true end
-      end
-    end
-  end
+  if resolve(got) then return true end
   return false, fmt('%syour answer is not one of the choices %s', p, idtext)
+end
+
+-- check.pending_check(ex, part, form, what): a student copy's checker for a
+-- part graded on submission.  The answer at ex.part must pass form(got)
+-- (true, or false and feedback); the verdict is then check.pending(what).
+function check.pending_check(ex, part, form, what)
+  return function(sub)
+    local got, err = check.answer(sub, ex, part)
+    if not got then return false, err end
+    local ok, msg = form(got)
+    if not ok then return false, msg end
+    return check.pending(what)
+  end
+end
+
+-- check.choice_check(ex, part, choices [, what]): the same for a
+-- multiple-choice part: the answer must be one of choices (check.is_choice).
+function check.choice_check(ex, part, choices, what)
+  local name = ex .. '.' .. part
+  return check.pending_check(ex, part, function(got)
+    return check.is_choice(got, choices, {name = name})
+  end, what or 'a valid choice')
+end
+
+-- check.choicetext(choices): a multiple-choice statement's list, a line
+-- '  "a": text' per id in order (choices: a table id -> text).
+function check.choicetext(choices)
+  local lines = {}
+  for _, item in ipairs(choicelist(choices)) do
+    lines[#lines + 1] = fmt('  "%s": %s', tostring(item.id), choices[item.id])
+  end
+  return table.concat(lines, '\n')
 end
 
 -- check.is_shape(got [, opts]): true when got is a pair {rows, columns} of

@@ -32,14 +32,8 @@ local function tolist(v, fname, what)
     for i = 1, r * c do t[i] = v:get(i) end
     return t
   elseif type(v) == 'table' then
-    local t = {}  -- a copy: the values checked are the values used
-    for i = 1, #v do
-      local x = v[i]
-      if type(x) ~= 'number' then
-        fail(fname, '%s[%d] is a %s, expected a number', what, i, type(x))
-      end
-      t[i] = x
-    end
+    local t, i, kind = util.numbers(v)
+    if not t then fail(fname, '%s[%d] is a %s, expected a number', what, i, kind) end
     return t
   end
   fail(fname, '%s must be a matrix or a table, got %s', what, type(v))
@@ -77,15 +71,9 @@ function M.one_hot(labels, classes)
   local ys = tolist(labels, 'one_hot', 'labels')
   local list = {}
   if classes == nil then
-    local seen = {}
-    for i, y in ipairs(ys) do
-      if y ~= y then fail('one_hot', 'label %d is nan', i) end
-      if not seen[y] then
-        seen[y] = true
-        list[#list + 1] = y
-      end
-    end
-    table.sort(list)
+    local nan
+    list, nan = util.distinct(ys)
+    if not list then fail('one_hot', 'label %d is nan', nan) end
   elseif math.type(classes) == 'integer' or
       (type(classes) == 'number' and classes == math.floor(classes)) then
     if classes < 1 then fail('one_hot', 'the number of classes must be at least 1, got %s', fmtnum(classes)) end
@@ -358,6 +346,20 @@ local function classsizes(n, k)
   return sizes
 end
 
+-- The points of X (one per column) by class, classsizes of them in k
+-- classes in order: place(c, j) moves point j, of class c, and returns its
+-- label.  Returns the labels, a Lua array.
+local function by_class(X, k, place)
+  local ys, j = {}, 0
+  for c, size in ipairs(classsizes(select(2, X:shape()), k)) do
+    for _ = 1, size do
+      j = j + 1
+      ys[j] = place(c, j)
+    end
+  end
+  return ys
+end
+
 -- labels (a Lua array of 0..k-1) -> X, Y, labels as matrices.
 local function classified(X, ys, k)
   local classes = {}
@@ -371,17 +373,12 @@ end
 -- class c (label c - 1).
 local function polar(n, noise, at)
   local X = matrix.randn(2, n, 0, noise)
-  local ys, j = {}, 0
-  for c, size in ipairs(classsizes(n, 2)) do
-    for _ = 1, size do
-      j = j + 1
-      local r, a = at(c, j)
-      X:set(1, j, X:get(1, j) + r * math.cos(a))
-      X:set(2, j, X:get(2, j) + r * math.sin(a))
-      ys[j] = c - 1
-    end
-  end
-  return classified(X, ys, 2)
+  return classified(X, by_class(X, 2, function(c, j)
+    local r, a = at(c, j)
+    X:set(1, j, X:get(1, j) + r * math.cos(a))
+    X:set(2, j, X:get(2, j) + r * math.sin(a))
+    return c - 1
+  end), 2)
 end
 
 -- blobs(n [, opts]): k Gaussian clusters, labels 0..k-1
@@ -410,15 +407,10 @@ function M.blobs(n, opts)
   end
   local d = centers:shape()
   local X = matrix.randn(d, n, 0, std)
-  local ys, j = {}, 0
-  for c, size in ipairs(classsizes(n, k)) do
-    for _ = 1, size do
-      j = j + 1
-      ys[j] = c - 1
-      for i = 1, d do X:set(i, j, X:get(i, j) + centers:get(i, c)) end
-    end
-  end
-  return classified(X, ys, k)
+  return classified(X, by_class(X, k, function(c, j)
+    for i = 1, d do X:set(i, j, X:get(i, j) + centers:get(i, c)) end
+    return c - 1
+  end), k)
 end
 
 -- circles(n [, opts]): two concentric rings; label 0 outer (radius 1), 1 inner
@@ -451,17 +443,12 @@ function M.noisy_xor(n, opts)
   local noise = optnum(opts, 'noise', 0.3, 'noisy_xor')
   local corners = { { 1, 1 }, { -1, -1 }, { 1, -1 }, { -1, 1 } }
   local X = matrix.randn(2, n, 0, noise)
-  local ys, j = {}, 0
-  for c, size in ipairs(classsizes(n, 4)) do
+  return classified(X, by_class(X, 4, function(c, j)
     local cx, cy = corners[c][1], corners[c][2]
-    for _ = 1, size do
-      j = j + 1
-      X:set(1, j, X:get(1, j) + cx)
-      X:set(2, j, X:get(2, j) + cy)
-      ys[j] = cx * cy < 0 and 1 or 0
-    end
-  end
-  return classified(X, ys, 2)
+    X:set(1, j, X:get(1, j) + cx)
+    X:set(2, j, X:get(2, j) + cy)
+    return cx * cy < 0 and 1 or 0
+  end), 2)
 end
 
 -- regression(n [, opts]) -> X (1 x n, sorted), Y (1 x n) = f(X) + noise, F (1 x n) = f(X)

@@ -12,6 +12,7 @@
 -- stock Lua this module can still load sets and check answers in-process.)
 local matrix = require('nnlab.core').matrix
 local report = require 'nnlab.report'
+local util = require 'nnlab.util'
 
 local grader = {}
 local fmt = string.format
@@ -552,16 +553,18 @@ local function lost(job, why, detail)
   end
 end
 
+-- Add the verdict v of the part entry e to a submission's result r.
+local function count(r, e, v)
+  r.parts[#r.parts + 1] = v
+  r.score = r.score + v.score
+  r.max = r.max + e.part.points
+  if v.status == 'pending' then r.pending = r.pending + e.part.points end
+end
+
 local function result(job, parts)
   local r = { file = job.file, parts = {}, score = 0, max = 0, pending = 0, error = job.error,
     seconds = clock() - job.started }
-  for _, e in ipairs(parts) do
-    local v = job.verdicts[e.id] or failed(e, 'not graded')
-    r.parts[#r.parts + 1] = v
-    r.score = r.score + v.score
-    r.max = r.max + e.part.points
-    if v.status == 'pending' then r.pending = r.pending + e.part.points end
-  end
+  for _, e in ipairs(parts) do count(r, e, job.verdicts[e.id] or failed(e, 'not graded')) end
   return r
 end
 
@@ -683,11 +686,7 @@ end
 function grader.check_answers(set, answers, only)
   local r = { file = '(answers)', parts = {}, score = 0, max = 0, pending = 0 }
   for _, entry in ipairs(grader.parts(set, only)) do
-    local v = verdict(entry, grader.local_sub(answers))
-    r.parts[#r.parts + 1] = v
-    r.score = r.score + v.score
-    r.max = r.max + entry.part.points
-    if v.status == 'pending' then r.pending = r.pending + entry.part.points end
+    count(r, entry, verdict(entry, grader.local_sub(answers)))
   end
   return r
 end
@@ -825,14 +824,7 @@ score); 2 for a usage error.
 
 local function parse(args)
   local o = { files = {} }
-  local i = 1
-  while i <= #args do
-    local a = args[i]
-    local function value()
-      i = i + 1
-      if args[i] == nil then error(fmt('%s needs a value', a), 0) end
-      return args[i]
-    end
+  util.each_arg(args, function(a, value)
     if a == '--help' or a == '-h' then o.help = true
     elseif a == '--selftest' then o.selftest = true
     elseif a == '--format' then o.format = value()
@@ -846,8 +838,7 @@ local function parse(args)
     elseif a:sub(1, 1) == '-' and #a > 1 and not o.rest then error(fmt("unknown option '%s'", a), 0)
     elseif not o.set then o.set = a
     else o.files[#o.files + 1] = a end
-    i = i + 1
-  end
+  end)
   o.format = o.format or 'text'
   if not report.formats[o.format] then error(fmt("unknown format '%s'", o.format), 0) end
   return o

@@ -77,7 +77,8 @@ function M.fname(L)
   return table.concat(t, ', ')
 end
 
--- The fused pair at the end of net (as nn.lua's backprop fuses it), if any.
+-- The fused pair at the end of net, if any: SoftMax + NLLM or Sigmoid +
+-- NLL, both the C ones (nn.lua's backprop fuses the same pair).
 function M.fused(net)
   local last = net.modules[#net.modules]
   local lk, ak = kind(net.loss), last ~= nil and kind(last)

@@ -162,14 +162,8 @@ function nn.Sequential(modules, loss)
 end
 
 -- The fused pair at the end of the net, if any: SoftMax + NLLM or
--- Sigmoid + NLL, both the C ones.
-local function fused(net)
-  local last = net.modules[#net.modules]
-  local lk, ak = kind(net.loss), last ~= nil and kind(last)
-  if (ak == 'SoftMax' and lk == 'NLLM') or (ak == 'Sigmoid' and lk == 'NLL') then
-    return ak
-  end
-end
+-- Sigmoid + NLL, both the C ones (netview names the layers the same way).
+local fused = require('nnlab.netview').fused
 
 -- Forward through every module.  Also returns the input of the last module
 -- (the logits Z for the fused losses); kinks, when given, collects the

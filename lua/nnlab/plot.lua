@@ -46,14 +46,8 @@ local function numbers(v, fname, what)
   if type(v) ~= 'table' then
     fail(fname, '%s must be a matrix or a table of numbers, got %s', what, type(v))
   end
-  local t = {}  -- a copy: the values checked are the values used
-  for i = 1, #v do
-    local x = v[i]
-    if type(x) ~= 'number' then
-      fail(fname, '%s[%d] is a %s, expected a number', what, i, type(x))
-    end
-    t[i] = x
-  end
+  local t, i, kind = util.numbers(v)
+  if not t then fail(fname, '%s[%d] is a %s, expected a number', what, i, kind) end
   return t
 end
 
@@ -158,15 +152,8 @@ local function pointclasses(Y, n, fname)
   end
   local ys = numbers(Y, fname, 'labels')
   if #ys ~= n then fail(fname, 'X has %d points but there are %d labels', n, #ys) end
-  local distinct, seen = {}, {}
-  for j, y in ipairs(ys) do
-    if y ~= y then fail(fname, 'label %d is nan', j) end
-    if not seen[y] then
-      seen[y] = true
-      distinct[#distinct + 1] = y
-    end
-  end
-  table.sort(distinct)
+  local distinct, nan = util.distinct(ys)
+  if not distinct then fail(fname, 'label %d is nan', nan) end
   local index, names = {}, {}
   for k, y in ipairs(distinct) do
     index[y] = k

@@ -19,19 +19,15 @@ local field, callable, has_method, shape = util.field, util.callable, util.has_m
 
 -- net:train() / net:eval(): call train() / eval() on every module that has
 -- it (nn.Dropout and modules written in Lua alike).  Return the net.
-function M.train(net)
+local function each_module(net, method)
   for _, m in ipairs(net.modules) do
-    if has_method(m, 'train') then m:train() end
+    if has_method(m, method) then m[method](m) end
   end
   return net
 end
 
-function M.eval(net)
-  for _, m in ipairs(net.modules) do
-    if has_method(m, 'eval') then m:eval() end
-  end
-  return net
-end
+function M.train(net) return each_module(net, 'train') end
+function M.eval(net) return each_module(net, 'eval') end
 
 ---------------------------------------------------------------------------
 -- Terminal detection, in one place: the isatty binding when the core has
@@ -56,33 +52,31 @@ end
 -- The true class of every column of Y (a Lua list): the row of the column's
 -- maximum for k >= 2 rows (one-hot labels), and for one row 2 where y > 0,
 -- else 1 (so both 0/1 and -1/+1 labels work), as classify numbers classes.
-local function true_classes(Y)
-  local r, n = Y:shape()
+-- (classes: the class of every column of M, a Lua list: one(x) of its
+-- entry for one row, the row of its maximum for k >= 2 rows.)
+local function classes(M, one)
+  local r, n = M:shape()
   local out = {}
   if r == 1 then
-    for j = 1, n do out[j] = Y:get(1, j) > 0 and 2 or 1 end
+    for j = 1, n do out[j] = one(M:get(1, j)) end
   else
-    local am = Y:argmax(1)
+    local am = M:argmax(1)
     for j = 1, n do out[j] = am:get(1, j) end
   end
   return out
 end
 
--- Classes from the network's outputs A, as Sequential:classify gives them.
+local function true_classes(Y)
+  return classes(Y, function(y) return y > 0 and 2 or 1 end)
+end
+
+-- Classes from the network's outputs A, as Sequential:classify gives them
+-- (NaN: 0, counted wrong below).
 local function predicted(A, threshold)
-  local r, n = A:shape()
-  local out = {}
-  if r == 1 then
-    for j = 1, n do
-      local a = A:get(1, j)
-      out[j] = a >= threshold and 2 or 1  -- NaN: 1, counted wrong below
-      if a ~= a then out[j] = 0 end
-    end
-  else
-    local am = A:argmax(1)
-    for j = 1, n do out[j] = am:get(1, j) end
-  end
-  return out
+  return classes(A, function(a)
+    if a ~= a then return 0 end
+    return a >= threshold and 2 or 1
+  end)
 end
 
 -- The loss per data point and, when classes is given, the fraction of

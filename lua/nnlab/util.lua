@@ -73,6 +73,51 @@ function M.state_dir()
   if home and home ~= '' then return home .. '/.local/state/nnlab' end
 end
 
+-- A command line walked in order: on(a, value) for each argument a, where
+-- value() takes the next argument as a's value (an error "<a> needs a
+-- value" when there is none).
+function M.each_arg(args, on)
+  local i = 1
+  while i <= #args do
+    local a = args[i]
+    on(a, function()
+      i = i + 1
+      if args[i] == nil then error(string.format('%s needs a value', a), 0) end
+      return args[i]
+    end)
+    i = i + 1
+  end
+end
+
+-- A copy of the Lua array t when its entries are numbers (a copy: the
+-- values checked are the values used); else nil, the index of the first
+-- entry that is not and its type.  (The caller raises the error, so that
+-- its failer finds the same caller with or without the debug library.)
+function M.numbers(t)
+  local copy = {}
+  for i = 1, #t do
+    local x = t[i]
+    if type(x) ~= 'number' then return nil, i, type(x) end
+    copy[i] = x
+  end
+  return copy
+end
+
+-- The distinct values of the array ys of labels, sorted; nil and the
+-- index of the first NaN when there is one (the caller raises the error).
+function M.distinct(ys)
+  local list, seen = {}, {}
+  for i, y in ipairs(ys) do
+    if y ~= y then return nil, i end
+    if not seen[y] then
+      seen[y] = true
+      list[#list + 1] = y
+    end
+  end
+  table.sort(list)
+  return list
+end
+
 -- "RxC", a matrix's shape as messages give it.
 function M.shapestr(m)
   local r, c = m:shape()
