@@ -81,17 +81,7 @@ describe('ex.save of functions typed at the REPL', function()
   end)
 
   it('over a pipe: earlier entries, inline answers, closures of factories; says what it cannot find', function()
-    local set = H.write(dir .. '/toy.lua', [=[
--- nnlab exercise set
-local function calls(part, arg, want)
-  return function(sub)
-    local f, err = sub:get('toy', part)
-    if not f then return false, err end
-    local ok, r = sub:call(f, arg)
-    if not ok then return false, 'raised an error: ' .. tostring(r) end
-    return r == want, 'expected ' .. tostring(want) .. ', got ' .. tostring(r)
-  end
-end
+    local set = H.write(dir .. '/toy.lua', H.TOY_SET .. [=[
 return { id = 'toy', limits = { seconds = 5, slack = 2 }, exercises = {
   { id = 'toy', title = 'Toy', parts = {
     { id = 'twice', points = 1, check = calls('twice', 2, 4) },
