@@ -580,6 +580,17 @@ ctrl-d
     assert.truthy(err:find('stdin:1: boom', 1, true), err)
   end)
 
+  it('name the entry\'s own line in an expression\'s runtime error, comment or not', function()
+    local _, err = piped('nosuch.x\nA = matrix{{1}}\nA[1]\nnosuch.y -- a comment\n')
+    local lines = {}
+    for l in err:gmatch('[^\n]+') do
+      if l:find('^stdin:') then lines[#lines + 1] = l:match('^(stdin:%d+:)') end
+    end
+    -- each entry is its own chunk: every error is on its line 1, except the
+    -- commented one, whose ) had to go on a line of its own
+    assert.are.same({ 'stdin:1:', 'stdin:1:', 'stdin:2:' }, lines, err)
+  end)
+
   it('go beyond the 200 locals of a Lua function, and say when an entry names too many', function()
     local lines, sum = {}, {}
     for i = 1, 250 do lines[#lines + 1] = ('local v%d = %d'):format(i, i) end

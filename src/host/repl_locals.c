@@ -270,6 +270,14 @@ static int loc_keep(lua_State *L) {
   return 0;
 }
 
+/* Whether s[0 .. len) has "--" (a comment, or the text of one). */
+static int has_dashes(const char *s, size_t len) {
+  size_t i;
+  for (i = 0; i + 1 < len; i++)
+    if (s[i] == '-' && s[i + 1] == '-') return 1;
+  return 0;
+}
+
 /* __nnlab_pass(...): its arguments. */
 static int loc_pass(lua_State *L) {
   return lua_gettop(L);
@@ -321,9 +329,12 @@ int repl_compile_entry(lua_State *L) {
     }
     luaL_addstring(&b, "local " LOC_PASS "," LOC_KEEP "=...;return function(...)");
     if (expr) {
+      /* the ) on a line of its own only after a possible comment: the
+         operands are put in registers at the ), which sets the line that
+         a runtime error in the expression names */
       luaL_addstring(&b, "return " LOC_PASS "(");
       luaL_addlstring(&b, s, len);
-      luaL_addstring(&b, "\n)");
+      luaL_addstring(&b, has_dashes(s, len) ? "\n)" : ")");
     } else if (attempt == 1) { /* without keeping its locals */
       luaL_addlstring(&b, s, len);
     } else {
