@@ -8,15 +8,51 @@
 -- reports.  A submission that does not load costs one part's time at most
 -- (it is loaded once); one that hangs part after part costs its time budget
 -- at most (tests/fixtures/sets/budget.lua).
+--
+-- Every time here scales with NNLAB_TIME_SCALE (1 unless set): the sets'
+-- time limits (seconds, slack, budget), the wall-clock bounds the cases are
+-- held to and the limits their feedback names.  `make test-arm64` sets it
+-- to 10, as its emulator runs Lua about 9 times slower; the instruction and
+-- memory limits do not scale, so a case about them still trips them before
+-- its (now longer) time limit.
 local json = require 'dkjson'
 local report = require 'nnlab.report'
 
-local PROBE = H.root .. '/tests/fixtures/sets/probe.lua'
+local SCALE = tonumber(os.getenv('NNLAB_TIME_SCALE') or '1')
+assert(SCALE and SCALE > 0, 'NNLAB_TIME_SCALE must be a positive number')
+
+-- secs seconds, scaled: an integer when it is one (as the grader writes it).
+local function T(secs)
+  local v = secs * SCALE
+  return math.tointeger(v) or v
+end
+
+local write, tmpdir = H.write, H.tmpdir
+
+-- The set file at path, or (scaled) a copy of it with every seconds, slack
+-- and budget multiplied by the scale.
+local function scaled_set(path)
+  if SCALE == 1 then return path end
+  local text, total = H.slurp(path), 0
+  for _, key in ipairs { 'seconds', 'slack', 'budget' } do
+    local n
+    text, n = text:gsub('%f[%w_]' .. key .. ' = (%d[%d.]*)', function(v)
+      return key .. ' = ' .. tostring(T(tonumber(v)))
+    end)
+    total = total + n
+  end
+  assert(total > 0, path .. ': no time limit to scale')
+  return write(tmpdir() .. '/' .. path:match('[^/]+$'), text)
+end
+
+local PROBE_SOURCE = H.root .. '/tests/fixtures/sets/probe.lua'
+local PROBE = scaled_set(PROBE_SOURCE)
+local BUDGET_SOURCE = H.root .. '/tests/fixtures/sets/budget.lua'
 local HOSTILE = H.root .. '/tests/fixtures/hostile/'
 local PARTS = { 'value', 'call', 'matrix', 'product', 'text', 'secret', 'budget' }
 
 -- The probe set's secret, from its reference solution.
-local probe = dofile(PROBE)
+local probe = dofile(PROBE_SOURCE)
 local SECRET = assert(probe.solution:match("secret = '([^']+)'"))
 
 -- The good submission: the probe set's reference solution, every part right.
@@ -49,8 +85,6 @@ local function now()
   p:close()
   return t
 end
-
-local write, tmpdir = H.write, H.tmpdir
 
 -- Every file under dir, as a sorted list of relative paths.
 local function listing(dir)
@@ -201,7 +235,8 @@ end
 -- second of margin for a busy machine).  A submission that does not load
 -- takes one part's 2 s at most, with the margin: the cases marked load = true
 -- are held to that (their own time, as the report gives it, is below two
--- parts' 4 s, where before each of the 7 parts loaded them again).
+-- parts' 4 s, where before each of the 7 parts loaded them again).  All of
+-- these times are scaled (T) where they are used.
 local LOAD_SECS = 3.5
 local CASES = {
   { 'loop', fails = { call = 'time limit exceeded' }, secs = 4 },
@@ -227,9 +262,9 @@ local CASES = {
   { 'error_load', secs = 3, load = true,
     load_fails = 'the submission does not run: %(error object is a table value%)' },
   { 'loop_load', secs = 4, load = true,
-    load_fails = '^the submission does not run: time limit exceeded %(the limit is 1 s%)$' },
+    load_fails = '^the submission does not run: time limit exceeded %(the limit is ' .. T(1) .. ' s%)$' },
   { 'pcall_load', secs = 4, load = true,
-    load_fails = '^the submission does not run: time limit exceeded %(the limit is 1 s%)$' },
+    load_fails = '^the submission does not run: time limit exceeded %(the limit is ' .. T(1) .. ' s%)$' },
   { 'alloc_load', secs = 4, load = true,
     load_fails = '^the submission does not run: not enough memory %(the limit is 64 MiB%)$' },
   { 'coroutine_load', secs = 4, load = true,
@@ -255,8 +290,9 @@ local CASES = {
   -- C code of Lua's own the sandbox cannot stop: the process is killed at the
   -- part's deadline (2 s) and a fresh one grades the parts after it.
   { 'hang', secs = 8, fails = {
-    call = 'stopped after 2 s in code the sandbox cannot interrupt while the part was checked',
-    text = 'stopped after 2 s in code the sandbox cannot interrupt while the part was checked' } },
+    call = 'stopped after ' .. T(2) .. ' s in code the sandbox cannot interrupt while the part was checked',
+    text = 'stopped after ' .. T(2) .. ' s in code the sandbox cannot interrupt while the part was checked',
+  } },
 }
 
 describe('the probe set', function()
@@ -268,12 +304,12 @@ end)
 
 describe('a hostile submission graded with a good one', function()
   for _, c in ipairs(CASES) do
-    it(c[1] .. ' ends within ' .. c.secs .. ' s and earns what its right parts earn', function()
+    it(c[1] .. ' ends within ' .. T(c.secs) .. ' s and earns what its right parts earn', function()
       local run = grade({ hostile(c[1]) })
       local r = run.files[c[1]]
       assert.is_table(r, 'no report for ' .. c[1])
-      assert.is_true(run.wall < c.secs, string.format('took %.1f s', run.wall))
-      assert.is_true(r.execution_time < (c.load and LOAD_SECS or c.secs),
+      assert.is_true(run.wall < T(c.secs), string.format('took %.1f s', run.wall))
+      assert.is_true(r.execution_time < T(c.load and LOAD_SECS or c.secs),
         string.format('its own time: %.1f s', r.execution_time))
       expect(r, c)
       for _, want in ipairs(c.output or {}) do
@@ -357,7 +393,7 @@ describe('a hostile submission graded with a good one', function()
     local parens = write(dir .. '/parens.lua', 'return ' .. ('('):rep(300000) .. '1' .. (')'):rep(300000))
     local braces = write(dir .. '/braces.lua', 'return ' .. ('{'):rep(300000) .. ('}'):rep(300000))
     local run = grade({ parens, braces })
-    assert.is_true(run.wall < 4, string.format('took %.1f s', run.wall))
+    assert.is_true(run.wall < T(4), string.format('took %.1f s', run.wall))
     for _, name in ipairs { 'parens', 'braces' } do
       expect(run.files[name], { load_fails = 'the submission does not run: .*C stack overflow' })
       assert.is_true(#run.raw[name] < 20000)
@@ -370,44 +406,45 @@ describe('a hostile submission graded with a good one', function()
       'local junk = {' .. ('1.5, '):rep(500000) .. '}\n' ..
       GOOD:gsub(SECRET:gsub('%p', '%%%0'), 'unknown'))
     local run = grade({ big })
-    assert.is_true(run.wall < 6, string.format('took %.1f s', run.wall))
+    assert.is_true(run.wall < T(6), string.format('took %.1f s', run.wall))
     expect(run.files.big, {})
   end)
 
   it('a hang in C while loading: stopped at the first deadline, one reason for every part', function()
     local run = grade({ hostile('hang_load') })
-    assert.is_true(run.wall < 5, string.format('took %.1f s', run.wall))
+    assert.is_true(run.wall < T(5), string.format('took %.1f s', run.wall))
     local r = run.files.hang_load
-    assert.is_true(r.execution_time < LOAD_SECS, string.format('its own time: %.1f s', r.execution_time))
-    expect(r, { load_fails = '^the submission does not run: time limit: stopped after 2 s in code ' ..
-      'the sandbox cannot interrupt while it loaded %(the limit is 1 s, plus 1 s for the checker%)$' })
+    assert.is_true(r.execution_time < T(LOAD_SECS), string.format('its own time: %.1f s', r.execution_time))
+    expect(r, { load_fails = '^the submission does not run: time limit: stopped after ' .. T(2) ..
+      ' s in code the sandbox cannot interrupt while it loaded %(the limit is ' .. T(1) .. ' s, plus ' ..
+      T(1) .. ' s for the checker%)$' })
     -- the CSV's error column says it too
     assert.matches('hang_load%.lua,0,7,0,0,0,0,0,0,0,"the submission does not run: time limit', run.csv)
   end)
 
   it('a hang in C in every part: the time budget stops it, the parts left are not graded', function()
     local dir = tmpdir()
-    local set = H.root .. '/tests/fixtures/sets/budget.lua'
-    local good = write(dir .. '/good.lua', dofile(set).solution)
+    local set = scaled_set(BUDGET_SOURCE)
+    local good = write(dir .. '/good.lua', dofile(BUDGET_SOURCE).solution)
     local t0 = now()
     local _, err, code = H.nnlab({ 'grade', '--jobs', '2', '--format', 'json', '--out', dir .. '/out',
       set, HOSTILE .. 'index_hang.lua', good })
     local wall = now() - t0
     assert.equal(0, code, err)
-    -- the budget is 5 s; six parts' deadlines would be 12 s
-    assert.is_true(wall < 8, string.format('took %.1f s', wall))
+    -- the budget is 5 s; six parts' deadlines would be 12 s (times unscaled)
+    assert.is_true(wall < T(8), string.format('took %.1f s', wall))
     local r = json.decode(H.slurp(dir .. '/out/index_hang.json'))
-    assert.is_true(r.execution_time < 7, string.format('its own time: %.1f s', r.execution_time))
+    assert.is_true(r.execution_time < T(7), string.format('its own time: %.1f s', r.execution_time))
     assert.equal(0, r.score)
-    assert.matches("^the submission's time budget of 5 s is spent: grading stopped at budget%.p3; " ..
-      'before that, budget%.p1: time limit', r.output)
+    assert.matches("^the submission's time budget of " .. T(5) .. ' s is spent: grading stopped at ' ..
+      'budget%.p3; before that, budget%.p1: time limit', r.output)
     -- parts 1 and 2 end at their 2 s deadlines; part 3 starts after 4 s, so
     -- the budget's end (5 s) comes before its own deadline (6 s)
     for i, t in ipairs(r.tests) do
       assert.equal('failed', t.status)
       if i <= 2 then
-        assert.matches('^time limit: stopped after 2 s in code the sandbox cannot interrupt while ' ..
-          'the part was checked', t.output)
+        assert.matches('^time limit: stopped after ' .. T(2) .. ' s in code the sandbox cannot ' ..
+          'interrupt while the part was checked', t.output)
       else
         assert.equal("not graded: the submission's time budget is spent", t.output)
       end
