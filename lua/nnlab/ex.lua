@@ -9,9 +9,12 @@
 --   ex.check_file(id, path)   check a submission file exactly as the grader
 --                             does (sandbox, limits); id may be nil for all
 --   ex.use(set)               switch to another set (a name or a path)
+--   ex.save(path)             write every answer checked into a submission
+--   ex.reset()                forget the current set's progress
 --
 -- The set is loaded on first use ('lecture' unless ex.use says otherwise).
--- Progress (the best score of each part) is kept for the session.
+-- Progress (the best score of each part) is kept per set in the user's
+-- state directory (util.state_dir), from one run of the REPL to the next.
 --
 -- ex.check gives the verdict the grader gives for the same answer.  The
 -- answer is a live value of this Lua state (closures, objects), which cannot
